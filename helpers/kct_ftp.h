@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _KCT_FTP_H
+#define _KCT_FTP_H
+
+#include <linux/skbuff.h>
+#include <net/netfilter/nf_conntrack.h>
+#include "kct_ftp_parse.h"
+
+/* As stock: one data connection expected per control connection ... */
+#define KCT_FTP_MAX_EXPECTED	1
+/* ... for five minutes. */
+#define KCT_FTP_EXPECT_TIMEOUT	(5 * 60)
+
+extern bool kct_ftp_loose;
+
+/* kct_ftp_help.c: the helper callback kct runs on each packet. */
+int kct_ftp_help_init(void);
+void kct_ftp_help_exit(void);
+int kct_ftp_help(struct sk_buff *skb, unsigned int protoff, struct nf_conn *ct,
+		 enum ip_conntrack_info ctinfo);
+
+/* kct_ftp_expect.c: an announcement found in direction @dir of @ct. */
+struct kct_ftp_found_ctx {
+	struct nf_conn *ct;
+	enum ip_conntrack_dir dir;
+};
+
+void kct_ftp_found(const struct kct_ftp_match *m, void *arg);
+
+#endif /* _KCT_FTP_H */

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Connections: each one is a struct nf_conn from nf_conntrack_alloc(), the
+ * object every stock consumer (nft ct, xt_conntrack, CONNMARK) reads, and
+ * the object nf_conntrack's destroy path frees when the last reference to
+ * it goes.  kct fills it and owns its life in the table.
+ */
+#include <net/netfilter/nf_conntrack_core.h>
+#include <net/netfilter/nf_conntrack_zones.h>
+#include "kct_conn.h"
+#include "kct_table.h"
+
+/*
+ * A new, unconfirmed connection for the packet @p, holding one reference
+ * (the packet's).  When the table is full, an unassured connection is
+ * dropped to make room, as stock does; failing that, none is created.
+ */
+struct nf_conn *kct_conn_alloc(struct kct_pkt *p,
+			       const struct nf_conntrack_tuple *orig,
+			       const struct nf_conntrack_tuple *reply,
+			       u32 hash, enum kct_invalid_reason *why)
+{
+	struct kct_net *kn = p->kn;
+	struct nf_conn *ct;
+
+	BUILD_BUG_ON(sizeof(union kct_proto_data) >
+		     sizeof(union nf_conntrack_proto));
+	BUILD_BUG_ON(KCT_OWNED_BIT >= BITS_PER_LONG);
+
+	if (unlikely(atomic_read(&kn->count) >= READ_ONCE(kct_max)) &&
+	    !kct_table_early_drop(kn, hash)) {
+		net_warn_ratelimited("kct: table full, dropping packet\n");
+		*why = KCT_INVALID_TABLE_FULL;
+		return NULL;
+	}
+
+	ct = nf_conntrack_alloc(p->net, &nf_ct_zone_dflt, orig, reply,
+				GFP_ATOMIC);
+	if (IS_ERR(ct)) {
+		*why = KCT_INVALID_NO_MEMORY;
+		return NULL;
+	}
+	/* Not visible to anyone yet: plain writes are enough. */
+	__set_bit(KCT_OWNED_BIT, &ct->status);
+	memset(&ct->proto, 0, sizeof(ct->proto));
+	refcount_set(&ct->ct_general.use, 1);
+	return ct;
+}
+
+/* Set a connection's timeout: relative while unconfirmed, as stock. */
+void kct_refresh(struct nf_conn *ct, unsigned long extra_jiffies)
+{
+	u32 timeout = extra_jiffies;
+
+	if (nf_ct_is_confirmed(ct))
+		timeout += nfct_time_stamp;
+	/* Avoid dirtying the cache line when nothing changes. */
+	if (READ_ONCE(ct->timeout) != timeout)
+		WRITE_ONCE(ct->timeout, timeout);
+}
+
+/* End a connection now (the caller holds a reference). */
+void kct_conn_kill(struct nf_conn *ct)
+{
+	if (nf_ct_is_confirmed(ct))
+		kct_table_unlink(ct);
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _KCT_CONN_H
+#define _KCT_CONN_H
+
+#include <net/netfilter/nf_conntrack.h>
+#include "kct_proto.h"
+#include "kct_tcp_state.h"
+
+/*
+ * kct's per-connection protocol state, stored in ct->proto: the storage
+ * struct nf_conn reserves at its end for the protocol trackers.
+ */
+union kct_proto_data {
+	struct kct_tcp_conn tcp;
+	struct {
+		unsigned long stream_ts;	/* jiffies: UDP turns stream */
+	} udp;
+};
+
+static inline union kct_proto_data *kct_proto_data(struct nf_conn *ct)
+{
+	return (union kct_proto_data *)&ct->proto;
+}
+
+struct nf_conn *kct_conn_alloc(struct kct_pkt *p,
+			       const struct nf_conntrack_tuple *orig,
+			       const struct nf_conntrack_tuple *reply,
+			       u32 hash, enum kct_invalid_reason *why);
+void kct_conn_kill(struct nf_conn *ct);
+
+#endif /* _KCT_CONN_H */

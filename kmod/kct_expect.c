@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Expectations.  There are few of them (a handful per FTP session, a
+ * limit per namespace), so they live in one list under one lock, and
+ * only packets that would create a connection look there.  Expired ones
+ * are removed lazily: when met, and by the GC worker.
+ */
+#include <linux/slab.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <linux/rculist.h>
+#include <net/netfilter/nf_conntrack_core.h>
+#include "kct_expect.h"
+#include "kct_helper.h"
+#include "kct_table.h"
+#include "kct_proto.h"
+
+static HLIST_HEAD(kct_expect_list);
+static DEFINE_SPINLOCK(kct_expect_lock);
+
+unsigned int kct_expect_default_max(void)
+{
+	/* Stock's: four per 256 buckets of the connection table. */
+	return max(kct_table.size / 256, 1U) * 4;
+}
+
+struct kct_expect *kct_expect_alloc(struct nf_conn *master)
+{
+	struct kct_expect *exp = kzalloc(sizeof(*exp), GFP_ATOMIC);
+
+	if (!exp)
+		return NULL;
+	/* Dropped with the expectation's last reference. */
+	nf_conntrack_get(&master->ct_general);
+	exp->master = master;
+	exp->net = nf_ct_net(master);
+	refcount_set(&exp->use, 1);
+	return exp;
+}
+EXPORT_SYMBOL_GPL(kct_expect_alloc);
+
+/*
+ * Describe the expected connection's original direction; a NULL source
+ * address or port matches any.
+ */
+void kct_expect_init(struct kct_expect *exp, u8 family,
+		     const union nf_inet_addr *saddr,
+		     const union nf_inet_addr *daddr, u8 proto,
+		     const __be16 *sport, const __be16 *dport)
+{
+	size_t len = family == NFPROTO_IPV4 ? 4 : 16;
+
+	memset(&exp->tuple, 0, sizeof(exp->tuple));
+	memset(&exp->mask, 0, sizeof(exp->mask));
+	exp->tuple.src.l3num = family;
+	exp->tuple.dst.protonum = proto;
+	if (saddr) {
+		memcpy(&exp->tuple.src.u3, saddr, len);
+		memset(&exp->mask.src.u3, 0xff, len);
+	}
+	memcpy(&exp->tuple.dst.u3, daddr, len);
+	if (sport) {
+		exp->tuple.src.u.all = *sport;
+		exp->mask.src.u.all = htons(0xffff);
+	}
+	exp->tuple.dst.u.all = *dport;
+}
+EXPORT_SYMBOL_GPL(kct_expect_init);
+
+static void kct_expect_free_rcu(struct rcu_head *head)
+{
+	kfree(container_of(head, struct kct_expect, rcu));
+}
+
+void kct_expect_put(struct kct_expect *exp)
+{
+	if (refcount_dec_and_test(&exp->use)) {
+		nf_ct_put(exp->master);
+		call_rcu(&exp->rcu, kct_expect_free_rcu);
+	}
+}
+EXPORT_SYMBOL_GPL(kct_expect_put);
+
+static bool kct_expect_expired(const struct kct_expect *exp)
+{
+	return (s32)(READ_ONCE(exp->timeout) - nfct_time_stamp) <= 0;
+}
+
+/* Take @exp off the list (lock held) and drop the list's reference. */
+static void kct_expect_unlink(struct kct_expect *exp)
+{
+	hlist_del_rcu(&exp->node);
+	atomic_dec(&kct_pernet(exp->net)->expect_count);
+	KCT_STAT_INC(kct_pernet(exp->net), expect_delete);
+	kct_expect_put(exp);
+}
+
+static bool kct_expect_matches(const struct kct_expect *exp,
+			       const struct nf_conntrack_tuple *t)
+{
+	const struct nf_conntrack_tuple *e = &exp->tuple;
+	const struct nf_conntrack_tuple_mask *m = &exp->mask;
+	int i;
+
+	if (e->src.l3num != t->src.l3num || e->dst.protonum != t->dst.protonum ||
+	    !nf_inet_addr_cmp(&e->dst.u3, &t->dst.u3) ||
+	    e->dst.u.all != t->dst.u.all ||
+	    ((e->src.u.all ^ t->src.u.all) & m->src.u.all))
+		return false;
+	for (i = 0; i < ARRAY_SIZE(t->src.u3.all); i++)
+		if ((e->src.u3.all[i] ^ t->src.u3.all[i]) & m->src.u3.all[i])
+			return false;
+	return true;
+}
+
+/* Same expected connection (equal tuple and mask)? */
+static bool kct_expect_same(const struct kct_expect *a,
+			    const struct kct_expect *b)
+{
+	return !memcmp(&a->tuple, &b->tuple, sizeof(a->tuple)) &&
+	       !memcmp(&a->mask, &b->mask, sizeof(a->mask));
+}
+
+/*
+ * Insert @exp (the caller keeps its own reference).  As stock: an equal
+ * expectation of the same master is replaced; past the helper's
+ * max_expected for this master the oldest one goes; past
+ * net.kct.expect_max the new one is refused.
+ */
+int kct_expect_related(struct kct_expect *exp)
+{
+	struct kct_net *kn = kct_pernet(exp->net);
+	struct kct_expect *i, *oldest = NULL;
+	struct hlist_node *next;
+	unsigned int mine = 0;
+	int ret = 0;
+
+	if (!exp->helper)
+		exp->helper = kct_helper_of(exp->master);
+	if (!exp->helper)
+		return -ESHUTDOWN;
+
+	spin_lock_bh(&kct_expect_lock);
+	/* A master on its way out would leave the expectation behind. */
+	if (nf_ct_is_dying(exp->master)) {
+		ret = -ESHUTDOWN;
+		goto out;
+	}
+	hlist_for_each_entry_safe(i, next, &kct_expect_list, node) {
+		if (kct_expect_expired(i)) {
+			kct_expect_unlink(i);
+			continue;
+		}
+		if (!net_eq(i->net, exp->net))
+			continue;
+		if (kct_expect_same(i, exp)) {
+			if (i->master != exp->master) {
+				ret = -EBUSY;
+				goto out;
+			}
+			kct_expect_unlink(i);
+			continue;
+		}
+		if (i->master == exp->master) {
+			mine++;
+			oldest = i;	/* the list is newest first */
+		}
+	}
+	if (exp->helper->max_expected && mine >= exp->helper->max_expected) {
+		kct_expect_unlink(oldest);
+		mine--;
+	}
+	if (atomic_read(&kn->expect_count) >= READ_ONCE(kn->sysctl.expect_max)) {
+		net_warn_ratelimited("kct: expectation table full\n");
+		ret = -EMFILE;
+		goto out;
+	}
+
+	refcount_inc(&exp->use);
+	WRITE_ONCE(exp->timeout, nfct_time_stamp + exp->helper->timeout * HZ);
+	hlist_add_head_rcu(&exp->node, &kct_expect_list);
+	atomic_inc(&kn->expect_count);
+	KCT_STAT_INC(kn, expect_create);
+out:
+	spin_unlock_bh(&kct_expect_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(kct_expect_related);
+
+/*
+ * The expectation a new connection with tuple @t fulfils, if any, taken
+ * off the list (unless permanent) and returned with a reference.
+ */
+struct kct_expect *kct_expect_take(struct kct_net *kn,
+				   const struct nf_conntrack_tuple *t)
+{
+	struct kct_expect *i, *found = NULL;
+	struct hlist_node *next;
+
+	if (!atomic_read(&kn->expect_count))
+		return NULL;
+
+	spin_lock_bh(&kct_expect_lock);
+	hlist_for_each_entry_safe(i, next, &kct_expect_list, node) {
+		if (!net_eq(i->net, kn->net))
+			continue;
+		if (kct_expect_expired(i)) {
+			kct_expect_unlink(i);
+			continue;
+		}
+		/* A master on its way out cannot adopt children. */
+		if (nf_ct_is_dying(i->master) ||
+		    !kct_expect_matches(i, t))
+			continue;
+		found = i;
+		refcount_inc(&found->use);
+		if (!(found->flags & KCT_EXPECT_PERMANENT))
+			kct_expect_unlink(found);
+		break;
+	}
+	spin_unlock_bh(&kct_expect_lock);
+	if (found)
+		KCT_STAT_INC(kn, expect_new);
+	return found;
+}
+
+/* Remove the expectations @cond selects; returns how many. */
+unsigned int kct_expect_remove_if(bool (*cond)(struct kct_expect *exp,
+					       const void *arg),
+				  const void *arg)
+{
+	struct kct_expect *i;
+	struct hlist_node *next;
+	unsigned int n = 0;
+
+	spin_lock_bh(&kct_expect_lock);
+	hlist_for_each_entry_safe(i, next, &kct_expect_list, node)
+		if (cond(i, arg)) {
+			kct_expect_unlink(i);
+			n++;
+		}
+	spin_unlock_bh(&kct_expect_lock);
+	return n;
+}
+
+/*
+ * For ctnetlink dumps: call @fn (under RCU, it must not sleep) on each
+ * live expectation of @net after the first @*pos of them, until it
+ * returns nonzero; @*pos then counts those @fn accepted before.
+ */
+void kct_expect_walk(struct net *net, unsigned long *pos,
+		     int (*fn)(struct kct_expect *exp, void *arg), void *arg)
+{
+	struct kct_expect *exp;
+	unsigned long seen = 0;
+
+	rcu_read_lock();
+	hlist_for_each_entry_rcu(exp, &kct_expect_list, node) {
+		if (!net_eq(exp->net, net) || kct_expect_expired(exp))
+			continue;
+		if (seen++ < *pos)
+			continue;
+		if (fn(exp, arg)) {
+			seen--;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	*pos = seen;
+}
+
+static bool kct_expect_of_master(struct kct_expect *exp, const void *master)
+{
+	return exp->master == master;
+}
+
+static bool kct_expect_of_helper(struct kct_expect *exp, const void *helper)
+{
+	return exp->helper == helper;
+}
+
+static bool kct_expect_in_net(struct kct_expect *exp, const void *net)
+{
+	return net_eq(exp->net, net);
+}
+
+static bool kct_expect_is_expired(struct kct_expect *exp, const void *unused)
+{
+	return kct_expect_expired(exp);
+}
+
+/*
+ * The master connection left the table: its children will not come.
+ * Called for every connection that leaves (its helper area may have gone
+ * invisible when some module bumped the extension generation), so the
+ * common case, no expectation in the namespace, costs one read.
+ */
+void kct_expect_master_gone(struct nf_conn *master)
+{
+	if (!atomic_read(&kct_pernet(nf_ct_net(master))->expect_count))
+		return;
+	kct_expect_remove_if(kct_expect_of_master, master);
+}
+
+void kct_expect_helper_gone(const struct kct_helper *helper)
+{
+	kct_expect_remove_if(kct_expect_of_helper, helper);
+}
+
+void kct_expect_flush_net(struct net *net)
+{
+	kct_expect_remove_if(kct_expect_in_net, net);
+}
+
+void kct_expect_gc(void)
+{
+	if (!hlist_empty(&kct_expect_list))
+		kct_expect_remove_if(kct_expect_is_expired, NULL);
+}
+
+/* /proc/net/kct_expect, in the format of /proc/net/nf_conntrack_expect. */
+static void *kct_expect_seq_start(struct seq_file *seq, loff_t *pos)
+	__acquires(RCU)
+{
+	rcu_read_lock();
+	return seq_hlist_start_rcu(&kct_expect_list, *pos);
+}
+
+static void *kct_expect_seq_next(struct seq_file *seq, void *v, loff_t *pos)
+{
+	return seq_hlist_next_rcu(v, &kct_expect_list, pos);
+}
+
+static void kct_expect_seq_stop(struct seq_file *seq, void *v)
+	__releases(RCU)
+{
+	rcu_read_unlock();
+}
+
+static int kct_expect_seq_show(struct seq_file *s, void *v)
+{
+	struct kct_expect *exp = hlist_entry(v, struct kct_expect, node);
+	const struct nf_conntrack_tuple *t = &exp->tuple;
+	s32 left;
+
+	if (!net_eq(exp->net, seq_file_net(s)) || kct_expect_expired(exp))
+		return 0;
+	left = (s32)(READ_ONCE(exp->timeout) - nfct_time_stamp) / HZ;
+	seq_printf(s, "%d l3proto = %u proto=%u ", left > 0 ? left : 0,
+		   t->src.l3num, t->dst.protonum);
+	if (t->src.l3num == NFPROTO_IPV4)
+		seq_printf(s, "src=%pI4 dst=%pI4 ", &t->src.u3.ip, &t->dst.u3.ip);
+	else
+		seq_printf(s, "src=%pI6 dst=%pI6 ", t->src.u3.ip6, t->dst.u3.ip6);
+	if (t->dst.protonum == IPPROTO_TCP || t->dst.protonum == IPPROTO_UDP)
+		seq_printf(s, "sport=%hu dport=%hu ", ntohs(t->src.u.all),
+			   ntohs(t->dst.u.all));
+	if (exp->flags & KCT_EXPECT_PERMANENT)
+		seq_puts(s, "PERMANENT");
+	seq_printf(s, "%s%s\n", exp->flags ? " " : "", exp->helper->name);
+	return 0;
+}
+
+static const struct seq_operations kct_expect_seq_ops = {
+	.start = kct_expect_seq_start,
+	.next = kct_expect_seq_next,
+	.stop = kct_expect_seq_stop,
+	.show = kct_expect_seq_show,
+};
+
+int kct_expect_proc_init_net(struct net *net)
+{
+	struct proc_dir_entry *pde;
+	kuid_t root_uid = make_kuid(net->user_ns, 0);
+	kgid_t root_gid = make_kgid(net->user_ns, 0);
+
+	pde = proc_create_net("kct_expect", 0440, net->proc_net,
+			      &kct_expect_seq_ops,
+			      sizeof(struct seq_net_private));
+	if (!pde)
+		return -ENOMEM;
+	if (uid_valid(root_uid) && gid_valid(root_gid))
+		proc_set_user(pde, root_uid, root_gid);
+	return 0;
+}
+
+void kct_expect_proc_exit_net(struct net *net)
+{
+	remove_proc_entry("kct_expect", net->proc_net);
+}

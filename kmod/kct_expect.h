@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _KCT_EXPECT_H
+#define _KCT_EXPECT_H
+
+#include <linux/refcount.h>
+#include <net/netfilter/nf_conntrack.h>
+#include "kct_netns.h"
+
+struct kct_helper;
+
+/*
+ * An expected connection: a helper saw, inside its master connection,
+ * that a new connection matching @tuple under @mask is coming (an FTP data
+ * connection).  The first packet that matches becomes RELATED to the
+ * master and uses the expectation up.
+ */
+struct kct_expect {
+	struct hlist_node node;		/* in the global list, RCU */
+	struct nf_conntrack_tuple tuple;
+	struct nf_conntrack_tuple_mask mask;
+	struct nf_conn *master;		/* holds a reference */
+	const struct kct_helper *helper;
+	struct net *net;
+	u32 timeout;			/* jiffies32, absolute once inserted */
+	unsigned int flags;
+	refcount_t use;
+	struct rcu_head rcu;
+};
+
+#define KCT_EXPECT_PERMANENT	0x1
+
+/* For helpers. */
+struct kct_expect *kct_expect_alloc(struct nf_conn *master);
+void kct_expect_init(struct kct_expect *exp, u8 family,
+		     const union nf_inet_addr *saddr,
+		     const union nf_inet_addr *daddr, u8 proto,
+		     const __be16 *sport, const __be16 *dport);
+int kct_expect_related(struct kct_expect *exp);
+void kct_expect_put(struct kct_expect *exp);
+
+/* For the core. */
+struct kct_expect *kct_expect_take(struct kct_net *kn,
+				   const struct nf_conntrack_tuple *t);
+void kct_expect_master_gone(struct nf_conn *master);
+void kct_expect_helper_gone(const struct kct_helper *helper);
+void kct_expect_flush_net(struct net *net);
+void kct_expect_gc(void);
+int kct_expect_proc_init_net(struct net *net);
+void kct_expect_proc_exit_net(struct net *net);
+unsigned int kct_expect_default_max(void);
+
+/* For ctnetlink. */
+unsigned int kct_expect_remove_if(bool (*cond)(struct kct_expect *exp,
+					       const void *arg),
+				  const void *arg);
+void kct_expect_walk(struct net *net, unsigned long *pos,
+		     int (*fn)(struct kct_expect *exp, void *arg), void *arg);
+
+#endif /* _KCT_EXPECT_H */

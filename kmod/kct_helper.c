@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The helper framework: registration (in stock's name registry, so that
+ * stock assignment rules find kct's helpers), assignment to a new
+ * connection from the template a -j CT rule attached, and running the
+ * helper on each packet.
+ */
+#include <linux/module.h>
+#include <net/netfilter/nf_conntrack_helper.h>
+#include "kct_helper.h"
+#include "kct_expect.h"
+#include "kct_table.h"
+#include "kct_tuple.h"
+
+/* What nf_confirm() calls: kct ran the real helper already. */
+static int kct_helper_stock_help(struct sk_buff *skb, unsigned int protoff,
+				 struct nf_conn *ct,
+				 enum ip_conntrack_info ctinfo)
+{
+	return NF_ACCEPT;
+}
+
+void kct_helper_init(struct kct_helper *h, const char *name, u16 id,
+		     u8 family, u8 l4num, u16 port,
+		     unsigned int max_expected, unsigned int timeout,
+		     int (*help)(struct sk_buff *skb, unsigned int protoff,
+				 struct nf_conn *ct,
+				 enum ip_conntrack_info ctinfo),
+		     struct module *me)
+{
+	struct nf_conntrack_helper *s = &h->stock;
+
+	memset(h, 0, sizeof(*h));
+	/* Stock's naming: "ftp" for the first port, "ftp-N" for others. */
+	if (id == 0)
+		snprintf(s->name, sizeof(s->name), "%s", name);
+	else
+		snprintf(s->name, sizeof(s->name), "%s-%u", name, id);
+	s->me = me;
+	s->tuple.src.l3num = family;
+	s->tuple.dst.protonum = l4num;
+	s->tuple.src.u.all = htons(port);
+	s->help = kct_helper_stock_help;
+	s->expect_policy = &h->policy;
+	h->policy.max_expected = max_expected;
+	h->policy.timeout = timeout;
+	strscpy(h->policy.name, name, sizeof(h->policy.name));
+	h->name = s->name;
+	h->help = help;
+	h->max_expected = max_expected;
+	h->timeout = timeout;
+}
+EXPORT_SYMBOL_GPL(kct_helper_init);
+
+int kct_helper_register(struct kct_helper *h)
+{
+	int ret = nf_conntrack_helper_register(&h->stock);
+
+	if (ret == -EBUSY || ret == -EEXIST)
+		pr_err("kct: helper %s is already registered (is nf_conntrack_%s loaded?)\n",
+		       h->stock.name, h->policy.name);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(kct_helper_register);
+
+/* Forget @h on every connection of the table. */
+static void kct_helper_unassign_all(const struct kct_helper *h)
+{
+	struct nf_conntrack_tuple_hash *th;
+	struct hlist_nulls_node *n;
+	unsigned int i;
+
+	for (i = 0; i < kct_table.size; i++) {
+		rcu_read_lock();
+		hlist_nulls_for_each_entry_rcu(th, n, &kct_table.buckets[i],
+					       hnnode) {
+			struct nf_conn *ct = nf_ct_tuplehash_to_ctrack(th);
+			struct nf_conn_help *help;
+
+			if (NF_CT_DIRECTION(th) ||
+			    !refcount_inc_not_zero(&ct->ct_general.use))
+				continue;
+			smp_acquire__after_ctrl_dep();
+			help = kct_owned(ct) ? nfct_help(ct) : NULL;
+			if (help && rcu_access_pointer(help->helper) == &h->stock)
+				RCU_INIT_POINTER(help->helper, NULL);
+			nf_ct_put(ct);
+		}
+		rcu_read_unlock();
+		if ((i & 1023) == 1023)
+			cond_resched();
+	}
+}
+
+void kct_helper_unregister(struct kct_helper *h)
+{
+	kct_helper_unassign_all(h);
+	kct_expect_helper_gone(h);
+	/*
+	 * Waits for RCU readers that may still hold the old pointer, and
+	 * bumps the extension generation: a connection not yet confirmed
+	 * that got the helper meanwhile no longer finds it.
+	 */
+	nf_conntrack_helper_unregister(&h->stock);
+	/* A help() that was running above may have added expectations. */
+	kct_expect_helper_gone(h);
+	/* /proc readers may still be printing exp->helper->name. */
+	synchronize_rcu();
+}
+EXPORT_SYMBOL_GPL(kct_helper_unregister);
+
+/* The kct helper assigned to @ct, if any (caller in an RCU section). */
+const struct kct_helper *kct_helper_of(const struct nf_conn *ct)
+{
+	const struct nf_conntrack_helper *helper;
+	const struct nf_conn_help *help = nfct_help(ct);
+
+	if (!help)
+		return NULL;
+	helper = rcu_dereference(help->helper);
+	/* Only kct's own helpers: a stock helper cannot run on kct's. */
+	if (!helper || helper->help != kct_helper_stock_help)
+		return NULL;
+	return container_of(helper, struct kct_helper, stock);
+}
+EXPORT_SYMBOL_GPL(kct_helper_of);
+
+/* A -j CT --helper template came with the packet: assign its helper. */
+void kct_helper_assign(struct nf_conn *ct, const struct nf_conn *tmpl)
+{
+	const struct nf_conntrack_helper *helper;
+	const struct nf_conn_help *tmpl_help = nfct_help(tmpl);
+	struct nf_conn_help *help;
+
+	if (!tmpl_help)
+		return;
+	helper = rcu_dereference(tmpl_help->helper);
+	if (!helper || helper->help != kct_helper_stock_help)
+		return;
+	help = nf_ct_helper_ext_add(ct, GFP_ATOMIC);
+	if (help)
+		rcu_assign_pointer(help->helper,
+				   (struct nf_conntrack_helper *)helper);
+}
+
+/* Run the connection's helper, if it has one, on this packet. */
+unsigned int kct_helper_run(struct sk_buff *skb, struct nf_conn *ct,
+			    enum ip_conntrack_info ctinfo, u8 pf)
+{
+	const struct kct_helper *h;
+	struct kct_pkt p = { .skb = skb, .pf = pf };
+	unsigned int ret = NF_ACCEPT;
+
+	/* Errors about a connection are no part of its conversation. */
+	if (ctinfo == IP_CT_RELATED_REPLY)
+		return NF_ACCEPT;
+	rcu_read_lock();
+	h = kct_helper_of(ct);
+	if (h && kct_tuple_parse_l3(&p, skb_network_offset(skb)))
+		ret = h->help(skb, p.l4off, ct, ctinfo);
+	rcu_read_unlock();
+	return ret;
+}

@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The netfilter hooks, per namespace, IPv4 and IPv6:
+ *
+ *   PRE_ROUTING, LOCAL_OUT  at -201  find or create the connection and
+ *                                    set skb->_nfct (kct_track)
+ *                           at -199  undo nf_conntrack's work on packets
+ *                                    kct judged INVALID (kct_keep_invalid)
+ *   POST_ROUTING, LOCAL_IN  at INT_MAX - 1  confirm new connections
+ *
+ * kct runs just before nf_conntrack's own hooks (-200 and INT_MAX), which
+ * are registered whenever a stock ct rule exists; nf_conntrack leaves
+ * alone any packet that already carries a connection, so kct owns every
+ * packet it tracks.
+ */
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_core.h>
+#include <net/netfilter/nf_conntrack_helper.h>
+#include <net/netfilter/ipv4/nf_defrag_ipv4.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
+#include "kct_hooks.h"
+#include "kct_conn.h"
+#include "kct_table.h"
+#include "kct_tuple.h"
+#include "kct_log.h"
+#include "kct_expect.h"
+#include "kct_helper.h"
+#include "kct_event.h"
+
+#define KCT_PRI_TRACK		(NF_IP_PRI_CONNTRACK - 1)
+#define KCT_PRI_KEEP_INVALID	(NF_IP_PRI_CONNTRACK + 1)
+#define KCT_PRI_CONFIRM		(NF_IP_PRI_CONNTRACK_CONFIRM - 1)
+/*
+ * Stock confirms IPv6 input one below the others (NF_IP6_PRI_LAST - 1):
+ * kct must still come first, or stock inserts kct's connection into its
+ * own table.
+ */
+#define KCT_PRI_CONFIRM6_IN	(NF_IP6_PRI_LAST - 2)
+
+/*
+ * The packet this CPU last judged INVALID, for the hook at -199: if stock
+ * nf_conntrack's hook at -200 then tracked it, that is undone there.  The
+ * hooks of one traversal run on one CPU without sleeping in between.
+ */
+static DEFINE_PER_CPU(const struct sk_buff *, kct_invalid_skb);
+
+static void kct_count_invalid(struct kct_pkt *p, enum kct_invalid_reason why)
+{
+	/*
+	 * No room or no memory: stock drops such packets and counts them
+	 * in "drop" only; kct's per-reason file still says why.
+	 */
+	/*
+	 * An ICMP error quoting no connection: stock counts it under
+	 * icmp_error, not invalid.
+	 */
+	if (why == KCT_INVALID_ICMP_NO_MATCH)
+		KCT_STAT_INC(p->kn, icmp_error);
+	else if (why != KCT_INVALID_TABLE_FULL && why != KCT_INVALID_NO_MEMORY)
+		KCT_STAT_INC(p->kn, invalid);
+	KCT_STAT_INC(p->kn, invalid_reason[why]);
+	kct_log_invalid(p, why);
+}
+
+/* ctinfo of a packet of a known connection, as stock computes it. */
+static enum ip_conntrack_info kct_ctinfo(const struct nf_conntrack_tuple_hash *h)
+{
+	const struct nf_conn *ct = nf_ct_tuplehash_to_ctrack(h);
+	unsigned long status;
+
+	if (NF_CT_DIRECTION(h) == IP_CT_DIR_REPLY)
+		return IP_CT_ESTABLISHED_REPLY;
+	status = READ_ONCE(ct->status);
+	if (status & IPS_SEEN_REPLY)
+		return IP_CT_ESTABLISHED;
+	if (status & IPS_EXPECTED)
+		return IP_CT_RELATED;
+	return IP_CT_NEW;
+}
+
+/*
+ * A new connection: if a helper expected it, it is RELATED to the
+ * helper's master connection; otherwise a -j CT template may assign it a
+ * helper.
+ */
+static enum ip_conntrack_info kct_adopt(struct kct_pkt *p, struct nf_conn *ct,
+					const struct nf_conntrack_tuple *t,
+					const struct nf_conn *tmpl)
+{
+	struct kct_expect *exp = kct_expect_take(p->kn, t);
+
+	if (!exp) {
+		if (tmpl)
+			kct_helper_assign(ct, tmpl);
+		return IP_CT_NEW;
+	}
+	__set_bit(IPS_EXPECTED_BIT, &ct->status);
+	/* Put by nf_conntrack's destroy path with the connection. */
+	nf_conntrack_get(&exp->master->ct_general);
+	ct->master = exp->master;
+	ct->mark = READ_ONCE(exp->master->mark);
+	kct_expect_put(exp);
+	return IP_CT_RELATED;
+}
+
+/*
+ * Track one packet.  On success the packet carries its connection and
+ * ctinfo; otherwise it carries none (INVALID) and the reason is returned.
+ * *verdict is NF_DROP only where stock drops (table full, no memory).
+ */
+static enum kct_invalid_reason kct_track_packet(struct kct_pkt *p,
+						const struct nf_conn *tmpl,
+						unsigned int *verdict)
+{
+	struct nf_conntrack_tuple tuple, reply;
+	struct nf_conntrack_tuple_hash *h;
+	const struct kct_proto *proto;
+	enum ip_conntrack_info ctinfo;
+	enum kct_invalid_reason why;
+	unsigned int l4off;
+	struct nf_conn *ct;
+	u32 hash, before;
+
+	if (!kct_tuple_parse_l3(p, skb_network_offset(p->skb)))
+		return KCT_INVALID_BAD_HEADER;
+	proto = kct_proto_find(p->l4num);
+	if (proto->error) {
+		why = proto->error(p);
+		/* Errors that were RELATED, and untracked types, are done. */
+		if (why || p->skb->_nfct)
+			return why;
+	}
+	if (!kct_tuple_from_skb(p->skb, skb_network_offset(p->skb), p->pf,
+				&tuple, &l4off))
+		return KCT_INVALID_TRUNCATED;
+
+repeat:
+	hash = kct_tuple_hash(p->net, &tuple);
+	h = kct_table_find(p->kn, &tuple, hash);
+	if (h) {
+		ct = nf_ct_tuplehash_to_ctrack(h);
+		ctinfo = kct_ctinfo(h);
+		KCT_STAT_INC(p->kn, found);
+	} else {
+		if (!kct_tuple_invert(&reply, &tuple))
+			return proto == &kct_proto_icmp ||
+			       proto == &kct_proto_icmpv6 ?
+			       KCT_INVALID_ICMP_BAD_TYPE :
+			       KCT_INVALID_BAD_HEADER;
+		ct = kct_conn_alloc(p, &tuple, &reply, hash, &why);
+		if (!ct) {
+			KCT_STAT_INC(p->kn, drop);
+			*verdict = NF_DROP;
+			return why;
+		}
+		why = proto->new(ct, p);
+		if (why) {
+			nf_ct_put(ct);
+			return why;
+		}
+		ctinfo = kct_adopt(p, ct, &tuple, tmpl);
+	}
+
+	before = kct_event_snapshot(ct);	/* for conntrack -E's UPDATE */
+	why = proto->packet(ct, p, ctinfo);
+	if (unlikely(why == KCT_REOPEN)) {
+		/* A new connection reusing a closed one's ports. */
+		kct_conn_kill(ct);
+		nf_ct_put(ct);
+		goto repeat;
+	}
+	if (why) {
+		nf_ct_put(ct);
+		return why;
+	}
+	if (ctinfo == IP_CT_ESTABLISHED_REPLY &&
+	    !test_bit(IPS_SEEN_REPLY_BIT, &ct->status))
+		set_bit(IPS_SEEN_REPLY_BIT, &ct->status);
+	kct_event_changed(ct, before);
+	nf_ct_set(p->skb, ct, ctinfo);
+	return KCT_VALID;
+}
+
+static unsigned int kct_track(void *priv, struct sk_buff *skb,
+			      const struct nf_hook_state *state)
+{
+	struct kct_net *kn = kct_pernet(state->net);
+	enum ip_conntrack_info ctinfo;
+	enum kct_invalid_reason why;
+	unsigned int verdict = NF_ACCEPT;
+	struct nf_conn *tmpl;
+	struct kct_pkt p;
+
+	this_cpu_write(kct_invalid_skb, NULL);
+	if (!READ_ONCE(kn->sysctl.enable))
+		return NF_ACCEPT;
+
+	tmpl = nf_ct_get(skb, &ctinfo);
+	if (tmpl || ctinfo == IP_CT_UNTRACKED) {
+		/* Seen already (loopback), or a notrack rule said so. */
+		if ((tmpl && !nf_ct_is_template(tmpl)) ||
+		    ctinfo == IP_CT_UNTRACKED)
+			return NF_ACCEPT;
+		/* A template from -j CT: ours to consume. */
+		skb->_nfct = 0;
+	}
+
+	p.skb = skb;
+	p.net = state->net;
+	p.kn = kn;
+	p.pf = state->pf;
+	p.hook = state->hook;
+	p.l4num = 0;
+	why = kct_track_packet(&p, tmpl, &verdict);
+	if (why) {
+		kct_count_invalid(&p, why);
+		this_cpu_write(kct_invalid_skb, skb);
+	}
+	if (tmpl)
+		nf_ct_put(tmpl);
+	return verdict;
+}
+
+/*
+ * Stock's hook at -200 tracks any packet that carries no connection,
+ * including those kct judged INVALID: take that away again, so that
+ * "ct state invalid" sees them as kct said.
+ */
+static unsigned int kct_keep_invalid(void *priv, struct sk_buff *skb,
+				     const struct nf_hook_state *state)
+{
+	enum ip_conntrack_info ctinfo;
+	struct nf_conn *ct;
+
+	if (likely(this_cpu_read(kct_invalid_skb) != skb))
+		return NF_ACCEPT;
+	this_cpu_write(kct_invalid_skb, NULL);
+	ct = nf_ct_get(skb, &ctinfo);
+	if (ct && !kct_owned(ct))
+		nf_reset_ct(skb);
+	return NF_ACCEPT;
+}
+
+/*
+ * The packet made it through: a new connection becomes real and visible
+ * to lookups.  Until here nothing was inserted, so a packet dropped by the
+ * ruleset leaves no entry behind.
+ */
+static unsigned int kct_confirm(void *priv, struct sk_buff *skb,
+				const struct nf_hook_state *state)
+{
+	struct kct_net *kn = kct_pernet(state->net);
+	enum ip_conntrack_info ctinfo;
+	struct nf_conn *ct, *existing;
+	unsigned int verdict;
+
+	ct = nf_ct_get(skb, &ctinfo);
+	if (!ct || !kct_owned(ct))
+		return NF_ACCEPT;
+	if (unlikely(nfct_help(ct))) {
+		verdict = kct_helper_run(skb, ct, ctinfo, state->pf);
+		if (verdict != NF_ACCEPT)
+			return verdict;
+	}
+	if (nf_ct_is_confirmed(ct))
+		return NF_ACCEPT;
+	/* Only the first packet of a connection confirms it. */
+	if (CTINFO2DIR(ctinfo) != IP_CT_DIR_ORIGINAL)
+		return NF_ACCEPT;
+
+	if (likely(!kct_table_insert(kn, ct, &existing))) {
+		KCT_STAT_INC(kn, insert);
+		return NF_ACCEPT;
+	}
+
+	/*
+	 * Another CPU confirmed the same connection first (two packets of
+	 * a new flow at once, typical of UDP and DNS).  Where stock lets
+	 * them share, the packet joins the existing connection.
+	 */
+	if (existing && nf_ct_protonum(ct) != IPPROTO_TCP &&
+	    kct_tuple_equal(&existing->tuplehash[IP_CT_DIR_ORIGINAL].tuple,
+			    &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple)) {
+		nf_ct_set(skb, existing, ctinfo);
+		nf_ct_put(ct);
+		KCT_STAT_INC(kn, clash_resolve);
+		return NF_ACCEPT;
+	}
+	if (existing)
+		nf_ct_put(existing);
+	KCT_STAT_INC(kn, insert_failed);
+	KCT_STAT_INC(kn, drop);
+	KCT_STAT_INC(kn, invalid_reason[KCT_INVALID_CLASH]);
+	return NF_DROP;
+}
+
+static const struct nf_hook_ops kct_hook_ops[] = {
+	{ .hook = kct_track, .pf = NFPROTO_IPV4,
+	  .hooknum = NF_INET_PRE_ROUTING, .priority = KCT_PRI_TRACK },
+	{ .hook = kct_track, .pf = NFPROTO_IPV4,
+	  .hooknum = NF_INET_LOCAL_OUT, .priority = KCT_PRI_TRACK },
+	{ .hook = kct_keep_invalid, .pf = NFPROTO_IPV4,
+	  .hooknum = NF_INET_PRE_ROUTING, .priority = KCT_PRI_KEEP_INVALID },
+	{ .hook = kct_keep_invalid, .pf = NFPROTO_IPV4,
+	  .hooknum = NF_INET_LOCAL_OUT, .priority = KCT_PRI_KEEP_INVALID },
+	{ .hook = kct_confirm, .pf = NFPROTO_IPV4,
+	  .hooknum = NF_INET_POST_ROUTING, .priority = KCT_PRI_CONFIRM },
+	{ .hook = kct_confirm, .pf = NFPROTO_IPV4,
+	  .hooknum = NF_INET_LOCAL_IN, .priority = KCT_PRI_CONFIRM },
+	{ .hook = kct_track, .pf = NFPROTO_IPV6,
+	  .hooknum = NF_INET_PRE_ROUTING, .priority = KCT_PRI_TRACK },
+	{ .hook = kct_track, .pf = NFPROTO_IPV6,
+	  .hooknum = NF_INET_LOCAL_OUT, .priority = KCT_PRI_TRACK },
+	{ .hook = kct_keep_invalid, .pf = NFPROTO_IPV6,
+	  .hooknum = NF_INET_PRE_ROUTING, .priority = KCT_PRI_KEEP_INVALID },
+	{ .hook = kct_keep_invalid, .pf = NFPROTO_IPV6,
+	  .hooknum = NF_INET_LOCAL_OUT, .priority = KCT_PRI_KEEP_INVALID },
+	{ .hook = kct_confirm, .pf = NFPROTO_IPV6,
+	  .hooknum = NF_INET_POST_ROUTING, .priority = KCT_PRI_CONFIRM },
+	{ .hook = kct_confirm, .pf = NFPROTO_IPV6,
+	  .hooknum = NF_INET_LOCAL_IN, .priority = KCT_PRI_CONFIRM6_IN },
+};
+
+int kct_hooks_init_net(struct net *net)
+{
+	struct kct_net *kn = kct_pernet(net);
+	int ret;
+
+	/* Trackers need whole datagrams: reassembly runs at -400. */
+	ret = nf_defrag_ipv4_enable(net);
+	if (ret)
+		return ret;
+	kn->defrag_ipv4 = true;
+	ret = nf_defrag_ipv6_enable(net);
+	if (ret)
+		goto err;
+	kn->defrag_ipv6 = true;
+	ret = nf_register_net_hooks(net, kct_hook_ops,
+				    ARRAY_SIZE(kct_hook_ops));
+	if (ret)
+		goto err;
+	kn->hooks_registered = true;
+	return 0;
+err:
+	kct_hooks_exit_net(net);
+	return ret;
+}
+
+void kct_hooks_exit_net(struct net *net)
+{
+	struct kct_net *kn = kct_pernet(net);
+
+	if (kn->hooks_registered)
+		nf_unregister_net_hooks(net, kct_hook_ops,
+					ARRAY_SIZE(kct_hook_ops));
+	kn->hooks_registered = false;
+	if (kn->defrag_ipv6)
+		nf_defrag_ipv6_disable(net);
+	if (kn->defrag_ipv4)
+		nf_defrag_ipv4_disable(net);
+	kn->defrag_ipv4 = false;
+	kn->defrag_ipv6 = false;
+}

@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _KCT_HOOKS_H
+#define _KCT_HOOKS_H
+
+struct net;
+
+int kct_hooks_init_net(struct net *net);
+void kct_hooks_exit_net(struct net *net);
+
+#endif /* _KCT_HOOKS_H */

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kct: a connection tracker for Linux.  Module entry and exit.
+ */
+#include <linux/module.h>
+#include "kct_netns.h"
+#include "kct_table.h"
+#include "kct_tuple.h"
+#include "kct_gc.h"
+#include "kct_netlink.h"
+
+static int __init kct_init(void)
+{
+	int ret;
+
+	kct_tuple_init_key();
+	ret = kct_table_init();
+	if (ret)
+		return ret;
+	ret = kct_netns_register();
+	if (ret)
+		goto err_table;
+	kct_gc_start();
+	ret = kct_netlink_init();
+	if (ret)
+		goto err_netns;
+	pr_info("kct: connection tracker loaded (%u buckets, max %u)\n",
+		kct_table.size, kct_max);
+	return 0;
+
+err_netns:
+	kct_gc_stop();
+	kct_netns_unregister();
+err_table:
+	kct_table_exit();
+	return ret;
+}
+
+static void __exit kct_exit(void)
+{
+	kct_netlink_exit();
+	kct_gc_stop();
+	/* Every namespace's exit empties its part of the table. */
+	kct_netns_unregister();
+	/* Lockless readers may still be walking the buckets. */
+	synchronize_rcu();
+	/* Expectations are freed after a grace period. */
+	rcu_barrier();
+	kct_table_exit();
+}
+
+module_init(kct_init);
+module_exit(kct_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("kct: connection tracking for IPv4 and IPv6");
+MODULE_AUTHOR("The kct developers");

@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ctnetlink for kct: the conntrack subsystem of nfnetlink (list, get,
+ * delete, flush, update, counters) answered from kct's table.
+ *
+ * nfnetlink itself checks CAP_NET_ADMIN in the user namespace that owns
+ * the socket's network namespace for every message, and parses the
+ * top-level attributes with the policy below before calling us; nested
+ * ones are parsed with their own policies where they are used.  Every
+ * request is checked whole before it changes anything.
+ *
+ * Only one module can own the subsystem.  If nf_conntrack_netlink got it
+ * first, kct loads without this interface and says so once; while kct
+ * owns it, loading nf_conntrack_netlink fails with EBUSY.
+ */
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
+#include "kct_netlink_filter.h"
+#include "kct_event.h"
+#include "kct_table.h"
+#include "kct_tuple.h"
+
+bool kct_netlink_active __read_mostly;
+
+static const struct nla_policy kct_nl_ct_policy[CTA_MAX + 1] = {
+	[CTA_TUPLE_ORIG]	= { .type = NLA_NESTED },
+	[CTA_TUPLE_REPLY]	= { .type = NLA_NESTED },
+	[CTA_STATUS]		= { .type = NLA_U32 },
+	[CTA_PROTOINFO]		= { .type = NLA_NESTED },
+	[CTA_HELP]		= { .type = NLA_NESTED },
+	[CTA_NAT_SRC]		= { .type = NLA_NESTED },
+	[CTA_TIMEOUT]		= { .type = NLA_U32 },
+	[CTA_MARK]		= { .type = NLA_U32 },
+	[CTA_ID]		= { .type = NLA_U32 },
+	[CTA_NAT_DST]		= { .type = NLA_NESTED },
+	[CTA_TUPLE_MASTER]	= { .type = NLA_NESTED },
+	[CTA_NAT_SEQ_ADJ_ORIG]	= { .type = NLA_NESTED },
+	[CTA_NAT_SEQ_ADJ_REPLY]	= { .type = NLA_NESTED },
+	[CTA_ZONE]		= { .type = NLA_U16 },
+	[CTA_MARK_MASK]		= { .type = NLA_U32 },
+	[CTA_LABELS]		= { .type = NLA_BINARY, .len = 16 },
+	[CTA_LABELS_MASK]	= { .type = NLA_BINARY, .len = 16 },
+	[CTA_SYNPROXY]		= { .type = NLA_NESTED },
+	[CTA_FILTER]		= { .type = NLA_NESTED },
+	[CTA_STATUS_MASK]	= { .type = NLA_U32 },
+};
+
+static u8 kct_nl_family(const struct nfnl_info *info)
+{
+	return info->nfmsg->nfgen_family;
+}
+
+/* The connection a request names by CTA_TUPLE_ORIG or _REPLY, referenced. */
+static int kct_nl_lookup(const struct nfnl_info *info,
+			 const struct nlattr * const cda[], struct nf_conn **ctp)
+{
+	struct nf_conntrack_tuple_hash *h;
+	struct nf_conntrack_tuple t;
+	const struct nlattr *attr;
+	int err;
+
+	attr = cda[CTA_TUPLE_ORIG] ? cda[CTA_TUPLE_ORIG] : cda[CTA_TUPLE_REPLY];
+	if (!attr)
+		return -EINVAL;
+	err = kct_nl_parse_tuple(attr, kct_nl_family(info), &t, NULL);
+	if (err)
+		return err;
+	if (cda[CTA_ZONE] && nla_get_be16(cda[CTA_ZONE]) != 0)
+		return -ENOENT;
+	h = kct_table_find(kct_pernet(info->net), &t,
+			   kct_tuple_hash(info->net, &t));
+	if (!h)
+		return -ENOENT;
+	*ctp = nf_ct_tuplehash_to_ctrack(h);
+	return 0;
+}
+
+static int kct_nl_dump_start(struct netlink_callback *cb)
+{
+	const struct nlattr * const *cda = cb->data;
+	const struct nfgenmsg *nfmsg = nlmsg_data(cb->nlh);
+	struct kct_nl_filter *f;
+	int err;
+
+	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	if (!f)
+		return -ENOMEM;
+	err = kct_nl_filter_parse(cda, nfmsg->nfgen_family, f);
+	if (err) {
+		kfree(f);
+		return err;
+	}
+	cb->data = f;
+	return 0;
+}
+
+static int kct_nl_dump_done(struct netlink_callback *cb)
+{
+	kfree(cb->data);
+	return 0;
+}
+
+static int kct_nl_get(struct sk_buff *skb, const struct nfnl_info *info,
+		      const struct nlattr * const cda[])
+{
+	u32 portid = NETLINK_CB(skb).portid;
+	struct sk_buff *answer;
+	struct nf_conn *ct;
+	int err;
+
+	if (info->nlh->nlmsg_flags & NLM_F_DUMP) {
+		struct netlink_dump_control c = {
+			.start = kct_nl_dump_start,
+			.dump = kct_nl_dump_table,
+			.done = kct_nl_dump_done,
+			.data = (void *)cda,
+		};
+
+		return netlink_dump_start(info->sk, skb, info->nlh, &c);
+	}
+
+	err = kct_nl_lookup(info, cda, &ct);
+	if (err)
+		return err;
+	answer = nlmsg_new(kct_nl_conn_size(), GFP_KERNEL);
+	if (!answer) {
+		nf_ct_put(ct);
+		return -ENOMEM;
+	}
+	err = kct_nl_fill_conn(answer, portid, info->nlh->nlmsg_seq,
+			       IPCTNL_MSG_CT_NEW, 0, ct, false);
+	nf_ct_put(ct);
+	if (err) {
+		kfree_skb(answer);
+		return err;
+	}
+	return nfnetlink_unicast(answer, info->net, portid);
+}
+
+static int kct_nl_delete(struct sk_buff *skb, const struct nfnl_info *info,
+			 const struct nlattr * const cda[])
+{
+	struct kct_nl_filter f;
+	struct nf_conn *ct;
+	int err;
+
+	if (!cda[CTA_TUPLE_ORIG] && !cda[CTA_TUPLE_REPLY]) {
+		/* No tuple: flush, within the family and filter given. */
+		err = kct_nl_filter_parse(cda, kct_nl_family(info), &f);
+		if (err)
+			return err;
+		kct_nl_flush(info->net, &f);
+		return 0;
+	}
+	err = kct_nl_lookup(info, cda, &ct);
+	if (err)
+		return err;
+	/* The id guards against deleting a newer connection, same tuple. */
+	if (cda[CTA_ID] && ntohl(nla_get_be32(cda[CTA_ID])) != nf_ct_get_id(ct))
+		err = -ENOENT;
+	else
+		kct_table_unlink(ct);
+	nf_ct_put(ct);
+	return err;
+}
+
+/* Bits a request may turn on; nothing it may turn off. */
+#define KCT_NL_STATUS_SETTABLE	(IPS_SEEN_REPLY | IPS_ASSURED)
+
+static int kct_nl_check_change(const struct nlattr * const cda[],
+			       struct nf_conn *ct, struct kct_nl_tcp_change *tcp)
+{
+	int err;
+
+	if (cda[CTA_HELP] || cda[CTA_NAT_SRC] || cda[CTA_NAT_DST] ||
+	    cda[CTA_NAT_SEQ_ADJ_ORIG] ||
+	    cda[CTA_NAT_SEQ_ADJ_REPLY] || cda[CTA_LABELS] ||
+	    cda[CTA_SYNPROXY] || cda[CTA_TUPLE_MASTER])
+		return -EOPNOTSUPP;
+	if (cda[CTA_STATUS]) {
+		u32 now = (u32)READ_ONCE(ct->status);
+		u32 want = ntohl(nla_get_be32(cda[CTA_STATUS]));
+
+		/* As stock: what is set stays set; the rest is kct's. */
+		if ((now ^ want) & ~(want & KCT_NL_STATUS_SETTABLE))
+			return -EBUSY;
+	}
+	memset(tcp, 0, sizeof(*tcp));
+	if (cda[CTA_PROTOINFO]) {
+		err = kct_nl_tcp_parse(cda[CTA_PROTOINFO], ct, tcp);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static void kct_nl_change(const struct nlattr * const cda[],
+			  struct nf_conn *ct,
+			  const struct kct_nl_tcp_change *tcp)
+{
+	kct_nl_tcp_apply(ct, tcp);
+	if (cda[CTA_STATUS]) {
+		u32 want = ntohl(nla_get_be32(cda[CTA_STATUS]));
+
+		if (want & IPS_SEEN_REPLY)
+			set_bit(IPS_SEEN_REPLY_BIT, &ct->status);
+		if (want & IPS_ASSURED)
+			set_bit(IPS_ASSURED_BIT, &ct->status);
+	}
+	if (cda[CTA_TIMEOUT]) {
+		u64 secs = ntohl(nla_get_be32(cda[CTA_TIMEOUT]));
+		u64 ticks = min_t(u64, secs * HZ, INT_MAX);
+
+		WRITE_ONCE(ct->timeout, nfct_time_stamp + (u32)ticks);
+	}
+	if (cda[CTA_MARK]) {
+		u32 mark = ntohl(nla_get_be32(cda[CTA_MARK]));
+		u32 mask = cda[CTA_MARK_MASK] ?
+			   ntohl(nla_get_be32(cda[CTA_MARK_MASK])) : ~0U;
+
+		WRITE_ONCE(ct->mark, (READ_ONCE(ct->mark) & ~mask) |
+				     (mark & mask));
+	}
+}
+
+/* NEW on an existing connection updates it (conntrack -U). */
+static int kct_nl_new(struct sk_buff *skb, const struct nfnl_info *info,
+		      const struct nlattr * const cda[])
+{
+	struct kct_nl_tcp_change tcp;
+	struct nf_conn *ct;
+	int err;
+
+	err = kct_nl_lookup(info, cda, &ct);
+	if (err == -ENOENT && (info->nlh->nlmsg_flags & NLM_F_CREATE))
+		return -EOPNOTSUPP;	/* kct creates entries from packets only */
+	if (err)
+		return err;
+	if (info->nlh->nlmsg_flags & NLM_F_EXCL)
+		err = -EEXIST;
+	else
+		err = kct_nl_check_change(cda, ct, &tcp);
+	if (!err) {
+		kct_nl_change(cda, ct, &tcp);
+		kct_event_update(ct);
+	}
+	nf_ct_put(ct);
+	return err;
+}
+
+/* conntrack -C: how many entries the namespace has, and the limit. */
+static int kct_nl_get_stats(struct sk_buff *skb, const struct nfnl_info *info,
+			    const struct nlattr * const cda[])
+{
+	u32 portid = NETLINK_CB(skb).portid;
+	struct kct_net *kn = kct_pernet(info->net);
+	struct sk_buff *answer;
+	struct nlmsghdr *nlh;
+
+	answer = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!answer)
+		return -ENOMEM;
+	nlh = nfnl_msg_put(answer, portid, info->nlh->nlmsg_seq,
+			   nfnl_msg_type(NFNL_SUBSYS_CTNETLINK,
+					 IPCTNL_MSG_CT_GET_STATS),
+			   0, AF_UNSPEC, NFNETLINK_V0, 0);
+	if (!nlh ||
+	    nla_put_be32(answer, CTA_STATS_GLOBAL_ENTRIES,
+			 htonl(atomic_read(&kn->count))) ||
+	    nla_put_be32(answer, CTA_STATS_GLOBAL_MAX_ENTRIES,
+			 htonl(READ_ONCE(kct_max)))) {
+		kfree_skb(answer);
+		return -EMSGSIZE;
+	}
+	nlmsg_end(answer, nlh);
+	return nfnetlink_unicast(answer, info->net, portid);
+}
+
+static int kct_nl_put_cpu(struct sk_buff *skb, const struct kct_stat *st)
+{
+	return nla_put_be32(skb, CTA_STATS_FOUND, htonl(st->found)) ||
+	       nla_put_be32(skb, CTA_STATS_INVALID, htonl(st->invalid)) ||
+	       nla_put_be32(skb, CTA_STATS_INSERT, htonl(st->insert)) ||
+	       nla_put_be32(skb, CTA_STATS_INSERT_FAILED,
+			    htonl(st->insert_failed)) ||
+	       nla_put_be32(skb, CTA_STATS_DROP, htonl(st->drop)) ||
+	       nla_put_be32(skb, CTA_STATS_EARLY_DROP, htonl(st->early_drop)) ||
+	       nla_put_be32(skb, CTA_STATS_ERROR, htonl(st->icmp_error)) ||
+	       nla_put_be32(skb, CTA_STATS_SEARCH_RESTART,
+			    htonl(st->search_restart)) ||
+	       nla_put_be32(skb, CTA_STATS_CLASH_RESOLVE,
+			    htonl(st->clash_resolve)) ||
+	       nla_put_be32(skb, CTA_STATS_CHAIN_TOOLONG,
+			    htonl(st->chaintoolong));
+}
+
+/* conntrack -S: one message per CPU, cb->args[0] the next CPU. */
+static int kct_nl_dump_cpu(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct kct_net *kn = kct_pernet(sock_net(skb->sk));
+	struct nlmsghdr *nlh;
+	int cpu;
+
+	for (cpu = cb->args[0]; cpu < nr_cpu_ids; cpu++) {
+		if (!cpu_possible(cpu))
+			continue;
+		nlh = nfnl_msg_put(skb, NETLINK_CB(cb->skb).portid,
+				   cb->nlh->nlmsg_seq,
+				   nfnl_msg_type(NFNL_SUBSYS_CTNETLINK,
+						 IPCTNL_MSG_CT_GET_STATS_CPU),
+				   NLM_F_MULTI, AF_UNSPEC, NFNETLINK_V0,
+				   htons(cpu));
+		if (!nlh)
+			break;
+		if (kct_nl_put_cpu(skb, per_cpu_ptr(kn->stat, cpu))) {
+			nlmsg_cancel(skb, nlh);
+			break;
+		}
+		nlmsg_end(skb, nlh);
+	}
+	cb->args[0] = cpu;
+	return skb->len;
+}
+
+static int kct_nl_get_cpu(struct sk_buff *skb, const struct nfnl_info *info,
+			  const struct nlattr * const cda[])
+{
+	struct netlink_dump_control c = { .dump = kct_nl_dump_cpu };
+
+	if (!(info->nlh->nlmsg_flags & NLM_F_DUMP))
+		return -EOPNOTSUPP;
+	return netlink_dump_start(info->sk, skb, info->nlh, &c);
+}
+
+#define KCT_NL_CB(fn) { .call = fn, .type = NFNL_CB_MUTEX, \
+			.attr_count = CTA_MAX, .policy = kct_nl_ct_policy }
+
+static const struct nfnl_callback kct_nl_ct_cb[IPCTNL_MSG_MAX] = {
+	[IPCTNL_MSG_CT_NEW]		= KCT_NL_CB(kct_nl_new),
+	[IPCTNL_MSG_CT_GET]		= KCT_NL_CB(kct_nl_get),
+	[IPCTNL_MSG_CT_DELETE]		= KCT_NL_CB(kct_nl_delete),
+	/* kct keeps no per-connection counters: nothing to zero. */
+	[IPCTNL_MSG_CT_GET_CTRZERO]	= KCT_NL_CB(kct_nl_get),
+	[IPCTNL_MSG_CT_GET_STATS_CPU]	= KCT_NL_CB(kct_nl_get_cpu),
+	[IPCTNL_MSG_CT_GET_STATS]	= KCT_NL_CB(kct_nl_get_stats),
+};
+
+static const struct nfnetlink_subsystem kct_nl_ct_subsys = {
+	.name = "kct_conntrack",
+	.subsys_id = NFNL_SUBSYS_CTNETLINK,
+	.cb_count = IPCTNL_MSG_MAX,
+	.cb = kct_nl_ct_cb,
+	.owner = THIS_MODULE,
+};
+
+int kct_netlink_init(void)
+{
+	int err;
+
+	err = nfnetlink_subsys_register(&kct_nl_ct_subsys);
+	if (!err) {
+		err = nfnetlink_subsys_register(&kct_nl_exp_subsys);
+		if (err)
+			nfnetlink_subsys_unregister(&kct_nl_ct_subsys);
+	}
+	if (err == -EBUSY) {
+		pr_warn("kct: ctnetlink is taken (nf_conntrack_netlink loaded): the conntrack command will not see kct; unload nf_conntrack_netlink before kct to use it\n");
+		return 0;
+	}
+	if (err)
+		return err;
+	WRITE_ONCE(kct_netlink_active, true);
+	return 0;
+}
+
+void kct_netlink_exit(void)
+{
+	if (!kct_netlink_active)
+		return;
+	WRITE_ONCE(kct_netlink_active, false);
+	nfnetlink_subsys_unregister(&kct_nl_exp_subsys);
+	nfnetlink_subsys_unregister(&kct_nl_ct_subsys);
+}

@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ctnetlink's expectation subsystem for kct: conntrack -L expect, -G
+ * expect, -D expect and -F expect on the expectations kct's helpers made.
+ * Creating expectations from userspace is not supported: helpers make
+ * them, from what they see in their master connections.
+ */
+#include <linux/siphash.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
+#include "kct_netlink.h"
+#include "kct_expect.h"
+#include "kct_helper.h"
+
+static const struct nla_policy kct_nl_exp_policy[CTA_EXPECT_MAX + 1] = {
+	[CTA_EXPECT_MASTER]	= { .type = NLA_NESTED },
+	[CTA_EXPECT_TUPLE]	= { .type = NLA_NESTED },
+	[CTA_EXPECT_MASK]	= { .type = NLA_NESTED },
+	[CTA_EXPECT_TIMEOUT]	= { .type = NLA_U32 },
+	[CTA_EXPECT_ID]		= { .type = NLA_U32 },
+	[CTA_EXPECT_HELP_NAME]	= { .type = NLA_NUL_STRING,
+				    .len = NF_CT_HELPER_NAME_LEN - 1 },
+	[CTA_EXPECT_ZONE]	= { .type = NLA_U16 },
+	[CTA_EXPECT_FLAGS]	= { .type = NLA_U32 },
+	[CTA_EXPECT_CLASS]	= { .type = NLA_U32 },
+	[CTA_EXPECT_NAT]	= { .type = NLA_NESTED },
+	[CTA_EXPECT_FN]		= { .type = NLA_NUL_STRING },
+};
+
+static siphash_key_t kct_exp_id_key __read_mostly;
+
+/* A stable id that does not reveal the kernel address. */
+static u32 kct_exp_id(const struct kct_expect *exp)
+{
+	net_get_random_once(&kct_exp_id_key, sizeof(kct_exp_id_key));
+	return (u32)siphash_1u64((u64)(unsigned long)exp, &kct_exp_id_key);
+}
+
+/* Stock's mask tuple: the expectation's masks, all ones elsewhere. */
+static void kct_exp_mask_tuple(const struct kct_expect *exp,
+			       struct nf_conntrack_tuple *m)
+{
+	memset(m, 0xff, sizeof(*m));
+	m->src.u3 = exp->mask.src.u3;
+	m->src.u.all = exp->mask.src.u.all;
+	m->src.l3num = exp->tuple.src.l3num;
+	m->dst.protonum = exp->tuple.dst.protonum;
+}
+
+static int kct_exp_fill(struct sk_buff *skb, u32 portid, u32 seq,
+			unsigned int flags, struct kct_expect *exp)
+{
+	s32 left = (s32)(READ_ONCE(exp->timeout) - nfct_time_stamp) / HZ;
+	struct nf_conntrack_tuple mask;
+	struct nlmsghdr *nlh;
+
+	nlh = nfnl_msg_put(skb, portid, seq,
+			   nfnl_msg_type(NFNL_SUBSYS_CTNETLINK_EXP,
+					 IPCTNL_MSG_EXP_NEW),
+			   flags, exp->tuple.src.l3num, NFNETLINK_V0, 0);
+	if (!nlh)
+		return -EMSGSIZE;
+	kct_exp_mask_tuple(exp, &mask);
+	if (kct_nl_put_tuple(skb, CTA_EXPECT_TUPLE, &exp->tuple) ||
+	    kct_nl_put_tuple(skb, CTA_EXPECT_MASK, &mask) ||
+	    kct_nl_put_tuple(skb, CTA_EXPECT_MASTER,
+			     &exp->master->tuplehash[IP_CT_DIR_ORIGINAL].tuple) ||
+	    nla_put_be32(skb, CTA_EXPECT_TIMEOUT, htonl(max(left, 0))) ||
+	    nla_put_be32(skb, CTA_EXPECT_ID, htonl(kct_exp_id(exp))) ||
+	    nla_put_be32(skb, CTA_EXPECT_FLAGS, htonl(exp->flags)) ||
+	    nla_put_be32(skb, CTA_EXPECT_CLASS, 0) ||
+	    nla_put_string(skb, CTA_EXPECT_HELP_NAME, exp->helper->name)) {
+		nlmsg_cancel(skb, nlh);
+		return -EMSGSIZE;
+	}
+	nlmsg_end(skb, nlh);
+	return 0;
+}
+
+/* Does the connection tuple @t fall under @exp's tuple and mask? */
+static bool kct_exp_covers(const struct kct_expect *exp,
+			   const struct nf_conntrack_tuple *t)
+{
+	const struct nf_conntrack_tuple *e = &exp->tuple;
+	int i;
+
+	if (e->src.l3num != t->src.l3num || e->dst.protonum != t->dst.protonum ||
+	    !nf_inet_addr_cmp(&e->dst.u3, &t->dst.u3) ||
+	    e->dst.u.all != t->dst.u.all ||
+	    ((e->src.u.all ^ t->src.u.all) & exp->mask.src.u.all))
+		return false;
+	for (i = 0; i < ARRAY_SIZE(t->src.u3.all); i++)
+		if ((e->src.u3.all[i] ^ t->src.u3.all[i]) &
+		    exp->mask.src.u3.all[i])
+			return false;
+	return true;
+}
+
+/* What a GET or DELETE names, and the dump's family and socket. */
+struct kct_exp_sel {
+	struct net *net;
+	struct sk_buff *skb;
+	u32 portid, seq;
+	u8 family;
+	bool by_tuple, by_master, by_id;
+	struct nf_conntrack_tuple t;
+	u32 id;
+	const char *helper;
+};
+
+static bool kct_exp_selected(struct kct_expect *exp, const void *arg)
+{
+	const struct kct_exp_sel *s = arg;
+
+	if (!net_eq(exp->net, s->net))
+		return false;
+	if (s->by_tuple && !kct_exp_covers(exp, &s->t))
+		return false;
+	if (s->by_master &&
+	    !nf_ct_tuple_equal(&exp->master->tuplehash[IP_CT_DIR_ORIGINAL].tuple,
+			       &s->t))
+		return false;
+	if (s->by_id && kct_exp_id(exp) != s->id)
+		return false;
+	if (s->helper && strcmp(exp->helper->name, s->helper))
+		return false;
+	return true;
+}
+
+static int kct_exp_parse_sel(const struct nfnl_info *info,
+			     const struct nlattr * const cda[],
+			     struct kct_exp_sel *s)
+{
+	int err = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->net = info->net;
+	s->family = info->nfmsg->nfgen_family;
+	if (cda[CTA_EXPECT_ZONE] && nla_get_be16(cda[CTA_EXPECT_ZONE]) != 0)
+		return -ENOENT;
+	if (cda[CTA_EXPECT_TUPLE]) {
+		s->by_tuple = true;
+		err = kct_nl_parse_tuple(cda[CTA_EXPECT_TUPLE], s->family,
+					 &s->t, NULL);
+	} else if (cda[CTA_EXPECT_MASTER]) {
+		s->by_master = true;
+		err = kct_nl_parse_tuple(cda[CTA_EXPECT_MASTER], s->family,
+					 &s->t, NULL);
+	}
+	if (cda[CTA_EXPECT_ID]) {
+		s->by_id = true;
+		s->id = ntohl(nla_get_be32(cda[CTA_EXPECT_ID]));
+	}
+	return err;
+}
+
+/* Under RCU, with a reference so that the master stays put. */
+static int kct_exp_dump_one(struct kct_expect *exp, void *arg)
+{
+	struct kct_exp_sel *s = arg;
+	int err = 0;
+
+	if (s->family && exp->tuple.src.l3num != s->family)
+		return 0;
+	if (!refcount_inc_not_zero(&exp->use))
+		return 0;
+	err = kct_exp_fill(s->skb, s->portid, s->seq, NLM_F_MULTI, exp);
+	kct_expect_put(exp);
+	return err;
+}
+
+static int kct_exp_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct nfgenmsg *nfmsg = nlmsg_data(cb->nlh);
+	struct kct_exp_sel s = {
+		.skb = skb,
+		.portid = NETLINK_CB(cb->skb).portid,
+		.seq = cb->nlh->nlmsg_seq,
+		.family = nfmsg->nfgen_family,
+	};
+	unsigned long pos = cb->args[0];
+
+	kct_expect_walk(sock_net(skb->sk), &pos, kct_exp_dump_one, &s);
+	cb->args[0] = pos;
+	return skb->len;
+}
+
+static int kct_exp_get_one(struct kct_expect *exp, void *arg)
+{
+	struct kct_exp_sel *s = arg;
+	int err;
+
+	if (!kct_exp_selected(exp, s) || !refcount_inc_not_zero(&exp->use))
+		return 0;
+	err = kct_exp_fill(s->skb, s->portid, s->seq, 0, exp);
+	kct_expect_put(exp);
+	/* Stop at the first one either way; a full skb is an error. */
+	return err ? err : 1;
+}
+
+static int kct_exp_get(struct sk_buff *skb, const struct nfnl_info *info,
+		       const struct nlattr * const cda[])
+{
+	struct kct_exp_sel s;
+	unsigned long pos = 0;
+	int err;
+
+	if (info->nlh->nlmsg_flags & NLM_F_DUMP) {
+		struct netlink_dump_control c = { .dump = kct_exp_dump };
+
+		return netlink_dump_start(info->sk, skb, info->nlh, &c);
+	}
+	err = kct_exp_parse_sel(info, cda, &s);
+	if (err)
+		return err;
+	if (!s.by_tuple && !s.by_master)
+		return -EINVAL;
+	s.skb = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!s.skb)
+		return -ENOMEM;
+	s.portid = NETLINK_CB(skb).portid;
+	s.seq = info->nlh->nlmsg_seq;
+	kct_expect_walk(info->net, &pos, kct_exp_get_one, &s);
+	if (!s.skb->len) {
+		kfree_skb(s.skb);
+		return -ENOENT;
+	}
+	return nfnetlink_unicast(s.skb, info->net, s.portid);
+}
+
+static int kct_exp_delete(struct sk_buff *skb, const struct nfnl_info *info,
+			  const struct nlattr * const cda[])
+{
+	struct kct_exp_sel s;
+	int err;
+
+	err = kct_exp_parse_sel(info, cda, &s);
+	if (err)
+		return err;
+	if (s.by_master)
+		return -EINVAL;
+	if (!s.by_tuple && cda[CTA_EXPECT_HELP_NAME])
+		s.helper = nla_data(cda[CTA_EXPECT_HELP_NAME]);
+	/* Neither tuple nor helper: flush the namespace, all families. */
+	if (!kct_expect_remove_if(kct_exp_selected, &s) && s.by_tuple)
+		return -ENOENT;
+	return 0;
+}
+
+static int kct_exp_new(struct sk_buff *skb, const struct nfnl_info *info,
+		       const struct nlattr * const cda[])
+{
+	return -EOPNOTSUPP;
+}
+
+#define KCT_NL_EXP_CB(fn) { .call = fn, .type = NFNL_CB_MUTEX, \
+			    .attr_count = CTA_EXPECT_MAX, \
+			    .policy = kct_nl_exp_policy }
+
+static const struct nfnl_callback kct_nl_exp_cb[IPCTNL_MSG_EXP_MAX] = {
+	[IPCTNL_MSG_EXP_NEW]	= KCT_NL_EXP_CB(kct_exp_new),
+	[IPCTNL_MSG_EXP_GET]	= KCT_NL_EXP_CB(kct_exp_get),
+	[IPCTNL_MSG_EXP_DELETE]	= KCT_NL_EXP_CB(kct_exp_delete),
+};
+
+const struct nfnetlink_subsystem kct_nl_exp_subsys = {
+	.name = "kct_expect",
+	.subsys_id = NFNL_SUBSYS_CTNETLINK_EXP,
+	.cb_count = IPCTNL_MSG_EXP_MAX,
+	.cb = kct_nl_exp_cb,
+	.owner = THIS_MODULE,
+};

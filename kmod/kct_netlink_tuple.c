@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tuples as ctnetlink attributes: CTA_TUPLE_IP (addresses) and
+ * CTA_TUPLE_PROTO (protocol number, ports or ICMP type/code/id), both
+ * ways.  A request names a connection by a complete tuple; a dump filter
+ * may give only some fields, and says which in CTA_FILTER.
+ */
+#include <linux/netfilter/nfnetlink_conntrack.h>
+#include "kct_netlink.h"
+
+static const struct nla_policy kct_nl_ip_policy[CTA_IP_MAX + 1] = {
+	[CTA_IP_V4_SRC]	= { .type = NLA_U32 },
+	[CTA_IP_V4_DST]	= { .type = NLA_U32 },
+	[CTA_IP_V6_SRC]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[CTA_IP_V6_DST]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+};
+
+static const struct nla_policy kct_nl_proto_policy[CTA_PROTO_MAX + 1] = {
+	[CTA_PROTO_NUM]		= { .type = NLA_U8 },
+	[CTA_PROTO_SRC_PORT]	= { .type = NLA_U16 },
+	[CTA_PROTO_DST_PORT]	= { .type = NLA_U16 },
+	[CTA_PROTO_ICMP_ID]	= { .type = NLA_U16 },
+	[CTA_PROTO_ICMP_TYPE]	= { .type = NLA_U8 },
+	[CTA_PROTO_ICMP_CODE]	= { .type = NLA_U8 },
+	[CTA_PROTO_ICMPV6_ID]	= { .type = NLA_U16 },
+	[CTA_PROTO_ICMPV6_TYPE]	= { .type = NLA_U8 },
+	[CTA_PROTO_ICMPV6_CODE]	= { .type = NLA_U8 },
+};
+
+const struct nla_policy kct_nl_tuple_policy[CTA_TUPLE_MAX + 1] = {
+	[CTA_TUPLE_IP]		= { .type = NLA_NESTED },
+	[CTA_TUPLE_PROTO]	= { .type = NLA_NESTED },
+	[CTA_TUPLE_ZONE]	= { .type = NLA_U16 },
+};
+
+static int kct_nl_put_ip(struct sk_buff *skb,
+			 const struct nf_conntrack_tuple *t)
+{
+	struct nlattr *nest = nla_nest_start(skb, CTA_TUPLE_IP);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (t->src.l3num == NFPROTO_IPV4) {
+		if (nla_put_in_addr(skb, CTA_IP_V4_SRC, t->src.u3.ip) ||
+		    nla_put_in_addr(skb, CTA_IP_V4_DST, t->dst.u3.ip))
+			return -EMSGSIZE;
+	} else {
+		if (nla_put_in6_addr(skb, CTA_IP_V6_SRC, &t->src.u3.in6) ||
+		    nla_put_in6_addr(skb, CTA_IP_V6_DST, &t->dst.u3.in6))
+			return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int kct_nl_put_proto(struct sk_buff *skb,
+			    const struct nf_conntrack_tuple *t)
+{
+	struct nlattr *nest = nla_nest_start(skb, CTA_TUPLE_PROTO);
+	int err = 0;
+
+	if (!nest || nla_put_u8(skb, CTA_PROTO_NUM, t->dst.protonum))
+		return -EMSGSIZE;
+	switch (t->dst.protonum) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+		if (nla_put_be16(skb, CTA_PROTO_SRC_PORT, t->src.u.all) ||
+		    nla_put_be16(skb, CTA_PROTO_DST_PORT, t->dst.u.all))
+			err = -EMSGSIZE;
+		break;
+	case IPPROTO_ICMP:
+		if (nla_put_be16(skb, CTA_PROTO_ICMP_ID, t->src.u.icmp.id) ||
+		    nla_put_u8(skb, CTA_PROTO_ICMP_TYPE, t->dst.u.icmp.type) ||
+		    nla_put_u8(skb, CTA_PROTO_ICMP_CODE, t->dst.u.icmp.code))
+			err = -EMSGSIZE;
+		break;
+	case IPPROTO_ICMPV6:
+		if (nla_put_be16(skb, CTA_PROTO_ICMPV6_ID, t->src.u.icmp.id) ||
+		    nla_put_u8(skb, CTA_PROTO_ICMPV6_TYPE, t->dst.u.icmp.type) ||
+		    nla_put_u8(skb, CTA_PROTO_ICMPV6_CODE, t->dst.u.icmp.code))
+			err = -EMSGSIZE;
+		break;
+	}
+	if (err)
+		return err;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* @t as the nested attribute @type (CTA_TUPLE_ORIG, ...). */
+int kct_nl_put_tuple(struct sk_buff *skb, int type,
+		     const struct nf_conntrack_tuple *t)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+
+	if (!nest || kct_nl_put_ip(skb, t) || kct_nl_put_proto(skb, t))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int kct_nl_parse_ip(const struct nlattr *attr,
+			   struct nf_conntrack_tuple *t, u32 *present)
+{
+	struct nlattr *tb[CTA_IP_MAX + 1];
+	int src, dst, err;
+
+	err = nla_parse_nested(tb, CTA_IP_MAX, attr, kct_nl_ip_policy, NULL);
+	if (err)
+		return err;
+	/*
+	 * conntrack -U sends its updates with family AF_UNSPEC: the
+	 * addresses then say which family the tuple is.
+	 */
+	if (t->src.l3num == NFPROTO_UNSPEC) {
+		if (tb[CTA_IP_V4_SRC] || tb[CTA_IP_V4_DST])
+			t->src.l3num = NFPROTO_IPV4;
+		else if (tb[CTA_IP_V6_SRC] || tb[CTA_IP_V6_DST])
+			t->src.l3num = NFPROTO_IPV6;
+	}
+	switch (t->src.l3num) {
+	case NFPROTO_IPV4:
+		src = CTA_IP_V4_SRC;
+		dst = CTA_IP_V4_DST;
+		if (tb[CTA_IP_V6_SRC] || tb[CTA_IP_V6_DST])
+			return -EINVAL;
+		if (tb[src])
+			t->src.u3.ip = nla_get_in_addr(tb[src]);
+		if (tb[dst])
+			t->dst.u3.ip = nla_get_in_addr(tb[dst]);
+		break;
+	case NFPROTO_IPV6:
+		src = CTA_IP_V6_SRC;
+		dst = CTA_IP_V6_DST;
+		if (tb[CTA_IP_V4_SRC] || tb[CTA_IP_V4_DST])
+			return -EINVAL;
+		if (tb[src])
+			t->src.u3.in6 = nla_get_in6_addr(tb[src]);
+		if (tb[dst])
+			t->dst.u3.in6 = nla_get_in6_addr(tb[dst]);
+		break;
+	default:
+		return -EAFNOSUPPORT;
+	}
+	if (tb[src])
+		*present |= KCT_FILTER_IP_SRC;
+	if (tb[dst])
+		*present |= KCT_FILTER_IP_DST;
+	return 0;
+}
+
+static int kct_nl_parse_proto(const struct nlattr *attr,
+			      struct nf_conntrack_tuple *t, u32 *present)
+{
+	struct nlattr *tb[CTA_PROTO_MAX + 1];
+	int err;
+
+	err = nla_parse_nested(tb, CTA_PROTO_MAX, attr, kct_nl_proto_policy,
+			       NULL);
+	if (err)
+		return err;
+	if (!tb[CTA_PROTO_NUM])
+		return -EINVAL;
+	t->dst.protonum = nla_get_u8(tb[CTA_PROTO_NUM]);
+	*present |= KCT_FILTER_PROTO_NUM;
+
+	switch (t->dst.protonum) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+		if (tb[CTA_PROTO_SRC_PORT]) {
+			t->src.u.all = nla_get_be16(tb[CTA_PROTO_SRC_PORT]);
+			*present |= KCT_FILTER_PROTO_SRC_PORT;
+		}
+		if (tb[CTA_PROTO_DST_PORT]) {
+			t->dst.u.all = nla_get_be16(tb[CTA_PROTO_DST_PORT]);
+			*present |= KCT_FILTER_PROTO_DST_PORT;
+		}
+		break;
+	case IPPROTO_ICMP:
+		if (tb[CTA_PROTO_ICMP_TYPE]) {
+			t->dst.u.icmp.type = nla_get_u8(tb[CTA_PROTO_ICMP_TYPE]);
+			*present |= KCT_FILTER_ICMP_TYPE;
+		}
+		if (tb[CTA_PROTO_ICMP_CODE]) {
+			t->dst.u.icmp.code = nla_get_u8(tb[CTA_PROTO_ICMP_CODE]);
+			*present |= KCT_FILTER_ICMP_CODE;
+		}
+		if (tb[CTA_PROTO_ICMP_ID]) {
+			t->src.u.icmp.id = nla_get_be16(tb[CTA_PROTO_ICMP_ID]);
+			*present |= KCT_FILTER_ICMP_ID;
+		}
+		break;
+	case IPPROTO_ICMPV6:
+		if (tb[CTA_PROTO_ICMPV6_TYPE]) {
+			t->dst.u.icmp.type = nla_get_u8(tb[CTA_PROTO_ICMPV6_TYPE]);
+			*present |= KCT_FILTER_ICMPV6_TYPE;
+		}
+		if (tb[CTA_PROTO_ICMPV6_CODE]) {
+			t->dst.u.icmp.code = nla_get_u8(tb[CTA_PROTO_ICMPV6_CODE]);
+			*present |= KCT_FILTER_ICMPV6_CODE;
+		}
+		if (tb[CTA_PROTO_ICMPV6_ID]) {
+			t->src.u.icmp.id = nla_get_be16(tb[CTA_PROTO_ICMPV6_ID]);
+			*present |= KCT_FILTER_ICMPV6_ID;
+		}
+		break;
+	}
+	return 0;
+}
+
+/* The fields a lookup needs for each protocol. */
+static u32 kct_nl_tuple_needs(u8 protonum)
+{
+	u32 need = KCT_FILTER_IP_SRC | KCT_FILTER_IP_DST | KCT_FILTER_PROTO_NUM;
+
+	switch (protonum) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+		return need | KCT_FILTER_PROTO_SRC_PORT |
+		       KCT_FILTER_PROTO_DST_PORT;
+	case IPPROTO_ICMP:
+		return need | KCT_FILTER_ICMP_TYPE | KCT_FILTER_ICMP_CODE |
+		       KCT_FILTER_ICMP_ID;
+	case IPPROTO_ICMPV6:
+		return need | KCT_FILTER_ICMPV6_TYPE | KCT_FILTER_ICMPV6_CODE |
+		       KCT_FILTER_ICMPV6_ID;
+	}
+	return need;
+}
+
+/*
+ * Parse the nested tuple @attr of family @l3num into @t (zeroed first).
+ * With @present, fields may be missing and @present says which came (a
+ * dump filter); without it, the tuple must name one connection.
+ */
+int kct_nl_parse_tuple(const struct nlattr *attr, u8 l3num,
+		       struct nf_conntrack_tuple *t, u32 *present)
+{
+	struct nlattr *tb[CTA_TUPLE_MAX + 1];
+	u32 got = 0;
+	int err;
+
+	memset(t, 0, sizeof(*t));
+	err = nla_parse_nested(tb, CTA_TUPLE_MAX, attr, kct_nl_tuple_policy,
+			       NULL);
+	if (err)
+		return err;
+	t->src.l3num = l3num;
+	if (tb[CTA_TUPLE_IP]) {
+		err = kct_nl_parse_ip(tb[CTA_TUPLE_IP], t, &got);
+		if (err)
+			return err;
+	}
+	if (tb[CTA_TUPLE_PROTO]) {
+		err = kct_nl_parse_proto(tb[CTA_TUPLE_PROTO], t, &got);
+		if (err)
+			return err;
+	}
+	/* kct tracks in the default zone only: another one has nothing. */
+	if (tb[CTA_TUPLE_ZONE]) {
+		if (nla_get_be16(tb[CTA_TUPLE_ZONE]) != 0)
+			return -ENOENT;
+		got |= KCT_FILTER_TUPLE_ZONE;
+	}
+	if (present) {
+		*present = got;
+		return 0;
+	}
+	if (t->src.l3num != NFPROTO_IPV4 && t->src.l3num != NFPROTO_IPV6)
+		return -EAFNOSUPPORT;
+	if ((got & kct_nl_tuple_needs(t->dst.protonum)) !=
+	    kct_nl_tuple_needs(t->dst.protonum))
+		return -EINVAL;
+	return 0;
+}
+
+/* Does @ct_tuple have the fields @flags selects of @filter? */
+bool kct_nl_tuple_match(const struct nf_conntrack_tuple *ct_tuple,
+			const struct nf_conntrack_tuple *filter, u32 flags)
+{
+	const struct nf_conntrack_tuple *a = ct_tuple, *b = filter;
+
+	if ((flags & KCT_FILTER_IP_SRC) &&
+	    !nf_inet_addr_cmp(&a->src.u3, &b->src.u3))
+		return false;
+	if ((flags & KCT_FILTER_IP_DST) &&
+	    !nf_inet_addr_cmp(&a->dst.u3, &b->dst.u3))
+		return false;
+	if ((flags & KCT_FILTER_PROTO_NUM) &&
+	    a->dst.protonum != b->dst.protonum)
+		return false;
+	if ((flags & KCT_FILTER_PROTO_SRC_PORT) && a->src.u.all != b->src.u.all)
+		return false;
+	if ((flags & KCT_FILTER_PROTO_DST_PORT) && a->dst.u.all != b->dst.u.all)
+		return false;
+	if ((flags & (KCT_FILTER_ICMP_TYPE | KCT_FILTER_ICMPV6_TYPE)) &&
+	    a->dst.u.icmp.type != b->dst.u.icmp.type)
+		return false;
+	if ((flags & (KCT_FILTER_ICMP_CODE | KCT_FILTER_ICMPV6_CODE)) &&
+	    a->dst.u.icmp.code != b->dst.u.icmp.code)
+		return false;
+	if ((flags & (KCT_FILTER_ICMP_ID | KCT_FILTER_ICMPV6_ID)) &&
+	    a->src.u.icmp.id != b->src.u.icmp.id)
+		return false;
+	return true;
+}

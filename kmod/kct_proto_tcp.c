@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TCP: the kernel side of the TCP tracker.  Reads the header and options
+ * of each segment into a struct kct_tcp_seg and lets the portable state
+ * machine (kct_tcp_state.c) judge it under the connection's lock; then
+ * applies the verdict: flags, timeout, INVALID, or reopen.
+ */
+#include <linux/tcp.h>
+#include <linux/netfilter.h>
+#include <net/tcp.h>
+#include <asm/unaligned.h>
+#include "kct_conn.h"
+
+static bool kct_tcp_tuple(const struct sk_buff *skb, unsigned int l4off,
+			  struct nf_conntrack_tuple *t)
+{
+	__be16 _ports[2];
+	const __be16 *ports;
+
+	/* Only the ports: ICMP errors quote just 8 bytes of the header. */
+	ports = skb_header_pointer(skb, l4off, sizeof(_ports), _ports);
+	if (!ports)
+		return false;
+	t->src.u.tcp.port = ports[0];
+	t->dst.u.tcp.port = ports[1];
+	return true;
+}
+
+static bool kct_tcp_invert(struct nf_conntrack_tuple *inv,
+			   const struct nf_conntrack_tuple *orig)
+{
+	inv->src.u.tcp.port = orig->dst.u.tcp.port;
+	inv->dst.u.tcp.port = orig->src.u.tcp.port;
+	return true;
+}
+
+/* The options the window tracker needs: scale, SACK-permitted, SACK. */
+static void kct_tcp_options(const struct sk_buff *skb, unsigned int l4off,
+			    const struct tcphdr *th, struct kct_tcp_seg *seg)
+{
+	unsigned char buf[MAX_TCP_OPTION_SPACE];
+	int len = th->doff * 4 - sizeof(*th);
+	const unsigned char *opt;
+	int i;
+
+	if (len <= 0)
+		return;
+	opt = skb_header_pointer(skb, l4off + sizeof(*th), len, buf);
+	if (!opt)
+		return;
+	while (len > 0) {
+		int kind = *opt++, size;
+
+		if (kind == TCPOPT_EOL)
+			return;
+		if (kind == TCPOPT_NOP) {
+			len--;
+			continue;
+		}
+		if (len < 2)
+			return;
+		size = *opt++;
+		if (size < 2 || size > len)
+			return;	/* malformed: stop, as the stack does */
+		switch (kind) {
+		case TCPOPT_WINDOW:
+			if (size == TCPOLEN_WINDOW) {
+				seg->has_wscale = true;
+				seg->wscale = min_t(u8, *opt, TCP_MAX_WSCALE);
+			}
+			break;
+		case TCPOPT_SACK_PERM:
+			if (size == TCPOLEN_SACK_PERM)
+				seg->sack_perm = true;
+			break;
+		case TCPOPT_SACK:
+			/*
+			 * Only the first well-formed SACK option counts, as
+			 * for stock: its highest right edge.
+			 */
+			if (seg->has_sack || size < TCPOLEN_SACK_BASE +
+			    TCPOLEN_SACK_PERBLOCK ||
+			    (size - TCPOLEN_SACK_BASE) % TCPOLEN_SACK_PERBLOCK)
+				break;
+			for (i = 0; i + TCPOLEN_SACK_PERBLOCK <=
+			     size - TCPOLEN_SACK_BASE;
+			     i += TCPOLEN_SACK_PERBLOCK) {
+				u32 end = get_unaligned_be32(opt + i + 4);
+
+				if (!seg->has_sack || after(end, seg->sack_max))
+					seg->sack_max = end;
+				seg->has_sack = true;
+			}
+			break;
+		}
+		opt += size - 2;
+		len -= size;
+	}
+}
+
+static enum kct_invalid_reason kct_tcp_error(struct kct_pkt *p)
+{
+	unsigned int len = p->skb->len - p->l4off;
+	const struct tcphdr *th;
+	struct tcphdr _th;
+
+	th = skb_header_pointer(p->skb, p->l4off, sizeof(_th), &_th);
+	if (!th)
+		return KCT_INVALID_TRUNCATED;
+	if (th->doff * 4 < sizeof(*th) || th->doff * 4 > len)
+		return KCT_INVALID_TRUNCATED;
+	if (p->hook == NF_INET_PRE_ROUTING &&
+	    READ_ONCE(p->kn->sysctl.checksum) &&
+	    nf_checksum(p->skb, p->hook, p->l4off, IPPROTO_TCP, p->pf))
+		return KCT_INVALID_BAD_CHECKSUM;
+	if (!kct_tcp_flags_valid(tcp_flag_byte(th)))
+		return KCT_INVALID_TCP_BAD_FLAGS;
+	return KCT_VALID;
+}
+
+static void kct_tcp_read_seg(const struct kct_pkt *p,
+			     enum ip_conntrack_dir dir,
+			     struct kct_tcp_seg *seg)
+{
+	const struct tcphdr *th;
+	struct tcphdr _th;
+
+	memset(seg, 0, sizeof(*seg));
+	/* Checked by kct_tcp_error() already. */
+	th = skb_header_pointer(p->skb, p->l4off, sizeof(_th), &_th);
+	if (!th)
+		return;
+	seg->dir = dir;
+	seg->flags = tcp_flag_byte(th);
+	seg->seq = ntohl(th->seq);
+	seg->ack = ntohl(th->ack_seq);
+	seg->win = ntohs(th->window);
+	seg->datalen = p->skb->len - p->l4off - th->doff * 4;
+	seg->no_options = th->doff == 5;
+	kct_tcp_options(p->skb, p->l4off, th, seg);
+}
+
+static void kct_tcp_cfg(const struct kct_net *kn, struct kct_tcp_cfg *cfg)
+{
+	cfg->loose = READ_ONCE(kn->sysctl.tcp_loose);
+	cfg->be_liberal = READ_ONCE(kn->sysctl.tcp_be_liberal);
+	cfg->ignore_invalid_rst = READ_ONCE(kn->sysctl.tcp_ignore_invalid_rst);
+	cfg->max_retrans = READ_ONCE(kn->sysctl.tcp_max_retrans);
+}
+
+static enum kct_invalid_reason kct_tcp_new(struct nf_conn *ct,
+					   const struct kct_pkt *p)
+{
+	struct kct_tcp_seg seg;
+	struct kct_tcp_cfg cfg;
+
+	kct_tcp_read_seg(p, IP_CT_DIR_ORIGINAL, &seg);
+	kct_tcp_cfg(p->kn, &cfg);
+	return kct_tcp_conn_new(&kct_proto_data(ct)->tcp, &seg, &cfg);
+}
+
+/* The timeout for a TCP state, in jiffies. */
+static unsigned int kct_tcp_state_timeout(const struct nf_conn *ct,
+					  enum kct_tcp_state state)
+{
+	return kct_timeout(ct, KCT_TIMEOUT_TCP_SYN_SENT + state - 1);
+}
+
+/*
+ * An out-of-window FIN or RST answering a FIN or RST: both ends are most
+ * likely gone, so do not keep the entry for days (stock does the same).
+ */
+static void kct_tcp_lower_timeout(struct nf_conn *ct)
+{
+	unsigned int unack = kct_timeout(ct, KCT_TIMEOUT_TCP_UNACK);
+	s32 left = nf_ct_expires(ct);
+
+	if (nf_ct_is_confirmed(ct) && left >= 120 * HZ && left > unack)
+		kct_refresh(ct, unack);
+}
+
+static enum kct_invalid_reason kct_tcp_packet(struct nf_conn *ct,
+					      const struct kct_pkt *p,
+					      enum ip_conntrack_info ctinfo)
+{
+	struct kct_tcp_conn *tc = &kct_proto_data(ct)->tcp;
+	struct kct_tcp_verdict v;
+	struct kct_tcp_seg seg;
+	struct kct_tcp_cfg cfg;
+
+	kct_tcp_read_seg(p, CTINFO2DIR(ctinfo), &seg);
+	kct_tcp_cfg(p->kn, &cfg);
+
+	spin_lock_bh(&ct->lock);
+	kct_tcp_conn_packet(tc, &seg, &cfg,
+			    test_bit(IPS_SEEN_REPLY_BIT, &ct->status), &v);
+	if (v.invalid) {
+		if (v.lower_timeout)
+			kct_tcp_lower_timeout(ct);
+		spin_unlock_bh(&ct->lock);
+		return v.invalid;
+	}
+	if (v.refresh) {
+		unsigned int t_state = kct_tcp_state_timeout(ct, v.state);
+		unsigned int t_retrans = kct_timeout(ct, KCT_TIMEOUT_TCP_RETRANS);
+		unsigned int t_unack = kct_timeout(ct, KCT_TIMEOUT_TCP_UNACK);
+		unsigned int t_close = kct_timeout(ct, KCT_TIMEOUT_TCP_CLOSE);
+
+		kct_refresh(ct, kct_tcp_timeout(&v, t_state, t_retrans,
+						t_unack, t_close));
+	}
+	spin_unlock_bh(&ct->lock);
+
+	if (v.reopen)
+		return KCT_REOPEN;
+	if (v.assured && !test_bit(IPS_ASSURED_BIT, &ct->status))
+		set_bit(IPS_ASSURED_BIT, &ct->status);
+	/* The RST passes with its connection, which ends now. */
+	if (v.kill)
+		kct_conn_kill(ct);
+	return KCT_VALID;
+}
+
+static void kct_tcp_print(struct seq_file *s, struct nf_conn *ct)
+{
+	u8 state = READ_ONCE(kct_proto_data(ct)->tcp.state);
+
+	if (state < KCT_TCP_STATE_MAX)
+		seq_printf(s, "%s ", kct_tcp_state_names[state]);
+}
+
+const struct kct_proto kct_proto_tcp = {
+	.l4num = IPPROTO_TCP,
+	.name = "tcp",
+	.tuple = kct_tcp_tuple,
+	.invert = kct_tcp_invert,
+	.error = kct_tcp_error,
+	.new = kct_tcp_new,
+	.packet = kct_tcp_packet,
+	.print = kct_tcp_print,
+};

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * UDP: no state on the wire, so a connection is a pair of ports seen in
+ * one or both directions.  30 s while only one side has spoken (and just
+ * after the first reply); a flow still talking both ways two seconds
+ * after it began is a stream: ASSURED, 120 s.
+ */
+#include <linux/udp.h>
+#include <linux/netfilter.h>
+#include "kct_conn.h"
+
+/* How long a two-way UDP flow must live before it counts as a stream. */
+#define KCT_UDP_STREAM_DELAY (2 * HZ)
+
+static bool kct_udp_tuple(const struct sk_buff *skb, unsigned int l4off,
+			  struct nf_conntrack_tuple *t)
+{
+	__be16 _ports[2];
+	const __be16 *ports;
+
+	/* Only the ports: ICMP errors quote just 8 bytes of the header. */
+	ports = skb_header_pointer(skb, l4off, sizeof(_ports), _ports);
+	if (!ports)
+		return false;
+	t->src.u.udp.port = ports[0];
+	t->dst.u.udp.port = ports[1];
+	return true;
+}
+
+static bool kct_udp_invert(struct nf_conntrack_tuple *inv,
+			   const struct nf_conntrack_tuple *orig)
+{
+	inv->src.u.udp.port = orig->dst.u.udp.port;
+	inv->dst.u.udp.port = orig->src.u.udp.port;
+	return true;
+}
+
+static enum kct_invalid_reason kct_udp_error(struct kct_pkt *p)
+{
+	unsigned int len = p->skb->len - p->l4off;
+	const struct udphdr *uh;
+	struct udphdr _uh;
+
+	uh = skb_header_pointer(p->skb, p->l4off, sizeof(_uh), &_uh);
+	if (!uh)
+		return KCT_INVALID_TRUNCATED;
+	if (ntohs(uh->len) > len || ntohs(uh->len) < sizeof(*uh))
+		return KCT_INVALID_TRUNCATED;
+	/*
+	 * Checksums are verified once, on the way in; locally generated
+	 * packets may still carry a partial checksum.
+	 */
+	if (uh->check && p->hook == NF_INET_PRE_ROUTING &&
+	    READ_ONCE(p->kn->sysctl.checksum) &&
+	    nf_checksum(p->skb, p->hook, p->l4off, IPPROTO_UDP, p->pf))
+		return KCT_INVALID_BAD_CHECKSUM;
+	return KCT_VALID;
+}
+
+static enum kct_invalid_reason kct_udp_new(struct nf_conn *ct,
+					   const struct kct_pkt *p)
+{
+	kct_proto_data(ct)->udp.stream_ts = jiffies + KCT_UDP_STREAM_DELAY;
+	return KCT_VALID;
+}
+
+static enum kct_invalid_reason kct_udp_packet(struct nf_conn *ct,
+					      const struct kct_pkt *p,
+					      enum ip_conntrack_info ctinfo)
+{
+	unsigned long stream_ts = kct_proto_data(ct)->udp.stream_ts;
+
+	/* The core marks the reply seen after this runs, as stock does. */
+	if (!test_bit(IPS_SEEN_REPLY_BIT, &ct->status)) {
+		kct_refresh(ct, kct_timeout(ct, KCT_TIMEOUT_UDP));
+		return KCT_VALID;
+	}
+	if (!time_after(jiffies, stream_ts)) {
+		kct_refresh(ct, kct_timeout(ct, KCT_TIMEOUT_UDP));
+		return KCT_VALID;
+	}
+	kct_refresh(ct, kct_timeout(ct, KCT_TIMEOUT_UDP_STREAM));
+	if (!test_bit(IPS_ASSURED_BIT, &ct->status))
+		set_bit(IPS_ASSURED_BIT, &ct->status);
+	return KCT_VALID;
+}
+
+const struct kct_proto kct_proto_udp = {
+	.l4num = IPPROTO_UDP,
+	.name = "udp",
+	.tuple = kct_udp_tuple,
+	.invert = kct_udp_invert,
+	.error = kct_udp_error,
+	.new = kct_udp_new,
+	.packet = kct_udp_packet,
+};

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tuples: what identifies a connection in each direction.  kct fills the
+ * stock struct nf_conntrack_tuple (it is part of the nf_conn every stock
+ * consumer reads) with its own parsers, and hashes it with its own keyed
+ * siphash.
+ */
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/siphash.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include "kct_tuple.h"
+
+static siphash_aligned_key_t kct_hash_key;
+
+void kct_tuple_init_key(void)
+{
+	get_random_bytes(&kct_hash_key, sizeof(kct_hash_key));
+}
+
+/* Addresses and protocol from the network header; the transport offset. */
+static bool kct_parse_l3(const struct sk_buff *skb, unsigned int nhoff,
+			 u8 pf, struct nf_conntrack_tuple *t,
+			 unsigned int *l4off, u8 *l4num)
+{
+	memset(t, 0, sizeof(*t));
+	t->src.l3num = pf;
+
+	if (pf == NFPROTO_IPV4) {
+		const struct iphdr *iph;
+		struct iphdr _iph;
+
+		iph = skb_header_pointer(skb, nhoff, sizeof(_iph), &_iph);
+		if (!iph || iph->ihl < 5)
+			return false;
+		/* Later fragments carry no transport header. */
+		if (iph->frag_off & htons(IP_OFFSET))
+			return false;
+		t->src.u3.ip = iph->saddr;
+		t->dst.u3.ip = iph->daddr;
+		*l4off = nhoff + iph->ihl * 4;
+		*l4num = iph->protocol;
+		return true;
+	}
+	if (pf == NFPROTO_IPV6) {
+		const struct ipv6hdr *ip6h;
+		struct ipv6hdr _ip6h;
+		__be16 frag_off;
+		u8 nexthdr;
+		int off;
+
+		ip6h = skb_header_pointer(skb, nhoff, sizeof(_ip6h), &_ip6h);
+		if (!ip6h)
+			return false;
+		t->src.u3.in6 = ip6h->saddr;
+		t->dst.u3.in6 = ip6h->daddr;
+		nexthdr = ip6h->nexthdr;
+		off = ipv6_skip_exthdr(skb, nhoff + sizeof(_ip6h), &nexthdr,
+				       &frag_off);
+		if (off < 0 || (frag_off & htons(~0x7)) != 0)
+			return false;
+		*l4off = off;
+		*l4num = nexthdr;
+		return true;
+	}
+	return false;
+}
+
+/* Parse the packet at @p->skb's network header into @p. */
+bool kct_tuple_parse_l3(struct kct_pkt *p, unsigned int nhoff)
+{
+	struct nf_conntrack_tuple t;
+
+	return kct_parse_l3(p->skb, nhoff, p->pf, &t, &p->l4off, &p->l4num);
+}
+
+/*
+ * The full tuple of the packet whose network header is at @nhoff (the
+ * packet itself, or the one quoted inside an ICMP error).
+ */
+bool kct_tuple_from_skb(const struct sk_buff *skb, unsigned int nhoff,
+			u8 pf, struct nf_conntrack_tuple *t,
+			unsigned int *l4off)
+{
+	const struct kct_proto *proto;
+	u8 l4num;
+
+	if (!kct_parse_l3(skb, nhoff, pf, t, l4off, &l4num))
+		return false;
+	t->dst.protonum = l4num;
+	t->dst.dir = IP_CT_DIR_ORIGINAL;
+	proto = kct_proto_find(l4num);
+	return proto->tuple(skb, *l4off, t);
+}
+
+bool kct_tuple_invert(struct nf_conntrack_tuple *inv,
+		      const struct nf_conntrack_tuple *orig)
+{
+	const struct kct_proto *proto = kct_proto_find(orig->dst.protonum);
+
+	memset(inv, 0, sizeof(*inv));
+	inv->src.l3num = orig->src.l3num;
+	inv->src.u3 = orig->dst.u3;
+	inv->dst.u3 = orig->src.u3;
+	inv->dst.protonum = orig->dst.protonum;
+	inv->dst.dir = !orig->dst.dir;
+	return proto->invert(inv, orig);
+}
+
+/*
+ * One hash over everything that identifies a direction of a connection,
+ * with the namespace mixed in so that equal tuples in different
+ * namespaces spread over different buckets.
+ */
+u32 kct_tuple_hash(const struct net *net, const struct nf_conntrack_tuple *t)
+{
+	struct {
+		union nf_inet_addr src, dst;
+		__be16 sport, dport;
+		u16 l3num;
+		u8 l4num;
+		u8 pad;
+		u32 netmix;
+	} key = {
+		.src = t->src.u3,
+		.dst = t->dst.u3,
+		.sport = t->src.u.all,
+		.dport = t->dst.u.all,
+		.l3num = t->src.l3num,
+		.l4num = t->dst.protonum,
+		.netmix = net_hash_mix(net),
+	};
+
+	return (u32)siphash(&key, sizeof(key), &kct_hash_key);
+}

@@ -1,0 +1,46 @@
+#!/bin/bash
+# Helpers are never assigned automatically: with kct_ftp loaded but no
+# assignment rule, the same firewall (policy drop, control port accepted,
+# otherwise only established and related) lets the control connection
+# through but no data connection, passive or active, IPv4 or IPv6, with
+# nft or iptables rules; no expectation is ever made.
+. "$(dirname "$0")/../lib/ktap.sh"
+. "$(dirname "$0")/../lib/topo.sh"
+. "$(dirname "$0")/../lib/tracker.sh"
+. "$(dirname "$0")/../lib/ftp.sh"
+require_tool nft iptables ip6tables vsftpd curl
+
+topo_create
+ftp_load
+ftp_server 4
+ftp_server 6
+
+# no_data MODE FAM: the client logs in (the control connection works) but
+# the transfer fails.
+no_data() {
+	local out
+	if out=$(ftp_curl "$1" "$2" hello.txt -v -m 8 2>&1); then
+		echo "the transfer succeeded"
+		return 1
+	fi
+	if ! grep -q '^< 230' <<<"$out"; then
+		echo "no login; curl said:"
+		tail -n 5 <<<"$out"
+		return 1
+	fi
+}
+
+for rules in nft iptables; do
+	ftp_fw_flush
+	ftp_fw_$rules nohelper
+	for case in pasv:4 port:4 epsv:6 eprt:6; do
+		mode=${case%:*} fam=${case#*:}
+		ktap_check "$rules, no assignment, $mode IPv$fam: logged in, the data connection fails" \
+			no_data $mode $fam
+	done
+	ktap_expect "$rules, no assignment: nothing was related" \
+		"related=0 related=0" \
+		"$(ftp_counts $rules 4 | cut -d' ' -f1) $(ftp_counts $rules 6 | cut -d' ' -f1)"
+done
+ktap_expect "no expectation was made" 0 "$(kct_stat $FW expect_create)"
+ktap_done

@@ -1,0 +1,51 @@
+# Shell helpers for the table selftests (selftests/table/*.sh): a TCP
+# connection held open across a test, and floods of new UDP flows.
+# Source it after ktap.sh, topo.sh and tracker.sh.
+
+# held_tcp_start DIR: an echo server in the server namespace and a client
+# that connects to it and exchanges one line; the client then waits until
+# held_tcp_again is called, and exchanges a second line over the same
+# connection.  Its answers land in DIR/held.out.
+held_tcp_start() {
+	local dir=$1
+	in_sv socat TCP-LISTEN:7000,reuseaddr EXEC:cat >/dev/null 2>&1 &
+	wait_for tcp_listening $SV 7000 || return 1
+	mkfifo "$dir/held.go"
+	in_cl python3 -c '
+import socket, sys
+s = socket.create_connection((sys.argv[1], 7000), timeout=20)
+s.sendall(b"one\n")
+print(s.recv(100).decode().strip(), flush=True)
+open(sys.argv[2]).read()
+s.sendall(b"two\n")
+print(s.recv(100).decode().strip(), flush=True)
+' "$SV4" "$dir/held.go" >"$dir/held.out" 2>&1 &
+	wait_for grep -q one "$dir/held.out"
+}
+
+# held_tcp_again DIR: the held connection's second exchange; true when
+# the echo came back.
+held_tcp_again() {
+	local dir=$1
+	echo go >"$dir/held.go"
+	wait_for grep -q two "$dir/held.out"
+}
+
+# udp_flood NS FIRST COUNT: COUNT datagrams from NS to the server, each to
+# its own destination port from FIRST on, so COUNT new flows.
+udp_flood() {
+	ip netns exec "$1" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+first, count = int(sys.argv[2]), int(sys.argv[3])
+for port in range(first, first + count):
+    s.sendto(b"x", (sys.argv[1], port))
+' "$SV4" "$2" "$3"
+}
+
+# only_firewall_tracks: the flows must reach the firewall as new ones, so
+# the client and the server (which would fill their own tables, the
+# limit being global) do not track.
+only_firewall_tracks() {
+	in_cl sysctl -qw net.kct.enable=0 && in_sv sysctl -qw net.kct.enable=0
+}

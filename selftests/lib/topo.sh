@@ -1,0 +1,75 @@
+# Network topologies for kct's selftests, built from namespaces and veth
+# pairs inside the guest:
+#
+#   client (kct-cl) ---- firewall (kct-fw) ---- server (kct-sv)
+#   192.0.2.2            192.0.2.1              198.51.100.2
+#   2001:db8:1::2        198.51.100.1           2001:db8:2::2
+#                        2001:db8:1::1
+#                        2001:db8:2::1
+#
+# The firewall forwards IPv4 and IPv6; connection tracking and the rules
+# under test live there.  Addresses are from the documentation ranges.
+
+CL=kct-cl
+FW=kct-fw
+SV=kct-sv
+CL4=192.0.2.2
+FW4_CL=192.0.2.1
+FW4_SV=198.51.100.1
+SV4=198.51.100.2
+CL6=2001:db8:1::2
+FW6_CL=2001:db8:1::1
+FW6_SV=2001:db8:2::1
+SV6=2001:db8:2::2
+
+in_cl() { ip netns exec $CL "$@"; }
+in_fw() { ip netns exec $FW "$@"; }
+in_sv() { ip netns exec $SV "$@"; }
+
+topo_create() {
+	local ns
+	for ns in $CL $FW $SV; do
+		ip netns add $ns
+		ip -n $ns link set lo up
+	done
+	ip link add cl0 netns $CL type veth peer name fw0 netns $FW
+	ip link add fw1 netns $FW type veth peer name sv0 netns $SV
+
+	ip -n $CL addr add $CL4/24 dev cl0
+	ip -n $CL addr add $CL6/64 dev cl0 nodad
+	ip -n $FW addr add $FW4_CL/24 dev fw0
+	ip -n $FW addr add $FW6_CL/64 dev fw0 nodad
+	ip -n $FW addr add $FW4_SV/24 dev fw1
+	ip -n $FW addr add $FW6_SV/64 dev fw1 nodad
+	ip -n $SV addr add $SV4/24 dev sv0
+	ip -n $SV addr add $SV6/64 dev sv0 nodad
+	ip -n $CL link set cl0 up
+	ip -n $FW link set fw0 up
+	ip -n $FW link set fw1 up
+	ip -n $SV link set sv0 up
+	ip -n $CL route add default via $FW4_CL
+	ip -n $CL -6 route add default via $FW6_CL
+	ip -n $SV route add default via $FW4_SV
+	ip -n $SV -6 route add default via $FW6_SV
+	in_fw sysctl -qw net.ipv4.ip_forward=1
+	in_fw sysctl -qw net.ipv6.conf.all.forwarding=1
+}
+
+topo_destroy() {
+	local ns
+	for ns in $CL $FW $SV; do
+		ip netns pids $ns 2>/dev/null | xargs -r kill 2>/dev/null
+		ip netns del $ns 2>/dev/null
+	done
+	return 0
+}
+
+# wait_for CMD...: retry CMD for up to 5 s (servers take a moment to bind).
+wait_for() {
+	local i
+	for i in $(seq 50); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}

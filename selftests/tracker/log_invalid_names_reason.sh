@@ -1,0 +1,25 @@
+#!/bin/bash
+# net.kct.log_invalid (0 off, a protocol number, 255 all) logs INVALID
+# packets like stock's nf_conntrack_log_invalid, but the message names
+# why kct judged the packet invalid, so users need not guess.
+. "$(dirname "$0")/../lib/ktap.sh"
+. "$(dirname "$0")/../lib/topo.sh"
+. "$(dirname "$0")/../lib/tracker.sh"
+require_tool python3 dmesg
+
+topo_create
+kct_load
+in_fw sysctl -qw net.kct.log_invalid=17
+before=$(dmesg | wc -l)
+pkt $CL icmp --dst $SV4 --type 0 --id 4444
+ktap_expect "log_invalid=17 (UDP only): an invalid ICMP packet is not logged" "" \
+	"$(dmesg | tail -n +$((before + 1)) | grep "kct: invalid packet")"
+
+in_fw sysctl -qw net.kct.log_invalid=255
+before=$(dmesg | wc -l)
+pkt $CL icmp --dst $SV4 --type 0 --id 4444
+log=$(dmesg | tail -n +$((before + 1)) | grep "kct: invalid packet")
+ktap_expect "log_invalid=255: one line, naming the reason, protocol, addresses and device" \
+	"kct: invalid packet (icmp_bad_type): proto=1 src=$CL4 dst=$SV4 dev=fw0" \
+	"$(echo "$log" | sed 's/^\[[ 0-9.]*\] //')"
+ktap_done
