@@ -8,6 +8,7 @@
  * at confirm, unlink at death) take the spinlocks of both buckets.
  */
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/vmalloc.h>
 #include <linux/rculist_nulls.h>
 #include <net/netfilter/nf_conntrack_core.h>
@@ -23,6 +24,20 @@
 struct kct_table kct_table __read_mostly;
 unsigned int kct_max __read_mostly;
 static spinlock_t kct_locks[KCT_LOCKS];
+
+/*
+ * Buckets are fixed for the module's life: a table meant to hold a million
+ * connections wants about as many buckets, which stock's memory-based
+ * default does not give on a small machine.  Same name as nf_conntrack's
+ * parameter; unlike it, read only once kct is loaded.
+ */
+static unsigned int hashsize;
+module_param(hashsize, uint, 0444);
+MODULE_PARM_DESC(hashsize,
+		 "hash buckets (default: stock's size for this memory; 1024 to 16777216)");
+
+#define KCT_BUCKETS_MIN	1024U
+#define KCT_BUCKETS_MAX	(16U << 20)
 
 static unsigned int kct_lock_index(u32 hash)
 {
@@ -258,7 +273,15 @@ int kct_table_init(void)
 		size = 262144;
 	else if (pages > 1024 * 1024 * 1024 / PAGE_SIZE)
 		size = 65536;
-	size = max(size, 1024U);
+	if (hashsize) {
+		if (hashsize < KCT_BUCKETS_MIN || hashsize > KCT_BUCKETS_MAX) {
+			pr_err("kct: hashsize=%u is out of range (%u to %u)\n",
+			       hashsize, KCT_BUCKETS_MIN, KCT_BUCKETS_MAX);
+			return -EINVAL;
+		}
+		size = hashsize;
+	}
+	size = max(size, KCT_BUCKETS_MIN);
 	/* Whole pages of buckets, as stock rounds its table. */
 	size = roundup(size, PAGE_SIZE / sizeof(struct hlist_nulls_head));
 
@@ -269,6 +292,7 @@ int kct_table_init(void)
 	for (i = 0; i < size; i++)
 		INIT_HLIST_NULLS_HEAD(&kct_table.buckets[i], i | KCT_NULLS_TAG);
 	kct_table.size = size;
+	hashsize = size;
 	for (i = 0; i < KCT_LOCKS; i++)
 		spin_lock_init(&kct_locks[i]);
 	/* Never more than stock's own limit, which nf_conntrack_alloc() enforces. */

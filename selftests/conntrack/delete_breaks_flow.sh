@@ -13,7 +13,9 @@ require_tool conntrack socat nft ss
 
 rx=/tmp/kct-ct-rx go=/tmp/kct-ct-go
 # scenario [keep]: what became of the first data segment after -D (with
-# keep, no -D: the control).
+# keep, no -D: the control).  The client holds its end open well past the
+# counters being read: its FIN, retransmitted together with the dropped
+# data, is INVALID mid-stream and would blur the verdict under test.
 scenario() {
 	rm -f $rx $go
 	in_fw nft -f - 2>&1 <<'NFT'
@@ -30,7 +32,7 @@ table inet fw {
 NFT
 	in_sv socat -u TCP4-LISTEN:7000,reuseaddr OPEN:$rx,creat,append >/dev/null 2>&1 &
 	wait_for in_sv sh -c "ss -Hltn | grep -q ':7000 '"
-	(sh -c "echo one; while [ ! -e $go ]; do sleep 0.2; done; echo two; sleep 5" |
+	(sh -c "echo one; while [ ! -e $go ]; do sleep 0.2; done; echo two; sleep 30" |
 		in_cl socat -u - TCP4:$SV4:7000,sourceport=42000) >/dev/null 2>&1 &
 	wait_for grep -q one $rx
 	ct_tcp_hold 4 42001 7001 20

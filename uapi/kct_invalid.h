@@ -1,14 +1,17 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
  * Why kct judged a packet INVALID.  Stock conntrack only counts "invalid";
  * kct counts each reason in /proc/net/stat/kct_invalid and names it in the
  * log_invalid message, so that users need not guess.  The names are in
  * kct_invalid_names[] (kct_log.c), in this order.
  *
- * Portable: used by the pure-logic trackers and by the kernel side.
+ * Part of kct's user interface: /proc/net/stat/kct_invalid has one
+ * "name count" line per enum value after KCT_VALID, in this order, so
+ * tools may index that file with this enum.  Portable: used by the pure-logic
+ * trackers, the kernel side and the host tests.
  */
-#ifndef _KCT_INVALID_H
-#define _KCT_INVALID_H
+#ifndef _UAPI_KCT_INVALID_H
+#define _UAPI_KCT_INVALID_H
 
 enum kct_invalid_reason {
 	KCT_VALID = 0,
@@ -29,4 +32,4 @@ enum kct_invalid_reason {
 	KCT_INVALID_MAX
 };
 
-#endif /* _KCT_INVALID_H */
+#endif /* _UAPI_KCT_INVALID_H */
