@@ -49,3 +49,16 @@ for port in range(first, first + count):
 only_firewall_tracks() {
 	in_cl sysctl -qw net.kct.enable=0 && in_sv sysctl -qw net.kct.enable=0
 }
+
+# tcp_trickle NS ADDR PORT: a TCP stream from NS to ADDR:PORT that keeps
+# flowing, about 100 kB/s: enough packets to keep every path busy without
+# the emulated CPU spending itself on copying.
+tcp_trickle() {
+	ip netns exec "$1" python3 -c '
+import socket, sys, time
+s = socket.create_connection((sys.argv[1], int(sys.argv[2])))
+while True:
+    s.sendall(b"x" * 1000)
+    time.sleep(0.01)
+' "$2" "$3" >/dev/null 2>&1
+}
