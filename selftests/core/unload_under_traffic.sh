@@ -29,7 +29,7 @@ wait_for tcp_listening $SV 7000
 tcp_trickle $CL $SV4 7000 &
 in_cl ping -q -i 0.02 $SV4 >/dev/null 2>&1 &
 in_cl ping -q -i 0.02 $SV6 >/dev/null 2>&1 &
-(for i in $(seq 40); do udp_flood $CL $((20000 + i * 50)) 50; sleep 0.1; done) &
+udp_trickle $CL 20000 60 50 &
 flood=$!
 sleep 2
 

@@ -62,3 +62,19 @@ while True:
     time.sleep(0.01)
 ' "$2" "$3" >/dev/null 2>&1
 }
+
+# udp_trickle NS FIRST BURSTS COUNT: BURSTS bursts of COUNT new UDP flows
+# from NS to the server, 0.1 s apart, ports from FIRST on; one process, as
+# starting one per burst costs more than the bursts under emulation.
+udp_trickle() {
+	ip netns exec "$1" python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+port, bursts, count = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+for _ in range(bursts):
+    for _ in range(count):
+        s.sendto(b"x", (sys.argv[1], port))
+        port += 1
+    time.sleep(0.1)
+' "$SV4" "$2" "$3" "$4"
+}
