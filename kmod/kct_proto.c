@@ -6,6 +6,33 @@
  */
 #include "kct_proto.h"
 
+/*
+ * TCP and UDP tuples: the two ports, which sit at the same place in both
+ * headers and in the tuple's union.  Only the ports are read, as ICMP
+ * errors quote just 8 bytes of the transport header.
+ */
+bool kct_ports_tuple(const struct sk_buff *skb, unsigned int l4off,
+		     struct nf_conntrack_tuple *t)
+{
+	__be16 _ports[2];
+	const __be16 *ports;
+
+	ports = skb_header_pointer(skb, l4off, sizeof(_ports), _ports);
+	if (!ports)
+		return false;
+	t->src.u.all = ports[0];
+	t->dst.u.all = ports[1];
+	return true;
+}
+
+bool kct_ports_invert(struct nf_conntrack_tuple *inv,
+		      const struct nf_conntrack_tuple *orig)
+{
+	inv->src.u.all = orig->dst.u.all;
+	inv->dst.u.all = orig->src.u.all;
+	return true;
+}
+
 static bool kct_generic_tuple(const struct sk_buff *skb, unsigned int l4off,
 			      struct nf_conntrack_tuple *t)
 {

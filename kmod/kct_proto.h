@@ -56,6 +56,12 @@ extern const struct kct_proto kct_proto_generic;
 
 const struct kct_proto *kct_proto_find(u8 l4num);
 
+/* tuple() and invert() of the protocols whose tuple is two ports. */
+bool kct_ports_tuple(const struct sk_buff *skb, unsigned int l4off,
+		     struct nf_conntrack_tuple *t);
+bool kct_ports_invert(struct nf_conntrack_tuple *inv,
+		      const struct nf_conntrack_tuple *orig);
+
 /* Set or refresh a connection's timeout (relative until confirmed). */
 void kct_refresh(struct nf_conn *ct, unsigned long extra_jiffies);
 

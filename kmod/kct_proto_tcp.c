@@ -11,29 +11,6 @@
 #include <asm/unaligned.h>
 #include "kct_conn.h"
 
-static bool kct_tcp_tuple(const struct sk_buff *skb, unsigned int l4off,
-			  struct nf_conntrack_tuple *t)
-{
-	__be16 _ports[2];
-	const __be16 *ports;
-
-	/* Only the ports: ICMP errors quote just 8 bytes of the header. */
-	ports = skb_header_pointer(skb, l4off, sizeof(_ports), _ports);
-	if (!ports)
-		return false;
-	t->src.u.tcp.port = ports[0];
-	t->dst.u.tcp.port = ports[1];
-	return true;
-}
-
-static bool kct_tcp_invert(struct nf_conntrack_tuple *inv,
-			   const struct nf_conntrack_tuple *orig)
-{
-	inv->src.u.tcp.port = orig->dst.u.tcp.port;
-	inv->dst.u.tcp.port = orig->src.u.tcp.port;
-	return true;
-}
-
 /* The options the window tracker needs: scale, SACK-permitted, SACK. */
 static void kct_tcp_options(const struct sk_buff *skb, unsigned int l4off,
 			    const struct tcphdr *th, struct kct_tcp_seg *seg)
@@ -232,8 +209,8 @@ static void kct_tcp_print(struct seq_file *s, struct nf_conn *ct)
 const struct kct_proto kct_proto_tcp = {
 	.l4num = IPPROTO_TCP,
 	.name = "tcp",
-	.tuple = kct_tcp_tuple,
-	.invert = kct_tcp_invert,
+	.tuple = kct_ports_tuple,
+	.invert = kct_ports_invert,
 	.error = kct_tcp_error,
 	.new = kct_tcp_new,
 	.packet = kct_tcp_packet,

@@ -12,29 +12,6 @@
 /* How long a two-way UDP flow must live before it counts as a stream. */
 #define KCT_UDP_STREAM_DELAY (2 * HZ)
 
-static bool kct_udp_tuple(const struct sk_buff *skb, unsigned int l4off,
-			  struct nf_conntrack_tuple *t)
-{
-	__be16 _ports[2];
-	const __be16 *ports;
-
-	/* Only the ports: ICMP errors quote just 8 bytes of the header. */
-	ports = skb_header_pointer(skb, l4off, sizeof(_ports), _ports);
-	if (!ports)
-		return false;
-	t->src.u.udp.port = ports[0];
-	t->dst.u.udp.port = ports[1];
-	return true;
-}
-
-static bool kct_udp_invert(struct nf_conntrack_tuple *inv,
-			   const struct nf_conntrack_tuple *orig)
-{
-	inv->src.u.udp.port = orig->dst.u.udp.port;
-	inv->dst.u.udp.port = orig->src.u.udp.port;
-	return true;
-}
-
 static enum kct_invalid_reason kct_udp_error(struct kct_pkt *p)
 {
 	unsigned int len = p->skb->len - p->l4off;
@@ -88,8 +65,8 @@ static enum kct_invalid_reason kct_udp_packet(struct nf_conn *ct,
 const struct kct_proto kct_proto_udp = {
 	.l4num = IPPROTO_UDP,
 	.name = "udp",
-	.tuple = kct_udp_tuple,
-	.invert = kct_udp_invert,
+	.tuple = kct_ports_tuple,
+	.invert = kct_ports_invert,
 	.error = kct_udp_error,
 	.new = kct_udp_new,
 	.packet = kct_udp_packet,

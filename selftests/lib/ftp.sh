@@ -256,12 +256,12 @@ kct_expect_count() {
 	echo $n
 }
 
-# kct_expect_wait_count NS N [PATTERN...]: wait up to 10 s until exactly
-# N lines match.
+# kct_expect_wait_count NS N [PATTERN...]: wait up to 10 s (times
+# KCT_PATIENCE) until exactly N lines match.
 kct_expect_wait_count() {
 	local ns=$1 n=$2 i
 	shift 2
-	for i in $(seq 50); do
+	for i in $(seq $((50 * KCT_PATIENCE))); do
 		[ "$(kct_expect_count "$ns" "$@")" = "$n" ] && return 0
 		sleep 0.2
 	done

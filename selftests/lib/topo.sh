@@ -64,10 +64,20 @@ topo_destroy() {
 	return 0
 }
 
-# wait_for CMD...: retry CMD for up to 5 s (servers take a moment to bind).
+# KCT_PATIENCE: how many times longer than usual waits may take.  The
+# debug kernel (KASAN, lockdep, kmemleak) runs everything about ten times
+# slower under emulation; a server that binds in 0.2 s takes 2 s there.
+if [ "$KCT_KERNEL" = debug ]; then
+	KCT_PATIENCE=${KCT_PATIENCE:-10}
+else
+	KCT_PATIENCE=${KCT_PATIENCE:-1}
+fi
+
+# wait_for CMD...: retry CMD for up to 5 s (servers take a moment to bind),
+# times KCT_PATIENCE.
 wait_for() {
 	local i
-	for i in $(seq 50); do
+	for i in $(seq $((50 * KCT_PATIENCE))); do
 		"$@" >/dev/null 2>&1 && return 0
 		sleep 0.1
 	done
