@@ -15,7 +15,12 @@
 
 #define KCT_GC_BUCKETS_PER_RUN	1024
 #define KCT_GC_FULL_SCAN	(10 * HZ)	/* whole table, when idle */
-#define KCT_GC_BUSY_INTERVAL	(HZ / 50)
+/*
+ * While runs keep reaping, the next slice follows at the next tick: a
+ * slice is bounded, and a table of a million expiring entries must not
+ * wait for the idle pace.
+ */
+#define KCT_GC_BUSY_INTERVAL	1
 
 static struct delayed_work kct_gc_work;
 static unsigned int kct_gc_next_bucket;
