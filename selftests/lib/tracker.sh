@@ -437,3 +437,58 @@ tcp_handshake() {
 	seg "cl S $*" "sv SA $*" "cl A"
 	fw_state ESTABLISHED >/dev/null
 }
+
+# tcp_walk_states: a whole connection of the current tcp_flow, one
+# segment at a time (handshake, data, the client closing first); after
+# each step, the firewall's line and its countdown ("LINE / SECONDS"),
+# eight lines in all.  Real stacks pass the middle states too fast to see.
+tcp_walk_states() {
+	seg "cl S --wscale 7 --sack-perm --mss 1460"
+	echo "$(fw_state SYN_SENT) / $(fw_timeout)"
+	seg "sv SA --wscale 7 --sack-perm --mss 1460"
+	echo "$(fw_state SYN_RECV) / $(fw_timeout)"
+	seg "cl A"
+	echo "$(fw_state ESTABLISHED) / $(fw_timeout)"
+	seg "cl PA --data 100" "sv A"
+	echo "$(fw_state ESTABLISHED) / $(fw_timeout)"
+	seg "cl FA"
+	echo "$(fw_state FIN_WAIT) / $(fw_timeout)"
+	seg "sv A"
+	echo "$(fw_state CLOSE_WAIT) / $(fw_timeout)"
+	seg "sv FA"
+	echo "$(fw_state LAST_ACK) / $(fw_timeout)"
+	seg "cl A"
+	echo "$(fw_state TIME_WAIT) / $(fw_timeout)"
+}
+
+# tcp_walk_check STEPS...: the eight checks of tcp_walk_states' output
+# (each step's line and timeout against stock's defaults).
+tcp_walk_check() {
+	ktap_check "SYN: SYN_SENT [UNREPLIED], 120 s" line_within "$1" "$(tf_line SYN_SENT "[UNREPLIED]")" 120
+	ktap_check "SYN/ACK: SYN_RECV, 60 s" line_within "$2" "$(tf_line SYN_RECV)" 60
+	ktap_check "ACK: ESTABLISHED [ASSURED], 432000 s" line_within "$3" "$(tf_line ESTABLISHED "[ASSURED]")" 432000
+	ktap_check "data and its ACK: ESTABLISHED, 432000 s" line_within "$4" "$(tf_line ESTABLISHED "[ASSURED]")" 432000
+	ktap_check "client FIN: FIN_WAIT, 120 s" line_within "$5" "$(tf_line FIN_WAIT "[ASSURED]")" 120
+	ktap_check "server ACK: CLOSE_WAIT, 60 s" line_within "$6" "$(tf_line CLOSE_WAIT "[ASSURED]")" 60
+	ktap_check "server FIN: LAST_ACK, 30 s" line_within "$7" "$(tf_line LAST_ACK "[ASSURED]")" 30
+	ktap_check "last ACK: TIME_WAIT, 120 s" line_within "$8" "$(tf_line TIME_WAIT "[ASSURED]")" 120
+}
+
+# tcp_walk_same STOCK KCT: stock's lines of tcp_walk_states against kct's,
+# step by step (the countdowns left out).
+tcp_walk_same() {
+	local -n _s=$1 _k=$2
+	local names=(SYN SYN/ACK ACK data FIN ACK FIN ACK) i
+	for i in 0 1 2 3 4 5 6 7; do
+		ktap_expect "stock shows the same after ${names[$i]} (step $((i + 1)))" \
+			"${_s[$i]% / *}" "${_k[$i]% / *}"
+	done
+}
+
+# line_within "LINE / SECONDS" EXPECTED_LINE TIMEOUT: the line is the one
+# expected and its countdown at most 5 s under TIMEOUT.
+line_within() {
+	local line=${1% / *} t=${1##* / }
+	[ "$line" = "$2" ] || { echo "line: $line"; echo "want: $2"; return 1; }
+	in_range "$t" $(($3 - 5)) "$3"
+}

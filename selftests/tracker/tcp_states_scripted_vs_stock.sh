@@ -17,55 +17,16 @@ kct_load
 ct_counters_ruleset | in_fw nft -f -
 tcp_flow 4 41000 9000
 
-# connection: the segments, and after each the line and its countdown.
-connection() {
-	seg "cl S --wscale 7 --sack-perm --mss 1460"
-	echo "$(fw_state SYN_SENT) / $(fw_timeout)"
-	seg "sv SA --wscale 7 --sack-perm --mss 1460"
-	echo "$(fw_state SYN_RECV) / $(fw_timeout)"
-	seg "cl A"
-	echo "$(fw_state ESTABLISHED) / $(fw_timeout)"
-	seg "cl PA --data 100" "sv A"
-	echo "$(fw_state ESTABLISHED) / $(fw_timeout)"
-	seg "cl FA"
-	echo "$(fw_state FIN_WAIT) / $(fw_timeout)"
-	seg "sv A"
-	echo "$(fw_state CLOSE_WAIT) / $(fw_timeout)"
-	seg "sv FA"
-	echo "$(fw_state LAST_ACK) / $(fw_timeout)"
-	seg "cl A"
-	echo "$(fw_state TIME_WAIT) / $(fw_timeout)"
-}
-
-# within LINE_WITH_TIMEOUT EXPECTED_LINE TIMEOUT: the line is the one
-# expected and its countdown at most 5 s under TIMEOUT.
-within() {
-	local line=${1% / *} t=${1##* / }
-	[ "$line" = "$2" ] || { echo "line: $line"; echo "want: $2"; return 1; }
-	in_range "$t" $(($3 - 5)) "$3"
-}
-
-mapfile -t k < <(connection)
+mapfile -t k < <(tcp_walk_states)
 kcounts=$(ct_counters $FW 4 "")
-ktap_check "SYN: SYN_SENT [UNREPLIED], 120 s" within "${k[0]}" "$(tf_line SYN_SENT "[UNREPLIED]")" 120
-ktap_check "SYN/ACK: SYN_RECV, 60 s" within "${k[1]}" "$(tf_line SYN_RECV)" 60
-ktap_check "ACK: ESTABLISHED [ASSURED], 432000 s" within "${k[2]}" "$(tf_line ESTABLISHED "[ASSURED]")" 432000
-ktap_check "data and its ACK: ESTABLISHED, 432000 s" within "${k[3]}" "$(tf_line ESTABLISHED "[ASSURED]")" 432000
-ktap_check "client FIN: FIN_WAIT, 120 s" within "${k[4]}" "$(tf_line FIN_WAIT "[ASSURED]")" 120
-ktap_check "server ACK: CLOSE_WAIT, 60 s" within "${k[5]}" "$(tf_line CLOSE_WAIT "[ASSURED]")" 60
-ktap_check "server FIN: LAST_ACK, 30 s" within "${k[6]}" "$(tf_line LAST_ACK "[ASSURED]")" 30
-ktap_check "last ACK: TIME_WAIT, 120 s" within "${k[7]}" "$(tf_line TIME_WAIT "[ASSURED]")" 120
+tcp_walk_check "${k[@]}"
 ktap_expect "rules: the SYN new, the 8 other segments established" \
 	"new=1 established=8 related=0 invalid=0 untracked=0" "$kcounts"
 
 snap=$(nft_counters $FW inet ctstate)
 stock_now
-mapfile -t s < <(connection)
-names=(SYN SYN/ACK ACK data FIN ACK FIN ACK)
-for i in 0 1 2 3 4 5 6 7; do
-	ktap_expect "stock shows the same after ${names[$i]} (step $((i + 1)))" \
-		"${s[$i]% / *}" "${k[$i]% / *}"
-done
+mapfile -t s < <(tcp_walk_states)
+tcp_walk_same s k
 ktap_expect "stock's rules counted the same" "$kcounts" \
 	"$(ct_counters $FW 4 "$snap")"
 ktap_done
