@@ -14,14 +14,14 @@ ct_load
 topo_create
 ip netns add kct-quiet
 ev=/tmp/kct-ct-events quiet=/tmp/kct-ct-quiet new=/tmp/kct-ct-new
-in_fw timeout 25 conntrack -E >$ev 2>&1 &
-in_fw timeout 25 conntrack -E -e NEW >$new 2>&1 &
-ip netns exec kct-quiet timeout 25 conntrack -E >$quiet 2>&1 &
-sleep 2
+in_fw timeout $((25 * KCT_PATIENCE)) conntrack -E >$ev 2>&1 &
+in_fw timeout $((25 * KCT_PATIENCE)) conntrack -E -e NEW >$new 2>&1 &
+ip netns exec kct-quiet timeout $((25 * KCT_PATIENCE)) conntrack -E >$quiet 2>&1 &
+sleep $((2 * KCT_PATIENCE))
 
 in_sv socat TCP4-LISTEN:7000,reuseaddr EXEC:cat >/dev/null 2>&1 &
 wait_for in_sv sh -c "ss -Hltn | grep -q ':7000 '"
-out=$(echo hello | in_cl socat - TCP4:$SV4:7000,sourceport=42000)
+out=$(echo hello | in_cl socat -t $((2 * KCT_PATIENCE)) - TCP4:$SV4:7000,sourceport=42000)
 ktap_expect "the connection carried data both ways" hello "$out"
 wait_for in_fw grep -q "TIME_WAIT" /proc/net/kct
 in_fw conntrack -D -p tcp --sport 42000 >/dev/null 2>&1

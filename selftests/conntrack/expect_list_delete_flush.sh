@@ -39,7 +39,7 @@ ktap_check "... its mask: any source port" \
 ktap_check "... its master, the control connection" \
 	grep -q "master-src=$CL4 master-dst=$SV4 sport=[0-9]* dport=21 " <<<"$line"
 ktap_check "... a countdown from 300 s" \
-	test "${line%% *}" -le 300 -a "${line%% *}" -ge 280
+	test "${line%% *}" -le 300 -a "${line%% *}" -ge $((300 - 20 * KCT_PATIENCE))
 ktap_expect "-L expect -f ipv6: none" 0 \
 	"$(in_fw conntrack -L expect -f ipv6 2>/dev/null | grep -c helper=)"
 
