@@ -29,7 +29,7 @@ wait_for tcp_listening $SV 7000
 tcp_trickle $CL $SV4 7000 &
 in_cl ping -q -i 0.02 $SV4 >/dev/null 2>&1 &
 in_cl ping -q -i 0.02 $SV6 >/dev/null 2>&1 &
-udp_trickle $CL 20000 60 50 &
+udp_flood $CL 20000 50 60 &
 flood=$!
 sleep 2
 

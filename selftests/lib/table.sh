@@ -31,16 +31,23 @@ held_tcp_again() {
 	wait_for grep -q two "$dir/held.out"
 }
 
-# udp_flood NS FIRST COUNT: COUNT datagrams from NS to the server, each to
-# its own destination port from FIRST on, so COUNT new flows.
+# udp_flood NS FIRST COUNT [BURSTS]: COUNT datagrams from NS to the server,
+# each to its own destination port from FIRST on, so COUNT new flows; with
+# BURSTS, that many such bursts 0.1 s apart on the following ports.  One
+# process, as starting one per burst costs more than the bursts under
+# emulation.
 udp_flood() {
 	ip netns exec "$1" python3 -c '
-import socket, sys
+import socket, sys, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-first, count = int(sys.argv[2]), int(sys.argv[3])
-for port in range(first, first + count):
-    s.sendto(b"x", (sys.argv[1], port))
-' "$SV4" "$2" "$3"
+port, count, bursts = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+for burst in range(bursts):
+    if burst:
+        time.sleep(0.1)
+    for _ in range(count):
+        s.sendto(b"x", (sys.argv[1], port))
+        port += 1
+' "$SV4" "$2" "$3" "${4:-1}"
 }
 
 # only_firewall_tracks: the flows must reach the firewall as new ones, so
@@ -61,20 +68,4 @@ while True:
     s.sendall(b"x" * 1000)
     time.sleep(0.01)
 ' "$2" "$3" >/dev/null 2>&1
-}
-
-# udp_trickle NS FIRST BURSTS COUNT: BURSTS bursts of COUNT new UDP flows
-# from NS to the server, 0.1 s apart, ports from FIRST on; one process, as
-# starting one per burst costs more than the bursts under emulation.
-udp_trickle() {
-	ip netns exec "$1" python3 -c '
-import socket, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-port, bursts, count = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-for _ in range(bursts):
-    for _ in range(count):
-        s.sendto(b"x", (sys.argv[1], port))
-        port += 1
-    time.sleep(0.1)
-' "$SV4" "$2" "$3" "$4"
 }
