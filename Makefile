@@ -11,7 +11,7 @@ KDIR ?= /usr/src/linux-headers-$(ABI)
 KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 
 .PHONY: all modules test-modules install clean setup unit fuzz lint \
-	selftest check check-debug run vm-shell bench
+	selftest check check-debug run vm-shell bench bench-profile
 
 all: modules
 
@@ -63,3 +63,6 @@ vm-shell: modules test-modules
 
 bench: modules
 	$(TOP)/scripts/bench
+
+bench-profile: modules
+	$(TOP)/scripts/bench-profile

@@ -9,24 +9,26 @@
 #include "kct_event.h"
 
 static const struct {
-	unsigned int group;
 	u16 msg;
 	u16 flags;
 } kct_event_kinds[] = {
-	[KCT_EVENT_NEW]	= { NFNLGRP_CONNTRACK_NEW, IPCTNL_MSG_CT_NEW,
-			    NLM_F_CREATE | NLM_F_EXCL },
-	[KCT_EVENT_UPDATE] = { NFNLGRP_CONNTRACK_UPDATE, IPCTNL_MSG_CT_NEW, 0 },
-	[KCT_EVENT_DESTROY] = { NFNLGRP_CONNTRACK_DESTROY,
-				IPCTNL_MSG_CT_DELETE, 0 },
+	[KCT_EVENT_NEW]	= { IPCTNL_MSG_CT_NEW, NLM_F_CREATE | NLM_F_EXCL },
+	[KCT_EVENT_UPDATE] = { IPCTNL_MSG_CT_NEW, 0 },
+	[KCT_EVENT_DESTROY] = { IPCTNL_MSG_CT_DELETE, 0 },
 };
+
+static_assert(NFNLGRP_CONNTRACK_NEW + KCT_EVENT_UPDATE ==
+	      NFNLGRP_CONNTRACK_UPDATE);
+static_assert(NFNLGRP_CONNTRACK_NEW + KCT_EVENT_DESTROY ==
+	      NFNLGRP_CONNTRACK_DESTROY);
 
 void __kct_event(struct nf_conn *ct, enum kct_event_kind kind)
 {
-	unsigned int group = kct_event_kinds[kind].group;
+	unsigned int group = kct_event_group(kind);
 	struct net *net = nf_ct_net(ct);
 	struct sk_buff *skb;
 
-	/* The common case, on the packet path: nobody listens. */
+	/* Someone listens, but maybe not in this namespace. */
 	if (!nfnetlink_has_listeners(net, group))
 		return;
 	skb = nlmsg_new(kct_nl_conn_size(), GFP_ATOMIC);

@@ -13,7 +13,15 @@
 #include "kct_expect.h"
 #include "kct_conn.h"
 
-#define KCT_GC_BUCKETS_PER_RUN	1024
+/*
+ * A run visits at most this many buckets holding entries, and this many
+ * buckets in all: empty buckets cost one read each, while every run costs
+ * a timer, a wakeup and a context switch, so a large, sparse table is
+ * crossed in few runs.
+ */
+#define KCT_GC_FULL_BUCKETS_PER_RUN	1024
+#define KCT_GC_BUCKETS_PER_RUN		16384
+#define KCT_GC_BUCKETS_PER_RESCHED	64
 #define KCT_GC_FULL_SCAN	(10 * HZ)	/* whole table, when idle */
 /*
  * While runs keep reaping, the next slice follows at the next tick: a
@@ -48,6 +56,9 @@ static unsigned int kct_gc_bucket(unsigned int bucket,
 	unsigned int reaped = 0;
 	enum kct_gc_fate f;
 
+	/* Most buckets of a large table are empty; they cost one read. */
+	if (hlist_nulls_empty(&kct_table.buckets[bucket]))
+		return 0;
 	rcu_read_lock();
 	hlist_nulls_for_each_entry_rcu(h, n, &kct_table.buckets[bucket],
 				       hnnode) {
@@ -109,23 +120,29 @@ static enum kct_gc_fate kct_gc_expired_or_evicted(struct nf_conn *ct,
 
 static void kct_gc_worker(struct work_struct *work)
 {
-	unsigned int size = kct_table.size, i, reaped = 0;
+	unsigned int size = kct_table.size, i, full = 0, reaped = 0;
 	unsigned long next;
 
-	for (i = 0; i < KCT_GC_BUCKETS_PER_RUN && i < size; i++) {
-		reaped += kct_gc_bucket(kct_gc_next_bucket,
-					kct_gc_expired_or_evicted, NULL);
+	for (i = 0; i < KCT_GC_BUCKETS_PER_RUN && i < size &&
+	     full < KCT_GC_FULL_BUCKETS_PER_RUN; i++) {
+		if (!hlist_nulls_empty(&kct_table.buckets[kct_gc_next_bucket])) {
+			full++;
+			reaped += kct_gc_bucket(kct_gc_next_bucket,
+						kct_gc_expired_or_evicted,
+						NULL);
+		}
 		if (++kct_gc_next_bucket >= size)
 			kct_gc_next_bucket = 0;
-		cond_resched();
+		if (i % KCT_GC_BUCKETS_PER_RESCHED == 0)
+			cond_resched();
 	}
 
 	kct_expect_gc();
+	/* Otherwise, the pace that crosses the whole table in FULL_SCAN. */
 	if (reaped)
 		next = KCT_GC_BUSY_INTERVAL;
 	else
-		next = max_t(unsigned long, 1,
-			     KCT_GC_FULL_SCAN * KCT_GC_BUCKETS_PER_RUN / size);
+		next = max_t(unsigned long, 1, KCT_GC_FULL_SCAN * i / size);
 	if (!READ_ONCE(kct_gc_exiting))
 		queue_delayed_work(system_power_efficient_wq, &kct_gc_work,
 				   next);

@@ -26,6 +26,7 @@ packages=(
 	qemu-system-x86 busybox-static
 	nftables iptables conntrack iproute2 socat ncat iperf3
 	python3 python3-scapy python3-matplotlib procps psmisc util-linux tcpdump iputils-ping
+	linux-perf
 	vsftpd lftp curl
 	sparse coccinelle linux-source-6.1
 	clang libclang-rt-14-dev
