@@ -19,7 +19,10 @@ in_fw timeout $((25 * KCT_PATIENCE)) conntrack -E -e NEW >$new 2>&1 &
 ip netns exec kct-quiet timeout $((25 * KCT_PATIENCE)) conntrack -E >$quiet 2>&1 &
 sleep $((2 * KCT_PATIENCE))
 
-in_sv socat TCP4-LISTEN:7000,reuseaddr EXEC:cat >/dev/null 2>&1 &
+# The server's socat waits for cat's echo after the client's EOF: by
+# default half a second, less than a debug kernel takes to start cat.
+in_sv socat -t $((2 * KCT_PATIENCE)) TCP4-LISTEN:7000,reuseaddr EXEC:cat \
+	>/dev/null 2>&1 &
 wait_for in_sv sh -c "ss -Hltn | grep -q ':7000 '"
 out=$(echo hello | in_cl socat -t $((2 * KCT_PATIENCE)) - TCP4:$SV4:7000,sourceport=42000)
 ktap_expect "the connection carried data both ways" hello "$out"
