@@ -45,27 +45,10 @@ ct_tcp_hold() {
 	wait_for in_cl sh -c "ss -Htn state established | grep -q ':$2 '"
 }
 
-# ct_short_lived_last: on a slow (debug) kernel a test's checks take
-# longer than the 30 s that ICMP and unreplied UDP entries live; give
-# them 30 s times KCT_PATIENCE in every namespace, kct's or stock's.
-ct_short_lived_last() {
-	local ns secs=$((30 * KCT_PATIENCE)) p
-	[ "$KCT_PATIENCE" -gt 1 ] || return 0
-	for ns in $CL $FW $SV; do
-		for p in icmp icmpv6 udp; do
-			ip netns exec $ns sysctl -qw net.kct.${p}_timeout=$secs \
-				2>/dev/null
-			ip netns exec $ns sysctl -qw \
-				net.netfilter.nf_conntrack_${p}_timeout=$secs 2>/dev/null
-		done
-	done
-	return 0
-}
-
 # ct_traffic: the same mix for kct and stock: TCP open on IPv4 and IPv6,
 # a ping each way and a UDP datagram nobody answers.
 ct_traffic() {
-	ct_short_lived_last
+	short_lived_last
 	ct_tcp_hold 4 42000 7000
 	ct_tcp_hold 6 42001 7001
 	in_cl ping -c1 -W$((2 * KCT_PATIENCE)) $SV4 >/dev/null

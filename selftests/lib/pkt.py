@@ -70,6 +70,10 @@ import struct
 import sys
 import time
 
+# How many times longer than usual waits may take (the test library's
+# KCT_PATIENCE: about ten on the debug kernel).
+PATIENCE = int(os.environ.get("KCT_PATIENCE", "1"))
+
 
 def is_v6(addr):
     return ":" in addr
@@ -405,7 +409,7 @@ def main():
     c.add_argument("--sport", type=int, default=0)
     c.add_argument("--count", type=int, default=1)
     c.add_argument("--interval", type=float, default=0.0)
-    c.add_argument("--timeout", type=float, default=3.0)
+    c.add_argument("--timeout", type=float, default=3.0 * PATIENCE)
     g = c.add_mutually_exclusive_group()
     g.add_argument("--reply", action="store_true")
     g.add_argument("--refused", action="store_true")
@@ -469,7 +473,7 @@ def main():
     c.add_argument("--dst", required=True)
     c.add_argument("--dport", type=int, required=True)
     c.add_argument("--sport", type=int, default=0)
-    c.add_argument("--timeout", type=float, default=5.0)
+    c.add_argument("--timeout", type=float, default=5.0 * PATIENCE)
     c.add_argument("--step", action="append")
     c.set_defaults(fn=cmd_tcp_connect)
 

@@ -72,6 +72,27 @@ if [ "$KCT_KERNEL" = debug ]; then
 else
 	KCT_PATIENCE=${KCT_PATIENCE:-1}
 fi
+# pkt.py scales its default waits by it too.
+export KCT_PATIENCE
+
+# short_lived_last: on a slow (debug) kernel a test's checks take longer
+# than the 30 s that ICMP and unreplied or briefly answered UDP entries
+# live; give them 30 s times KCT_PATIENCE in every namespace of the
+# topology, kct's or stock's.  Tests that check these timeouts do not
+# call it.
+short_lived_last() {
+	local ns secs=$((30 * KCT_PATIENCE)) p
+	[ "$KCT_PATIENCE" -gt 1 ] || return 0
+	for ns in $CL $FW $SV; do
+		for p in icmp icmpv6 udp; do
+			ip netns exec $ns sysctl -qw net.kct.${p}_timeout=$secs \
+				2>/dev/null
+			ip netns exec $ns sysctl -qw \
+				net.netfilter.nf_conntrack_${p}_timeout=$secs 2>/dev/null
+		done
+	done
+	return 0
+}
 
 # wait_for CMD...: retry CMD for up to 5 s (servers take a moment to bind),
 # times KCT_PATIENCE.
