@@ -74,6 +74,10 @@ else
 fi
 # pkt.py scales its default waits by it too.
 export KCT_PATIENCE
+# KCT_SLACK: seconds a check may come after the event it checks, as when
+# a countdown read from /proc/net/kct must be within KCT_SLACK of its
+# start value.
+KCT_SLACK=$((5 * KCT_PATIENCE))
 
 # short_lived_last: on a slow (debug) kernel a test's checks take longer
 # than the 30 s that ICMP and unreplied or briefly answered UDP entries

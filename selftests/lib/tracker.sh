@@ -367,12 +367,12 @@ tf_lines() {
 	return 0
 }
 
-# fw_state STATE: wait (5 s) until the firewall's entry of the flow is in
+# fw_state STATE: wait (5 s, times KCT_PATIENCE) until the firewall's entry of the flow is in
 # STATE (NONE: no entry at all), then print its line, countdown
 # normalised, or what there is if it never gets there.
 fw_state() {
 	local i out
-	for i in $(seq 25); do
+	for i in $(seq $((25 * KCT_PATIENCE))); do
 		out=$(tf_lines)
 		if [ "$1" = NONE ]; then
 			[ -z "$out" ] && return 0
@@ -486,9 +486,9 @@ tcp_walk_same() {
 }
 
 # line_within "LINE / SECONDS" EXPECTED_LINE TIMEOUT: the line is the one
-# expected and its countdown at most 5 s under TIMEOUT.
+# expected and its countdown at most KCT_SLACK (5 s) under TIMEOUT.
 line_within() {
 	local line=${1% / *} t=${1##* / }
 	[ "$line" = "$2" ] || { echo "line: $line"; echo "want: $2"; return 1; }
-	in_range "$t" $(($3 - 5)) "$3"
+	in_range "$t" $(($3 - KCT_SLACK)) "$3"
 }

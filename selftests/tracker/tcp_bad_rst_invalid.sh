@@ -40,7 +40,7 @@ ktap_expect "after an RST in the window, not exact: still ESTABLISHED" \
 	"$(tf_line ESTABLISHED "[ASSURED]")" "${k[1]}"
 ktap_expect "after the exact RST: CLOSE" \
 	"$(tf_line CLOSE "[ASSURED]")" "${k[2]% / *}"
-ktap_check "CLOSE lasts tcp_timeout_close (5..10 s)" in_range "${k[2]##* / }" 5 10
+ktap_check "CLOSE lasts tcp_timeout_close (5..10 s)" in_range "${k[2]##* / }" $((10 - KCT_SLACK)) 10
 
 in_fw sysctl -qw net.kct.tcp_ignore_invalid_rst=1
 tcp_flow 4 41001 9000
