@@ -31,11 +31,12 @@ NFT
 }
 
 # ct_tcp_hold 4|6 SPORT DPORT [SECS]: a TCP connection from the client
-# to the server, open for SECS (default 30, times KCT_PATIENCE) seconds,
-# in the background;
-# returns once the firewall forwarded its handshake.
+# to the server, open for SECS (default 120, times KCT_PATIENCE) seconds
+# in the background, or until the test ends and its namespaces go (a
+# test on a busy machine can outlast a shorter hold); returns once the
+# firewall forwarded its handshake.
 ct_tcp_hold() {
-	local dst=$SV4 secs=${4:-$((30 * KCT_PATIENCE))}
+	local dst=$SV4 secs=${4:-$((120 * KCT_PATIENCE))}
 	[ "$1" = 6 ] && dst="[$SV6]"
 	in_sv socat TCP$1-LISTEN:$3,reuseaddr EXEC:"sleep $secs" \
 		>/dev/null 2>&1 &
