@@ -18,12 +18,15 @@ pkt() {
 	ip netns exec "$ns" python3 "$TRACKER_LIB/pkt.py" "$@"
 }
 
-# kct_load: load the tracker, or fail the test.
+# kct_load: load the tracker, or fail the test.  On a slow kernel, ICMP
+# and UDP entries of the topology's namespaces get longer to live
+# (short_lived_last).
 kct_load() {
 	if ! modprobe kct; then
 		ktap_fail "modprobe kct"
 		ktap_done
 	fi
+	short_lived_last
 }
 
 # --- /proc/net/kct -----------------------------------------------------

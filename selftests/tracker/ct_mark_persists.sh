@@ -10,7 +10,6 @@ require_tool nft iptables-restore python3 ss
 
 topo_create
 kct_load
-short_lived_last
 udp_echo $SV 5000 5001
 
 in_fw nft -f - <<'NFT'
