@@ -13,6 +13,7 @@ kct_load
 for ns in kct-a kct-b kct-c; do
 	ip netns add $ns
 	ip -n $ns link set lo up
+	short_lived_last $ns
 done
 
 # The same tuple in a and b: answered in a, not in b.

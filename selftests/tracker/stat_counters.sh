@@ -14,6 +14,7 @@ kct_load
 ns=kct-st
 ip netns add $ns
 ip -n $ns link set lo up
+short_lived_last $ns
 
 ktap_expect "header is stock's" \
 	"$(head -n1 /proc/net/stat/nf_conntrack)" \
