@@ -16,7 +16,7 @@ in_fw sysctl -qw net.kct.enable=0
 ktap_expect "enable is 0 in the firewall" 0 "$(in_fw sysctl -n net.kct.enable)"
 ktap_expect "... and still 1 in the client" 1 "$(in_cl sysctl -n net.kct.enable)"
 
-ktap_check "ping through the firewall works" in_cl ping -c 2 -i 0.2 -W 2 $SV4
+ktap_check "ping through the firewall works" in_cl ping -c 2 -i 0.2 -W $((2 * KCT_PATIENCE)) $SV4
 ktap_expect "no kct entry on the firewall" "" "$(kct_table $FW)"
 ktap_expect "nf_conntrack tracked the ping on the firewall" 1 \
 	"$(stock_table $FW | grep -c "type=8 code=0")"

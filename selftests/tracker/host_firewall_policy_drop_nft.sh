@@ -49,7 +49,7 @@ out=$(in_cl socat -T $((3 * KCT_PATIENCE)) - TCP:$SV4:7000,connect-timeout=$((3 
 ktap_expect "the host connects to the server's TCP service" "tcp-ok" "$out"
 ktap_check "the host gets answers from the server's UDP service" \
 	pkt $CL udp --dst $SV4 --dport 7001 --count 2 --reply
-ktap_check "the host can ping the server" in_cl ping -c 1 -W 2 $SV4
+ktap_check "the host can ping the server" in_cl ping -c 1 -W $((2 * KCT_PATIENCE)) $SV4
 
 # Still closed inbound for a new UDP flow, after the host's own traffic.
 dropped=$(nft_counter $CL inet host input_dropped)

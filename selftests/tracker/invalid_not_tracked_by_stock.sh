@@ -13,7 +13,7 @@ topo_create
 kct_load
 ct_counters_ruleset | in_fw nft -f -
 
-ktap_check "a ping through the firewall works" in_cl ping -c 1 -W 2 $SV4
+ktap_check "a ping through the firewall works" in_cl ping -c 1 -W $((2 * KCT_PATIENCE)) $SV4
 snap=$(nft_counters $FW inet ctstate)
 # Invalid three ways, each family: a lone echo reply, a port unreachable
 # quoting no connection, a UDP datagram with a bad checksum.

@@ -16,7 +16,7 @@ ip -n $ns link set lo up
 ip netns exec $ns sysctl -qw net.kct.icmp_timeout=600 net.kct.icmpv6_timeout=600
 
 insert=$(kct_stat $ns insert)
-ktap_check "ping 127.0.0.1" ip netns exec $ns ping -c 2 -i 0.2 -W 2 127.0.0.1
+ktap_check "ping 127.0.0.1" ip netns exec $ns ping -c 2 -i 0.2 -W $((2 * KCT_PATIENCE)) 127.0.0.1
 line=$(kct_entry $ns "type=8")
 id=$(echo "$line" | sed -n 's/.* type=8 code=0 id=\([0-9]*\) .*/\1/p')
 ktap_expect "one ICMP entry, replied" \
@@ -24,7 +24,7 @@ ktap_expect "one ICMP entry, replied" \
 	"$(kct_norm "$line")"
 ktap_expect "insert rose by one" $((insert + 1)) "$(kct_stat $ns insert)"
 
-ktap_check "ping ::1" ip netns exec $ns ping -6 -c 2 -i 0.2 -W 2 ::1
+ktap_check "ping ::1" ip netns exec $ns ping -6 -c 2 -i 0.2 -W $((2 * KCT_PATIENCE)) ::1
 ktap_expect "one ICMPv6 entry, replied" 1 \
 	"$(kct_count $ns "type=128" "src=0000:0000:0000:0000:0000:0000:0000:0001 dst=0000:0000:0000:0000:0000:0000:0000:0001 type=129")"
 ktap_expect "insert rose by two" $((insert + 2)) "$(kct_stat $ns insert)"

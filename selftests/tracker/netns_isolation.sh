@@ -38,7 +38,8 @@ ip netns del kct-a
 ktap_expect "deleting a leaves b's entry" 1 "$(kct_count kct-b "$flow")"
 
 topo_create
-ktap_check "ping through the firewall" in_cl ping -c 1 -W 2 $SV4
+short_lived_last
+ktap_check "ping through the firewall" in_cl ping -c 1 -W $((2 * KCT_PATIENCE)) $SV4
 ktap_expect "one entry each in client, firewall and server" "1 1 1" \
 	"$(for ns in $CL $FW $SV; do kct_count $ns "type=8"; done | paste -sd' ')"
 ktap_expect "and none in b or c" "0 0" \

@@ -73,8 +73,8 @@ check "UDP stream to port 5000" "state_new=1 state_established=3
 	ctorigsrc_client=4 ctorigdstport_5000=4 ctstatus_seen_reply=3
 	ctstatus_assured=2"
 
-in_cl ping -c 2 -i 0.2 -W 2 $SV4 >/dev/null
-in_cl ping -6 -c 2 -i 0.2 -W 2 $SV6 >/dev/null
+in_cl ping -c 2 -i 0.2 -W $((2 * KCT_PATIENCE)) $SV4 >/dev/null
+in_cl ping -6 -c 2 -i 0.2 -W $((2 * KCT_PATIENCE)) $SV6 >/dev/null
 check "ping x2 from the client" "state_new=1 state_established=3
 	ctstate_new=1 ctstate_established=3 ctdir_original=2 ctdir_reply=2
 	ctorigsrc_client=4 ctstatus_seen_reply=3"

@@ -33,8 +33,8 @@ in_sv socat TCP-LISTEN:7000,reuseaddr SYSTEM:'echo tcp-ok' >/dev/null 2>&1 &
 
 # ping, two echoes: request NEW, then reply, request, reply ESTABLISHED.
 snap=$(nft_counters $FW inet ctstate)
-in_cl ping -c 2 -i 0.2 -W 2 $SV4 >/dev/null
-in_cl ping -6 -c 2 -i 0.2 -W 2 $SV6 >/dev/null
+in_cl ping -c 2 -i 0.2 -W $((2 * KCT_PATIENCE)) $SV4 >/dev/null
+in_cl ping -6 -c 2 -i 0.2 -W $((2 * KCT_PATIENCE)) $SV6 >/dev/null
 ktap_expect "IPv4 ping x2: 1 new, 3 established" \
 	"new=1 established=3 related=0 invalid=0 untracked=0" "$(ct_counters $FW 4 "$snap")"
 ktap_expect "IPv6 ping x2: 1 new, 3 established" \

@@ -34,7 +34,7 @@ wait_for tcp_listening $SV 7000
 for addr in $SV4 "[$SV6]"; do
 	fam=IPv4
 	case $addr in *:*) fam=IPv6 ;; esac
-	ktap_check "$fam: the server answers ping" in_cl ping -c 1 -W 2 ${addr//[][]/}
+	ktap_check "$fam: the server answers ping" in_cl ping -c 1 -W $((2 * KCT_PATIENCE)) ${addr//[][]/}
 	ktap_check "$fam: the server answers UDP" \
 		pkt $CL udp --dst ${addr//[][]/} --dport 5000 --count 2 --reply --timeout 2
 	out=$(in_cl socat -T $((3 * KCT_PATIENCE)) - "TCP:$addr:7000,connect-timeout=$((3 * KCT_PATIENCE))" </dev/null 2>&1)

@@ -26,8 +26,8 @@ udp_echo $SV 5000
 in_sv socat TCP-LISTEN:7000,reuseaddr SYSTEM:'echo tcp-ok' >/dev/null 2>&1 &
 wait_for tcp_listening $SV 7000
 
-in_cl ping -c 2 -i 0.2 -W 2 $SV4 >/dev/null
-in_cl ping -6 -c 2 -i 0.2 -W 2 $SV6 >/dev/null
+in_cl ping -c 2 -i 0.2 -W $((2 * KCT_PATIENCE)) $SV4 >/dev/null
+in_cl ping -6 -c 2 -i 0.2 -W $((2 * KCT_PATIENCE)) $SV6 >/dev/null
 pkt $CL udp --dst $SV4 --dport 5000 --count 2 --reply + \
 	udp --dst $SV6 --dport 5000 --count 2 --reply
 out=$(in_cl socat -t $((3 * KCT_PATIENCE)) -T $((3 * KCT_PATIENCE)) - TCP:$SV4:7000,connect-timeout=$((3 * KCT_PATIENCE)) </dev/null)
