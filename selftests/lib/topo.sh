@@ -78,6 +78,9 @@ export KCT_PATIENCE
 # a countdown read from /proc/net/kct must be within KCT_SLACK of its
 # start value.
 KCT_SLACK=$((5 * KCT_PATIENCE))
+# KCT_CLIENT_WAIT: seconds a client (socat) waits to connect and for an
+# answer.
+KCT_CLIENT_WAIT=$((3 * KCT_PATIENCE))
 
 # short_lived_last [NS...]: on a slow (debug) kernel a test's checks take
 # longer than the 30 s that ICMP and unreplied or briefly answered UDP

@@ -14,7 +14,7 @@ kct_load
 icmp=$(in_fw sysctl -n net.kct.icmp_timeout)
 icmpv6=$(in_fw sysctl -n net.kct.icmpv6_timeout)
 
-ktap_check "client pings the server (IPv4)" in_cl ping -c 1 -W $((3 * KCT_PATIENCE)) $SV4
+ktap_check "client pings the server (IPv4)" in_cl ping -c 1 -W $KCT_CLIENT_WAIT $SV4
 line=$(kct_entry $FW "type=8")
 id=$(echo "$line" | sed -n 's/.* type=8 code=0 id=\([0-9]*\) .*/\1/p')
 ktap_expect "IPv4: request type 8 / reply type 0, same id" \
@@ -23,7 +23,7 @@ ktap_expect "IPv4: request type 8 / reply type 0, same id" \
 ktap_check "IPv4: timeout is icmp_timeout ($((icmp - KCT_SLACK))..$icmp s)" \
 	in_range "$(kct_timeout "$line")" $((icmp - KCT_SLACK)) "$icmp"
 
-ktap_check "client pings the server (IPv6)" in_cl ping -6 -c 1 -W $((3 * KCT_PATIENCE)) $SV6
+ktap_check "client pings the server (IPv6)" in_cl ping -6 -c 1 -W $KCT_CLIENT_WAIT $SV6
 line=$(kct_entry $FW "type=128")
 id=$(echo "$line" | sed -n 's/.* type=128 code=0 id=\([0-9]*\) .*/\1/p')
 ktap_expect "IPv6: request type 128 / reply type 129, same id" \
