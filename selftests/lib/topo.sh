@@ -82,6 +82,15 @@ KCT_SLACK=$((5 * KCT_PATIENCE))
 # answer.
 KCT_CLIENT_WAIT=$((3 * KCT_PATIENCE))
 
+# tcp_answer NS ADDR PORT: connect from NS to ADDR:PORT (an IPv6 ADDR in
+# brackets), send nothing and print what the server answers.  After its
+# own EOF socat waits only -t seconds (0.5 by default) for the server:
+# too short for a server that forks a shell on a slow kernel.
+tcp_answer() {
+	ip netns exec "$1" socat -t $KCT_CLIENT_WAIT -T $KCT_CLIENT_WAIT - \
+		"TCP:$2:$3,connect-timeout=$KCT_CLIENT_WAIT" </dev/null
+}
+
 # short_lived_last [NS...]: on a slow (debug) kernel a test's checks take
 # longer than the 30 s that ICMP and unreplied or briefly answered UDP
 # entries live; give them 30 s times KCT_PATIENCE in namespaces NS

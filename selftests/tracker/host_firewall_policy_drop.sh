@@ -40,7 +40,7 @@ ktap_check "the server cannot ping the host" \
 	not in_sv ping -c 1 -W 1 $CL4
 
 # Outbound: allowed, and the answers come back in.
-out=$(in_cl socat -T $KCT_CLIENT_WAIT - TCP:$SV4:7000,connect-timeout=$KCT_CLIENT_WAIT </dev/null)
+out=$(tcp_answer $CL $SV4 7000)
 ktap_expect "the host connects to the server's TCP service" "tcp-ok" "$out"
 ktap_check "the host gets answers from the server's UDP service" \
 	pkt $CL udp --dst $SV4 --dport 7001 --count 2 --reply

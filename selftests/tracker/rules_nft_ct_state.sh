@@ -81,7 +81,7 @@ ktap_expect "the client (no notrack rule there) tracks them" 2 \
 # every other packet of it, both ways, is ESTABLISHED.
 wait_for tcp_listening $SV 7000
 snap=$(nft_counters $FW inet ctstate)
-out=$(in_cl socat -T $KCT_CLIENT_WAIT - TCP:$SV4:7000,connect-timeout=$KCT_CLIENT_WAIT </dev/null)
+out=$(tcp_answer $CL $SV4 7000)
 ktap_expect "TCP: the client gets the server's answer" "tcp-ok" "$out"
 sleep 0.3
 all=$(nft_counter $FW ip tcpcount tcp_all)

@@ -35,7 +35,7 @@ wait_for tcp_listening $SV 7000
 for fam in 4 6; do
 	addr=$SV4 ipt=iptables
 	[ $fam = 6 ] && addr="[$SV6]" ipt=ip6tables
-	out=$(in_cl socat -T $KCT_CLIENT_WAIT - "TCP:$addr:7000,connect-timeout=$KCT_CLIENT_WAIT" </dev/null 2>&1)
+	out=$(tcp_answer $CL "$addr" 7000 2>&1)
 	ktap_expect "IPv$fam: the connection works" "tcp-ok" "$out"
 	sleep 0.5
 	c=$(ipt_counters $FW $ipt filter FORWARD)

@@ -37,7 +37,7 @@ for addr in $SV4 "[$SV6]"; do
 	ktap_check "$fam: the server answers ping" in_cl ping -c 1 -W $((2 * KCT_PATIENCE)) ${addr//[][]/}
 	ktap_check "$fam: the server answers UDP" \
 		pkt $CL udp --dst ${addr//[][]/} --dport 5000 --count 2 --reply --timeout 2
-	out=$(in_cl socat -T $KCT_CLIENT_WAIT - "TCP:$addr:7000,connect-timeout=$KCT_CLIENT_WAIT" </dev/null 2>&1)
+	out=$(tcp_answer $CL "$addr" 7000 2>&1)
 	ktap_expect "$fam: the server answers TCP" "tcp-ok" "$out"
 done
 ktap_expect "the output policy dropped nothing" 0 \

@@ -30,7 +30,7 @@ in_cl ping -c 2 -i 0.2 -W $((2 * KCT_PATIENCE)) $SV4 >/dev/null
 in_cl ping -6 -c 2 -i 0.2 -W $((2 * KCT_PATIENCE)) $SV6 >/dev/null
 pkt $CL udp --dst $SV4 --dport 5000 --count 2 --reply + \
 	udp --dst $SV6 --dport 5000 --count 2 --reply
-out=$(in_cl socat -t $KCT_CLIENT_WAIT -T $KCT_CLIENT_WAIT - TCP:$SV4:7000,connect-timeout=$KCT_CLIENT_WAIT </dev/null)
+out=$(tcp_answer $CL $SV4 7000)
 ktap_expect "TCP through the firewall works" "tcp-ok" "$out"
 
 ktap_expect "IPv4: the rules saw ping, UDP and TCP as new, nothing invalid" \
