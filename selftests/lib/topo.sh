@@ -83,12 +83,13 @@ KCT_SLACK=$((5 * KCT_PATIENCE))
 KCT_CLIENT_WAIT=$((3 * KCT_PATIENCE))
 
 # tcp_answer NS ADDR PORT: connect from NS to ADDR:PORT (an IPv6 ADDR in
-# brackets), send nothing and print what the server answers.  After its
-# own EOF socat waits only -t seconds (0.5 by default) for the server:
-# too short for a server that forks a shell on a slow kernel.
+# brackets) and print what the server sends until it closes.  The client
+# sends nothing and, unlike a two-way socat reading /dev/null, does not
+# close its side first: a socat server gives its forked shell only 0.5 s
+# after the client's FIN, too short on a slow kernel.
 tcp_answer() {
-	ip netns exec "$1" socat -t $KCT_CLIENT_WAIT -T $KCT_CLIENT_WAIT - \
-		"TCP:$2:$3,connect-timeout=$KCT_CLIENT_WAIT" </dev/null
+	ip netns exec "$1" socat -u -T $KCT_CLIENT_WAIT \
+		"TCP:$2:$3,connect-timeout=$KCT_CLIENT_WAIT" -
 }
 
 # short_lived_last [NS...]: on a slow (debug) kernel a test's checks take
