@@ -40,13 +40,6 @@
  */
 #define KCT_PRI_CONFIRM6_IN	(NF_IP6_PRI_LAST - 2)
 
-/*
- * The packet this CPU last judged INVALID, for the hook at -199: if stock
- * nf_conntrack's hook at -200 then tracked it, that is undone there.  The
- * hooks of one traversal run on one CPU without sleeping in between.
- */
-static DEFINE_PER_CPU(const struct sk_buff *, kct_invalid_skb);
-
 static void kct_count_invalid(struct kct_pkt *p, enum kct_invalid_reason why)
 {
 	/*
@@ -194,7 +187,6 @@ static unsigned int kct_track(void *priv, struct sk_buff *skb,
 	struct nf_conn *tmpl;
 	struct kct_pkt p;
 
-	this_cpu_write(kct_invalid_skb, NULL);
 	if (!READ_ONCE(kn->sysctl.enable))
 		return NF_ACCEPT;
 
@@ -215,10 +207,8 @@ static unsigned int kct_track(void *priv, struct sk_buff *skb,
 	p.hook = state->hook;
 	p.l4num = 0;
 	why = kct_track_packet(&p, tmpl, &verdict);
-	if (why) {
+	if (why)
 		kct_count_invalid(&p, why);
-		this_cpu_write(kct_invalid_skb, skb);
-	}
 	if (tmpl)
 		nf_ct_put(tmpl);
 	return verdict;
@@ -228,6 +218,14 @@ static unsigned int kct_track(void *priv, struct sk_buff *skb,
  * Stock's hook at -200 tracks any packet that carries no connection,
  * including those kct judged INVALID: take that away again, so that
  * "ct state invalid" sees them as kct said.
+ *
+ * Where kct tracks, every packet leaves kct_track() with kct's connection,
+ * with none (INVALID), or untracked; so a connection kct does not own here
+ * can only be nf_conntrack's, made at -200 for a packet kct left without
+ * one.  Deciding from the packet alone, not from anything remembered
+ * between the two hooks, holds however the traversal is interleaved with
+ * other packets on this CPU (softirqs, copies a rule sends out meanwhile)
+ * or moved to another CPU.
  */
 static unsigned int kct_keep_invalid(void *priv, struct sk_buff *skb,
 				     const struct nf_hook_state *state)
@@ -235,11 +233,10 @@ static unsigned int kct_keep_invalid(void *priv, struct sk_buff *skb,
 	enum ip_conntrack_info ctinfo;
 	struct nf_conn *ct;
 
-	if (likely(this_cpu_read(kct_invalid_skb) != skb))
-		return NF_ACCEPT;
-	this_cpu_write(kct_invalid_skb, NULL);
 	ct = nf_ct_get(skb, &ctinfo);
-	if (ct && !kct_owned(ct))
+	if (likely(!ct || kct_owned(ct)))
+		return NF_ACCEPT;
+	if (READ_ONCE(kct_pernet(state->net)->sysctl.enable))
 		nf_reset_ct(skb);
 	return NF_ACCEPT;
 }
