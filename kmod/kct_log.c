@@ -2,10 +2,15 @@
 /*
  * net.kct.log_invalid: like stock's nf_conntrack_log_invalid (0 off, a
  * protocol number, or 255 for all), but the message names the reason.
+ * As stock's packet loggers, kct logs from the initial namespace only,
+ * unless the host allows all (net.netfilter.nf_log_all_netns): any
+ * container can set its own log_invalid, and the kernel log is the
+ * host's.
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/netdevice.h>
+#include <net/netfilter/nf_log.h>
 #include "kct_log.h"
 
 const char *const kct_invalid_names[KCT_INVALID_MAX] = {
@@ -32,6 +37,8 @@ void kct_log_invalid(const struct kct_pkt *p, enum kct_invalid_reason why)
 	const struct sk_buff *skb = p->skb;
 
 	if (!level || (level != 255 && level != p->l4num))
+		return;
+	if (!net_eq(p->net, &init_net) && !READ_ONCE(sysctl_nf_log_all_netns))
 		return;
 	if (p->pf == NFPROTO_IPV4)
 		net_info_ratelimited("kct: invalid packet (%s): proto=%u src=%pI4 dst=%pI4 dev=%s\n",

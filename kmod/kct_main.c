@@ -8,6 +8,7 @@
 #include "kct_tuple.h"
 #include "kct_gc.h"
 #include "kct_netlink.h"
+#include "kct_stock_query.h"
 
 static int __init kct_init(void)
 {
@@ -24,10 +25,15 @@ static int __init kct_init(void)
 	ret = kct_netlink_init();
 	if (ret)
 		goto err_netns;
+	ret = kct_stock_query_init();
+	if (ret)
+		goto err_netlink;
 	pr_info("kct: connection tracker loaded (%u buckets, max %u)\n",
 		kct_table.size, kct_max);
 	return 0;
 
+err_netlink:
+	kct_netlink_exit();
 err_netns:
 	kct_gc_stop();
 	kct_netns_unregister();
@@ -38,6 +44,7 @@ err_table:
 
 static void __exit kct_exit(void)
 {
+	kct_stock_query_exit();
 	kct_netlink_exit();
 	kct_gc_stop();
 	/* Every namespace's exit empties its part of the table. */

@@ -9,6 +9,10 @@ require_tool python3 dmesg
 
 topo_create
 kct_load
+# The firewall is not the initial namespace: let it log (see
+# log_invalid_initial_namespace_only).
+sysctl -qw net.netfilter.nf_log_all_netns=1
+trap 'sysctl -qw net.netfilter.nf_log_all_netns=0; topo_destroy >/dev/null 2>&1; rm -f /tmp/kct-tcp-* /tmp/kct-step-*' EXIT
 in_fw sysctl -qw net.kct.log_invalid=17
 before=$(dmesg | wc -l)
 pkt $CL icmp --dst $SV4 --type 0 --id 4444
