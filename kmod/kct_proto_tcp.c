@@ -170,7 +170,8 @@ static enum kct_invalid_reason kct_tcp_packet(struct nf_conn *ct,
 
 	spin_lock_bh(&ct->lock);
 	kct_tcp_conn_packet(tc, &seg, &cfg,
-			    test_bit(IPS_SEEN_REPLY_BIT, &ct->status), &v);
+			    test_bit(IPS_SEEN_REPLY_BIT, &ct->status),
+			    test_bit(IPS_ASSURED_BIT, &ct->status), &v);
 	if (v.invalid) {
 		if (v.lower_timeout)
 			kct_tcp_lower_timeout(ct);
@@ -202,6 +203,9 @@ static void kct_tcp_print(struct seq_file *s, struct nf_conn *ct)
 {
 	u8 state = READ_ONCE(kct_proto_data(ct)->tcp.state);
 
+	/* The flowtable has the packets: the state is stale, stock says. */
+	if (test_bit(IPS_OFFLOAD_BIT, &ct->status))
+		return;
 	if (state < KCT_TCP_STATE_MAX)
 		seq_printf(s, "%s ", kct_tcp_state_names[state]);
 }
