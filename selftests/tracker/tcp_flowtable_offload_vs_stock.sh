@@ -27,6 +27,8 @@
 # - Closed, it ends in TIME_WAIT like any other.
 # Every line is compared with stock's.  The runner fails the test on any
 # kernel report (KASAN on the debug kernel) these stock readers trigger.
+# Two trackers, each waiting out its GC after a 2 MB transfer:
+# kct-test-timeout: 900
 . "$(dirname "$0")/../lib/ktap.sh"
 . "$(dirname "$0")/../lib/topo.sh"
 . "$(dirname "$0")/../lib/tracker.sh"
