@@ -8,7 +8,9 @@
 
 /*
  * kct's per-connection protocol state, stored in ct->proto: the storage
- * struct nf_conn reserves at its end for the protocol trackers.
+ * struct nf_conn reserves at its end for the protocol trackers.  Stock
+ * code reads it too (see struct kct_tcp_conn), so each member has the
+ * layout of stock's member of the same name.
  */
 union kct_proto_data {
 	struct kct_tcp_conn tcp;
@@ -21,6 +23,9 @@ static inline union kct_proto_data *kct_proto_data(struct nf_conn *ct)
 {
 	return (union kct_proto_data *)&ct->proto;
 }
+
+static_assert(sizeof(union kct_proto_data) <=
+	      sizeof(union nf_conntrack_proto));
 
 struct nf_conn *kct_conn_alloc(struct kct_pkt *p,
 			       const struct nf_conntrack_tuple *orig,

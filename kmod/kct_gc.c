@@ -111,6 +111,15 @@ static bool kct_gc_can_evict(struct nf_conn *ct)
 static enum kct_gc_fate kct_gc_expired_or_evicted(struct nf_conn *ct,
 						  void *arg)
 {
+	/*
+	 * A flowtable forwards its packets without us and holds it: it
+	 * lives while offloaded (the flowtable gives it back when the flow
+	 * ends), whatever a slow-path packet set its timeout to.
+	 */
+	if (test_bit(IPS_OFFLOAD_BIT, &ct->status)) {
+		nf_ct_offload_timeout(ct);
+		return KCT_GC_KEEP;
+	}
 	if (nf_ct_is_expired(ct))
 		return KCT_GC_END;
 	if (kct_gc_nearly_full(ct) && kct_gc_can_evict(ct))

@@ -22,10 +22,10 @@ static int kct_nl_put_tcp(struct sk_buff *skb, struct nf_conn *ct,
 	/* One consistent picture of the state the tracker writes. */
 	spin_lock_bh(&ct->lock);
 	state = tc->state;
-	scale[0] = tc->scale[0];
-	scale[1] = tc->scale[1];
-	flags[0].flags = tc->flags[0];
-	flags[1].flags = tc->flags[1];
+	scale[0] = tc->seen[0].td_scale;
+	scale[1] = tc->seen[1].td_scale;
+	flags[0].flags = tc->seen[0].flags;
+	flags[1].flags = tc->seen[1].flags;
 	spin_unlock_bh(&ct->lock);
 
 	info = nla_nest_start(skb, CTA_PROTOINFO);
@@ -174,7 +174,8 @@ int kct_nl_tcp_parse(const struct nlattr *attr, struct nf_conn *ct,
 		return -EOPNOTSUPP;
 	for (dir = 0; dir < 2; dir++) {
 		if (tb[scale_attr[dir]] &&
-		    nla_get_u8(tb[scale_attr[dir]]) != READ_ONCE(tc->scale[dir]))
+		    nla_get_u8(tb[scale_attr[dir]]) !=
+		    READ_ONCE(tc->seen[dir].td_scale))
 			return -EOPNOTSUPP;
 		if (!tb[flag_attr[dir]])
 			continue;
@@ -195,7 +196,8 @@ void kct_nl_tcp_apply(struct nf_conn *ct, const struct kct_nl_tcp_change *c)
 	spin_lock_bh(&ct->lock);
 	for (dir = 0; dir < 2; dir++)
 		if (c->set[dir])
-			tc->flags[dir] = (tc->flags[dir] & ~c->flags[dir].mask) |
-					 (c->flags[dir].flags & c->flags[dir].mask);
+			tc->seen[dir].flags =
+				(tc->seen[dir].flags & ~c->flags[dir].mask) |
+				(c->flags[dir].flags & c->flags[dir].mask);
 	spin_unlock_bh(&ct->lock);
 }

@@ -126,16 +126,22 @@ static int kct_seq_show(struct seq_file *s, void *v)
 
 	proto = kct_proto_find(nf_ct_protonum(ct));
 	ret = -ENOSPC;
-	seq_printf(s, "%-8s %u %-8s %u %ld ", kct_l3_name(nf_ct_l3num(ct)),
-		   nf_ct_l3num(ct), proto->name, nf_ct_protonum(ct),
-		   (long)(nf_ct_expires(ct) / HZ));
+	seq_printf(s, "%-8s %u %-8s %u ", kct_l3_name(nf_ct_l3num(ct)),
+		   nf_ct_l3num(ct), proto->name, nf_ct_protonum(ct));
+	/* Offloaded, the timeout is the flowtable's business, as for stock. */
+	if (!test_bit(IPS_OFFLOAD_BIT, &ct->status))
+		seq_printf(s, "%ld ", (long)(nf_ct_expires(ct) / HZ));
 	if (proto->print)
 		proto->print(s, ct);
 	kct_print_tuple(s, &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple);
 	if (!test_bit(IPS_SEEN_REPLY_BIT, &ct->status))
 		seq_puts(s, "[UNREPLIED] ");
 	kct_print_tuple(s, &ct->tuplehash[IP_CT_DIR_REPLY].tuple);
-	if (test_bit(IPS_ASSURED_BIT, &ct->status))
+	if (test_bit(IPS_HW_OFFLOAD_BIT, &ct->status))
+		seq_puts(s, "[HW_OFFLOAD] ");
+	else if (test_bit(IPS_OFFLOAD_BIT, &ct->status))
+		seq_puts(s, "[OFFLOAD] ");
+	else if (test_bit(IPS_ASSURED_BIT, &ct->status))
 		seq_puts(s, "[ASSURED] ");
 	seq_printf(s, "mark=%u ", READ_ONCE(ct->mark));
 	seq_printf(s, "zone=%u ", nf_ct_zone(ct)->id);

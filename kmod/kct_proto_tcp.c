@@ -11,6 +11,76 @@
 #include <asm/unaligned.h>
 #include "kct_conn.h"
 
+/*
+ * Stock code reads and writes ct->proto.tcp (see struct kct_tcp_conn):
+ * kct's TCP state is struct ip_ct_tcp, field by field, and its numbers
+ * mean what they mean to stock.
+ */
+#define kct_off(f)	offsetof(struct kct_tcp_conn, f)
+#define kct_len(f)	sizeof_field(struct kct_tcp_conn, f)
+#define stock_off(f)	offsetof(struct ip_ct_tcp, f)
+#define stock_len(f)	sizeof_field(struct ip_ct_tcp, f)
+#define kct_same(a, b)	((int)(a) == (int)(b))
+
+static_assert(sizeof(struct kct_tcp_conn) == sizeof(struct ip_ct_tcp));
+static_assert(sizeof(struct kct_tcp_side) == sizeof(struct ip_ct_tcp_state));
+static_assert(kct_off(seen[1]) == stock_off(seen[1]));
+static_assert(kct_off(seen[0].td_end) == stock_off(seen[0].td_end) &&
+	      kct_len(seen[0].td_end) == stock_len(seen[0].td_end));
+static_assert(kct_off(seen[0].td_maxend) == stock_off(seen[0].td_maxend) &&
+	      kct_len(seen[0].td_maxend) == stock_len(seen[0].td_maxend));
+static_assert(kct_off(seen[0].td_maxwin) == stock_off(seen[0].td_maxwin) &&
+	      kct_len(seen[0].td_maxwin) == stock_len(seen[0].td_maxwin));
+static_assert(kct_off(seen[0].td_maxack) == stock_off(seen[0].td_maxack) &&
+	      kct_len(seen[0].td_maxack) == stock_len(seen[0].td_maxack));
+static_assert(kct_off(seen[0].td_scale) == stock_off(seen[0].td_scale) &&
+	      kct_len(seen[0].td_scale) == stock_len(seen[0].td_scale));
+static_assert(kct_off(seen[0].flags) == stock_off(seen[0].flags) &&
+	      kct_len(seen[0].flags) == stock_len(seen[0].flags));
+static_assert(kct_off(state) == stock_off(state) &&
+	      kct_len(state) == stock_len(state));
+static_assert(kct_off(last_dir) == stock_off(last_dir) &&
+	      kct_len(last_dir) == stock_len(last_dir));
+static_assert(kct_off(retrans) == stock_off(retrans) &&
+	      kct_len(retrans) == stock_len(retrans));
+static_assert(kct_off(last_index) == stock_off(last_index) &&
+	      kct_len(last_index) == stock_len(last_index));
+static_assert(kct_off(last_seq) == stock_off(last_seq) &&
+	      kct_len(last_seq) == stock_len(last_seq));
+static_assert(kct_off(last_ack) == stock_off(last_ack) &&
+	      kct_len(last_ack) == stock_len(last_ack));
+static_assert(kct_off(last_end) == stock_off(last_end) &&
+	      kct_len(last_end) == stock_len(last_end));
+static_assert(kct_off(last_win) == stock_off(last_win) &&
+	      kct_len(last_win) == stock_len(last_win));
+static_assert(kct_off(last_wscale) == stock_off(last_wscale) &&
+	      kct_len(last_wscale) == stock_len(last_wscale));
+static_assert(kct_off(last_flags) == stock_off(last_flags) &&
+	      kct_len(last_flags) == stock_len(last_flags));
+
+static_assert(kct_same(KCT_TCP_NONE, TCP_CONNTRACK_NONE) &&
+	      kct_same(KCT_TCP_SYN_SENT, TCP_CONNTRACK_SYN_SENT) &&
+	      kct_same(KCT_TCP_SYN_RECV, TCP_CONNTRACK_SYN_RECV) &&
+	      kct_same(KCT_TCP_ESTABLISHED, TCP_CONNTRACK_ESTABLISHED) &&
+	      kct_same(KCT_TCP_FIN_WAIT, TCP_CONNTRACK_FIN_WAIT) &&
+	      kct_same(KCT_TCP_CLOSE_WAIT, TCP_CONNTRACK_CLOSE_WAIT) &&
+	      kct_same(KCT_TCP_LAST_ACK, TCP_CONNTRACK_LAST_ACK) &&
+	      kct_same(KCT_TCP_TIME_WAIT, TCP_CONNTRACK_TIME_WAIT) &&
+	      kct_same(KCT_TCP_CLOSE, TCP_CONNTRACK_CLOSE) &&
+	      kct_same(KCT_TCP_SYN_SENT2, TCP_CONNTRACK_SYN_SENT2) &&
+	      kct_same(KCT_TCP_STATE_MAX, TCP_CONNTRACK_MAX));
+static_assert(kct_same(KCT_TCP_SIDE_WSCALE, IP_CT_TCP_FLAG_WINDOW_SCALE) &&
+	      kct_same(KCT_TCP_SIDE_SACK, IP_CT_TCP_FLAG_SACK_PERM) &&
+	      kct_same(KCT_TCP_SIDE_CLOSER, IP_CT_TCP_FLAG_CLOSE_INIT) &&
+	      kct_same(KCT_TCP_SIDE_LIBERAL, IP_CT_TCP_FLAG_BE_LIBERAL) &&
+	      kct_same(KCT_TCP_SIDE_UNACKED,
+		       IP_CT_TCP_FLAG_DATA_UNACKNOWLEDGED) &&
+	      kct_same(KCT_TCP_SIDE_MAXACK, IP_CT_TCP_FLAG_MAXACK_SET));
+static_assert(kct_same(KCT_TCP_LAST_WSCALE, IP_CT_TCP_FLAG_WINDOW_SCALE) &&
+	      kct_same(KCT_TCP_LAST_SACK, IP_CT_TCP_FLAG_SACK_PERM) &&
+	      kct_same(KCT_TCP_LAST_CHALLENGE, IP_CT_EXP_CHALLENGE_ACK) &&
+	      kct_same(KCT_TCP_LAST_SIMOPEN, IP_CT_TCP_SIMULTANEOUS_OPEN));
+
 /* The options the window tracker needs: scale, SACK-permitted, SACK. */
 static void kct_tcp_options(const struct sk_buff *skb, unsigned int l4off,
 			    const struct tcphdr *th, struct kct_tcp_seg *seg)
@@ -170,7 +240,8 @@ static enum kct_invalid_reason kct_tcp_packet(struct nf_conn *ct,
 
 	spin_lock_bh(&ct->lock);
 	kct_tcp_conn_packet(tc, &seg, &cfg,
-			    test_bit(IPS_SEEN_REPLY_BIT, &ct->status), &v);
+			    test_bit(IPS_SEEN_REPLY_BIT, &ct->status),
+			    test_bit(IPS_ASSURED_BIT, &ct->status), &v);
 	if (v.invalid) {
 		if (v.lower_timeout)
 			kct_tcp_lower_timeout(ct);
@@ -202,6 +273,9 @@ static void kct_tcp_print(struct seq_file *s, struct nf_conn *ct)
 {
 	u8 state = READ_ONCE(kct_proto_data(ct)->tcp.state);
 
+	/* The flowtable has the packets: the state is stale, stock says. */
+	if (test_bit(IPS_OFFLOAD_BIT, &ct->status))
+		return;
 	if (state < KCT_TCP_STATE_MAX)
 		seq_printf(s, "%s ", kct_tcp_state_names[state]);
 }

@@ -29,17 +29,6 @@ const char *const kct_tcp_state_names[KCT_TCP_STATE_MAX] = {
 	[KCT_TCP_SYN_SENT2]	= "SYN_SENT2",
 };
 
-/* What the state table looks at: RST first, then SYN, FIN, ACK. */
-enum kct_tcp_kind {
-	KCT_KIND_NONE,		/* none of them: never valid */
-	KCT_KIND_SYN,
-	KCT_KIND_SYNACK,
-	KCT_KIND_FIN,
-	KCT_KIND_ACK,
-	KCT_KIND_RST,
-	KCT_KIND_MAX
-};
-
 /* Table outcomes that are not states. */
 #define KCT_NEXT_INVALID	KCT_TCP_STATE_MAX
 #define KCT_NEXT_IGNORE		(KCT_TCP_STATE_MAX + 1)
@@ -75,18 +64,18 @@ enum kct_tcp_kind {
  */
 static const u8 kct_tcp_next[KCT_TCP_STATE_MAX][2][KCT_KIND_MAX] = {
 	/*	    original				reply
-	 *	    none syn s/a fin ack rst		none syn s/a fin ack rst
+	 *	    syn s/a fin ack rst none		syn s/a fin ack rst none
 	 */
-	[NO] = { { XX, SS, XX, XX, ES, XX },	{ XX, XX, XX, XX, XX, XX } },
-	[SS] = { { XX, SS, XX, XX, XX, CL },	{ XX, S2, SR, XX, IG, CL } },
-	[SR] = { { XX, IG, SR, FW, ES, CL },	{ XX, XX, IG, FW, SR, CL } },
-	[ES] = { { XX, IG, XX, FW, ES, CL },	{ XX, XX, IG, FW, ES, CL } },
-	[FW] = { { XX, IG, XX, LA, CW, CL },	{ XX, XX, IG, LA, CW, CL } },
-	[CW] = { { XX, IG, XX, LA, CW, CL },	{ XX, XX, IG, LA, CW, CL } },
-	[LA] = { { XX, IG, XX, LA, TW, CL },	{ XX, XX, IG, LA, TW, CL } },
-	[TW] = { { XX, SS, XX, TW, TW, CL },	{ XX, SS, IG, TW, TW, CL } },
-	[CL] = { { XX, SS, XX, CL, CL, CL },	{ XX, XX, IG, CL, CL, CL } },
-	[S2] = { { XX, S2, SR, XX, XX, CL },	{ XX, S2, SR, XX, IG, CL } },
+	[NO] = { { SS, XX, XX, ES, XX, XX },	{ XX, XX, XX, XX, XX, XX } },
+	[SS] = { { SS, XX, XX, XX, CL, XX },	{ S2, SR, XX, IG, CL, XX } },
+	[SR] = { { IG, SR, FW, ES, CL, XX },	{ XX, IG, FW, SR, CL, XX } },
+	[ES] = { { IG, XX, FW, ES, CL, XX },	{ XX, IG, FW, ES, CL, XX } },
+	[FW] = { { IG, XX, LA, CW, CL, XX },	{ XX, IG, LA, CW, CL, XX } },
+	[CW] = { { IG, XX, LA, CW, CL, XX },	{ XX, IG, LA, CW, CL, XX } },
+	[LA] = { { IG, XX, LA, TW, CL, XX },	{ XX, IG, LA, TW, CL, XX } },
+	[TW] = { { SS, XX, TW, TW, CL, XX },	{ SS, IG, TW, TW, CL, XX } },
+	[CL] = { { SS, XX, CL, CL, CL, XX },	{ XX, IG, CL, CL, CL, XX } },
+	[S2] = { { S2, SR, XX, XX, CL, XX },	{ S2, SR, XX, IG, CL, XX } },
 };
 
 #undef NO
@@ -206,33 +195,34 @@ static void kct_tcp_read_options(struct kct_tcp_conn *c, unsigned int d,
 {
 	if (s->no_options)
 		return;
-	c->scale[d] = 0;
-	c->flags[d] &= KCT_TCP_SIDE_LIBERAL;
+	c->seen[d].td_scale = 0;
+	c->seen[d].flags &= KCT_TCP_SIDE_LIBERAL;
 	if (s->has_wscale) {
-		c->scale[d] = kct_tcp_wscale(s);
-		c->flags[d] |= KCT_TCP_SIDE_WSCALE;
+		c->seen[d].td_scale = kct_tcp_wscale(s);
+		c->seen[d].flags |= KCT_TCP_SIDE_WSCALE;
 	}
 	if (s->sack_perm)
-		c->flags[d] |= KCT_TCP_SIDE_SACK;
+		c->seen[d].flags |= KCT_TCP_SIDE_SACK;
 }
 
 /* Side @d (re)starts with the SYN or SYN/ACK @s, which ends at @end. */
 static void kct_tcp_start_side(struct kct_tcp_conn *c, unsigned int d,
 			       const struct kct_tcp_seg *s, u32 end)
 {
-	struct kct_tcp_side *me = &c->side[d];
+	struct kct_tcp_side *me = &c->seen[d];
 
-	me->end = end;
-	me->maxend = end;
-	me->maxwin = s->win ? s->win : 1;	/* 0 means "not started" */
+	me->td_end = end;
+	me->td_maxend = end;
+	me->td_maxwin = s->win ? s->win : 1;	/* 0 means "not started" */
 	kct_tcp_read_options(c, d, s);
 	/*
 	 * RFC 7323: windows are scaled only if both SYNs offered it.  The
 	 * reply side's SYN is the one that settles it.
 	 */
-	if (d == 1 && !(c->flags[0] & c->flags[1] & KCT_TCP_SIDE_WSCALE)) {
-		c->scale[0] = 0;
-		c->scale[1] = 0;
+	if (d == 1 &&
+	    !(c->seen[0].flags & c->seen[1].flags & KCT_TCP_SIDE_WSCALE)) {
+		c->seen[0].td_scale = 0;
+		c->seen[1].td_scale = 0;
 	}
 }
 
@@ -245,25 +235,25 @@ static void kct_tcp_start_side(struct kct_tcp_conn *c, unsigned int d,
 static void kct_tcp_join_side(struct kct_tcp_conn *c, unsigned int d,
 			      u32 end, u32 win, u32 sack)
 {
-	struct kct_tcp_side *me = &c->side[d], *peer = &c->side[!d];
-	u32 w = win << (c->scale[d] & 15);
+	struct kct_tcp_side *me = &c->seen[d], *peer = &c->seen[!d];
+	u32 w = win << (c->seen[d].td_scale & 15);
 
-	me->end = end;
-	me->maxwin = w ? w : 1;
-	me->maxend = end + me->maxwin;
-	if (!peer->maxwin) {
-		peer->end = sack;
-		peer->maxend = sack;
-	} else if (sack == peer->end + 1) {
+	me->td_end = end;
+	me->td_maxwin = w ? w : 1;
+	me->td_maxend = end + me->td_maxwin;
+	if (!peer->td_maxwin) {
+		peer->td_end = sack;
+		peer->td_maxend = sack;
+	} else if (sack == peer->td_end + 1) {
 		/* Answers a keepalive, which sits one below the peer's end. */
-		peer->end++;
+		peer->td_end++;
 	}
 }
 
 /* How far back an ack from @snd may be and still count. */
 static u32 kct_tcp_ack_lag(const struct kct_tcp_side *snd)
 {
-	return snd->maxwin > KCT_TCP_ACK_LAG_MIN ? snd->maxwin :
+	return snd->td_maxwin > KCT_TCP_ACK_LAG_MIN ? snd->td_maxwin :
 						   KCT_TCP_ACK_LAG_MIN;
 }
 
@@ -306,19 +296,20 @@ static enum kct_tcp_fit kct_tcp_window(struct kct_tcp_conn *c,
 				       const struct kct_tcp_cfg *cfg,
 				       enum kct_invalid_reason *why)
 {
-	struct kct_tcp_side *snd = &c->side[d], *peer = &c->side[!d];
-	bool liberal = cfg->be_liberal || (c->flags[d] & KCT_TCP_SIDE_LIBERAL);
+	struct kct_tcp_side *snd = &c->seen[d], *peer = &c->seen[!d];
+	bool liberal = cfg->be_liberal ||
+		       (c->seen[d].flags & KCT_TCP_SIDE_LIBERAL);
 	bool syn = s->flags & KCT_TCP_SYN;
 	bool has_ack = s->flags & KCT_TCP_ACK;
 	u32 seq = s->seq, ack = s->ack, sack = s->ack;
 	u32 end = kct_tcp_seg_end(s), win = s->win, w, over;
 
 	/* SACK blocks count only once the peer said it understands them. */
-	if ((c->flags[!d] & KCT_TCP_SIDE_SACK) && s->has_sack &&
+	if ((c->seen[!d].flags & KCT_TCP_SIDE_SACK) && s->has_sack &&
 	    kct_seq_after(s->sack_max, sack))
 		sack = s->sack_max;
 
-	if (!snd->maxwin) {
+	if (!snd->td_maxwin) {
 		if (syn) {
 			kct_tcp_start_side(c, d, s, end);
 			/* The second SYN of a simultaneous open: nothing to
@@ -329,7 +320,7 @@ static enum kct_tcp_fit kct_tcp_window(struct kct_tcp_conn *c,
 		} else {
 			kct_tcp_join_side(c, d, end, win, sack);
 		}
-	} else if (syn && kct_seq_after(end, snd->end) &&
+	} else if (syn && kct_seq_after(end, snd->td_end) &&
 		   (c->state == KCT_TCP_SYN_SENT ||
 		    c->state == KCT_TCP_SYN_RECV)) {
 		/*
@@ -347,74 +338,76 @@ static enum kct_tcp_fit kct_tcp_window(struct kct_tcp_conn *c,
 	 * stacks send RST/ACK with a zero ack: same.
 	 */
 	if (!has_ack || ((s->flags & KCT_TCP_RST) && !ack)) {
-		ack = peer->end;
-		sack = peer->end;
+		ack = peer->td_end;
+		sack = peer->td_end;
 	}
 
 	/* An RST answering the SYN may carry seq 0: it then fits. */
 	if ((s->flags & KCT_TCP_RST) && !seq &&
 	    c->state == KCT_TCP_SYN_SENT) {
-		seq = snd->end;
-		end = snd->end;
+		seq = snd->td_end;
+		end = snd->td_end;
 	}
 
-	if (!kct_seq_before(seq, snd->maxend + 1)) {
-		over = end - snd->maxend + 1;
+	if (!kct_seq_before(seq, snd->td_maxend + 1)) {
+		over = end - snd->td_maxend + 1;
 		/*
 		 * Some stacks send a little past the peer's window.  If all
 		 * else fits, note the data (so that its ack will not look
 		 * too high later) and let the segment pass unjudged.
 		 */
-		if (peer->maxwin &&
-		    kct_seq_after(end, snd->end - peer->maxwin - 1) &&
-		    kct_seq_after(sack, peer->end - kct_tcp_ack_lag(snd) - 1) &&
-		    over <= peer->maxwin &&
-		    kct_seq_before(sack, peer->end + 1)) {
-			snd->end = end;
-			c->flags[d] |= KCT_TCP_SIDE_UNACKED;
+		if (peer->td_maxwin &&
+		    kct_seq_after(end, snd->td_end - peer->td_maxwin - 1) &&
+		    kct_seq_after(sack,
+				  peer->td_end - kct_tcp_ack_lag(snd) - 1) &&
+		    over <= peer->td_maxwin &&
+		    kct_seq_before(sack, peer->td_end + 1)) {
+			snd->td_end = end;
+			c->seen[d].flags |= KCT_TCP_SIDE_UNACKED;
 			return liberal ? KCT_FIT_PASS : KCT_FIT_IGNORE;
 		}
 		*why = KCT_INVALID_TCP_OUT_OF_WINDOW;
 		return liberal ? KCT_FIT_PASS : KCT_FIT_BAD;
 	}
-	if (!kct_seq_before(sack, peer->end + 1)) {
+	if (!kct_seq_before(sack, peer->td_end + 1)) {
 		*why = KCT_INVALID_TCP_BAD_ACK;
 		return liberal ? KCT_FIT_PASS : KCT_FIT_BAD;
 	}
-	if (peer->maxwin && !kct_seq_after(end, snd->end - peer->maxwin - 1))
+	if (peer->td_maxwin &&
+	    !kct_seq_after(end, snd->td_end - peer->td_maxwin - 1))
 		return liberal ? KCT_FIT_PASS : KCT_FIT_IGNORE;
-	if (!kct_seq_after(sack, peer->end - kct_tcp_ack_lag(snd) - 1))
+	if (!kct_seq_after(sack, peer->td_end - kct_tcp_ack_lag(snd) - 1))
 		return liberal ? KCT_FIT_PASS : KCT_FIT_IGNORE;
 
 	/* The window field of a SYN is never scaled (RFC 7323 2.2). */
 	if (!syn)
-		win <<= c->scale[d] & 15;
+		win <<= c->seen[d].td_scale & 15;
 
 	/* What the sender offers reaches from its ack to sack + window. */
 	w = win + (sack - ack);
-	if (snd->maxwin < w)
-		snd->maxwin = w;
-	if (kct_seq_after(end, snd->end)) {
-		snd->end = end;
-		c->flags[d] |= KCT_TCP_SIDE_UNACKED;
+	if (snd->td_maxwin < w)
+		snd->td_maxwin = w;
+	if (kct_seq_after(end, snd->td_end)) {
+		snd->td_end = end;
+		c->seen[d].flags |= KCT_TCP_SIDE_UNACKED;
 	}
-	if (has_ack && (!(c->flags[d] & KCT_TCP_SIDE_MAXACK) ||
-			kct_seq_after(ack, snd->maxack))) {
-		snd->maxack = ack;
-		c->flags[d] |= KCT_TCP_SIDE_MAXACK;
+	if (has_ack && (!(c->seen[d].flags & KCT_TCP_SIDE_MAXACK) ||
+			kct_seq_after(ack, snd->td_maxack))) {
+		snd->td_maxack = ack;
+		c->seen[d].flags |= KCT_TCP_SIDE_MAXACK;
 	}
 
 	/* Data past maxend (the tolerated overshoot) widens the window. */
-	if (peer->maxwin && kct_seq_after(end, snd->maxend))
-		peer->maxwin += end - snd->maxend;
-	if (kct_seq_after(sack + win, peer->maxend - 1)) {
-		peer->maxend = sack + win;
+	if (peer->td_maxwin && kct_seq_after(end, snd->td_maxend))
+		peer->td_maxwin += end - snd->td_maxend;
+	if (kct_seq_after(sack + win, peer->td_maxend - 1)) {
+		peer->td_maxend = sack + win;
 		/* A zero window still lets the peer probe with one byte. */
 		if (!win)
-			peer->maxend++;
+			peer->td_maxend++;
 	}
-	if (ack == peer->end)
-		c->flags[!d] &= ~KCT_TCP_SIDE_UNACKED;
+	if (ack == peer->td_end)
+		c->seen[!d].flags &= ~KCT_TCP_SIDE_UNACKED;
 
 	if (kind == KCT_KIND_ACK)
 		kct_tcp_count_retrans(c, d, seq, ack, end, s->win);
@@ -428,8 +421,8 @@ static enum kct_tcp_fit kct_tcp_window(struct kct_tcp_conn *c,
  */
 static bool kct_tcp_may_reopen(const struct kct_tcp_conn *c, unsigned int d)
 {
-	return ((c->flags[0] | c->flags[1]) & KCT_TCP_SIDE_CLOSER) ||
-	       (c->last_dir == d && c->last_kind == KCT_KIND_RST);
+	return ((c->seen[0].flags | c->seen[1].flags) & KCT_TCP_SIDE_CLOSER) ||
+	       (c->last_dir == d && c->last_index == KCT_KIND_RST);
 }
 
 /*
@@ -440,7 +433,7 @@ static void kct_tcp_note_ignored(struct kct_tcp_conn *c,
 				 const struct kct_tcp_seg *s, unsigned int d,
 				 unsigned int kind, unsigned int old)
 {
-	c->last_kind = kind;
+	c->last_index = kind;
 	c->last_dir = d;
 	c->last_seq = s->seq;
 	c->last_end = kct_tcp_seg_end(s);
@@ -448,21 +441,20 @@ static void kct_tcp_note_ignored(struct kct_tcp_conn *c,
 
 	if (kind == KCT_KIND_SYN && d == 0) {
 		/* Keep its options in case the server accepts it. */
-		c->cflags &= ~(KCT_TCP_CONN_SIMOPEN | KCT_TCP_CONN_CHALLENGE |
-			       KCT_TCP_CONN_SYN_WSCALE | KCT_TCP_CONN_SYN_SACK);
+		c->last_flags = 0;
 		c->last_wscale = 0;
 		if (s->has_wscale) {
-			c->cflags |= KCT_TCP_CONN_SYN_WSCALE;
+			c->last_flags |= KCT_TCP_LAST_WSCALE;
 			c->last_wscale = kct_tcp_wscale(s);
 		}
 		if (s->sack_perm)
-			c->cflags |= KCT_TCP_CONN_SYN_SACK;
+			c->last_flags |= KCT_TCP_LAST_SACK;
 		/*
 		 * RFC 5961: the server may answer with a challenge ACK, which
 		 * in LAST_ACK would look like the last ACK.
 		 */
 		if (old == KCT_TCP_LAST_ACK)
-			c->cflags |= KCT_TCP_CONN_CHALLENGE;
+			c->last_flags |= KCT_TCP_LAST_CHALLENGE;
 	}
 
 	/* Maybe a challenge ACK to the SYN: its RST answer will use it. */
@@ -477,23 +469,24 @@ static void kct_tcp_note_ignored(struct kct_tcp_conn *c,
  */
 static void kct_tcp_resync(struct kct_tcp_conn *c, unsigned int d)
 {
-	unsigned int o = c->last_dir;
-	struct kct_tcp_side *opener = &c->side[o];
+	unsigned int o = c->last_dir ? 1 : 0;
+	struct kct_tcp_side *opener = &c->seen[o];
+	u8 liberal;
 
-	opener->end = c->last_end;
-	opener->maxend = c->last_end;
-	opener->maxwin = c->last_win ? c->last_win : 1;
-	c->scale[o] = c->last_wscale;
-	c->cflags &= ~KCT_TCP_CONN_CHALLENGE;
-	c->flags[o] = 0;
-	if (c->cflags & KCT_TCP_CONN_SYN_WSCALE)
-		c->flags[o] |= KCT_TCP_SIDE_WSCALE;
-	if (c->cflags & KCT_TCP_CONN_SYN_SACK)
-		c->flags[o] |= KCT_TCP_SIDE_SACK;
+	opener->td_end = c->last_end;
+	opener->td_maxend = c->last_end;
+	opener->td_maxwin = c->last_win ? c->last_win : 1;
+	c->seen[o].td_scale = c->last_wscale;
+	c->last_flags &= ~KCT_TCP_LAST_CHALLENGE;
+	c->seen[o].flags = 0;
+	if (c->last_flags & KCT_TCP_LAST_WSCALE)
+		c->seen[o].flags |= KCT_TCP_SIDE_WSCALE;
+	if (c->last_flags & KCT_TCP_LAST_SACK)
+		c->seen[o].flags |= KCT_TCP_SIDE_SACK;
 
-	memset(&c->side[d], 0, sizeof(c->side[d]));
-	c->scale[d] = 0;
-	c->flags[d] &= KCT_TCP_SIDE_LIBERAL;
+	liberal = c->seen[d].flags & KCT_TCP_SIDE_LIBERAL;
+	memset(&c->seen[d], 0, sizeof(c->seen[d]));
+	c->seen[d].flags = liberal;
 }
 
 /*
@@ -508,12 +501,12 @@ static enum kct_tcp_rst kct_tcp_check_rst(const struct kct_tcp_conn *c,
 					  const struct kct_tcp_seg *s,
 					  unsigned int d,
 					  const struct kct_tcp_cfg *cfg,
-					  bool reply_seen, unsigned int *next)
+					  bool reply_seen, bool assured,
+					  unsigned int *next)
 {
-	const struct kct_tcp_side *peer = &c->side[!d];
+	const struct kct_tcp_side *peer = &c->seen[!d];
 	unsigned int old = c->state;
-	bool est = old == KCT_TCP_ESTABLISHED &&
-		   (c->cflags & KCT_TCP_CONN_ASSURED);
+	bool est = old == KCT_TCP_ESTABLISHED && assured;
 
 	/*
 	 * Closing already: the ports may be in use by a new connection whose
@@ -523,18 +516,18 @@ static enum kct_tcp_rst kct_tcp_check_rst(const struct kct_tcp_conn *c,
 		return KCT_RST_TRUSTED;
 
 	/* After a SYN we let through, the peer's maxack may be stale. */
-	if ((c->flags[!d] & KCT_TCP_SIDE_MAXACK) &&
-	    c->last_kind != KCT_KIND_SYN) {
+	if ((c->seen[!d].flags & KCT_TCP_SIDE_MAXACK) &&
+	    c->last_index != KCT_KIND_SYN) {
 		/* Probably the answer to a SYN we let through. */
 		if (!s->seq && !est)
 			return KCT_RST_WINDOW;
-		if (kct_seq_before(s->seq, peer->maxack) &&
+		if (kct_seq_before(s->seq, peer->td_maxack) &&
 		    !cfg->ignore_invalid_rst)
 			return KCT_RST_BAD;
-		if (!est || s->seq == peer->maxack)
+		if (!est || s->seq == peer->td_maxack)
 			return KCT_RST_WINDOW;
 		/* Ends a train: data, then RST right after its last byte. */
-		if (c->last_kind == KCT_KIND_ACK && c->last_dir == d &&
+		if (c->last_index == KCT_KIND_ACK && c->last_dir == d &&
 		    s->seq == c->last_end)
 			return KCT_RST_WINDOW;
 		*next = old;
@@ -545,15 +538,14 @@ static enum kct_tcp_rst kct_tcp_check_rst(const struct kct_tcp_conn *c,
 	 * a SYN (in window then), or an ACK of a half-open connection.  It
 	 * may ack what we ignored, so the window cannot judge it.
 	 */
-	if (((reply_seen && c->last_kind == KCT_KIND_SYN &&
+	if (((reply_seen && c->last_index == KCT_KIND_SYN &&
 	      c->last_dir != d) ||
-	     (!(c->cflags & KCT_TCP_CONN_ASSURED) &&
-	      c->last_kind == KCT_KIND_ACK)) &&
+	     (!assured && c->last_index == KCT_KIND_ACK)) &&
 	    s->ack == c->last_end)
 		return KCT_RST_TRUSTED;
 
 	/* The client resets after the server's challenge ACK to its SYN. */
-	if (old == KCT_TCP_SYN_SENT && c->last_kind == KCT_KIND_ACK &&
+	if (old == KCT_TCP_SYN_SENT && c->last_index == KCT_KIND_ACK &&
 	    c->last_dir == 1 && s->seq == c->last_ack)
 		return KCT_RST_TRUSTED;
 
@@ -566,15 +558,15 @@ static enum kct_tcp_rst kct_tcp_check_rst(const struct kct_tcp_conn *c,
  * the caller to shorten the timeout so the entry does not linger for days.
  */
 static bool kct_tcp_bad_close(struct kct_tcp_conn *c, unsigned int d,
-			      unsigned int kind)
+			      unsigned int kind, bool assured)
 {
-	if (!(c->cflags & KCT_TCP_CONN_ASSURED) ||
+	if (!assured ||
 	    (kind != KCT_KIND_FIN && kind != KCT_KIND_RST))
 		return false;
-	if (c->last_dir != d && (c->last_kind == KCT_KIND_FIN ||
-				 c->last_kind == KCT_KIND_RST))
+	if (c->last_dir != d && (c->last_index == KCT_KIND_FIN ||
+				 c->last_index == KCT_KIND_RST))
 		return true;
-	c->last_kind = kind;
+	c->last_index = kind;
 	c->last_dir = d;
 	return false;
 }
@@ -583,7 +575,7 @@ enum kct_invalid_reason kct_tcp_conn_new(struct kct_tcp_conn *c,
 					 const struct kct_tcp_seg *s,
 					 const struct kct_tcp_cfg *cfg)
 {
-	struct kct_tcp_side *me = &c->side[0];
+	struct kct_tcp_side *me = &c->seen[0];
 	unsigned int next;
 
 	if (!kct_tcp_flags_valid(s->flags))
@@ -594,28 +586,28 @@ enum kct_invalid_reason kct_tcp_conn_new(struct kct_tcp_conn *c,
 		return KCT_INVALID_TCP_NOT_SYN;
 
 	memset(c, 0, sizeof(*c));
-	me->end = kct_tcp_seg_end(s);
-	me->maxwin = s->win ? s->win : 1;
+	me->td_end = kct_tcp_seg_end(s);
+	me->td_maxwin = s->win ? s->win : 1;
 	if (next == KCT_TCP_SYN_SENT) {
-		me->maxend = me->end;
+		me->td_maxend = me->td_end;
 		kct_tcp_read_options(c, 0, s);
 	} else {
 		/*
 		 * Mid-stream: the options are long gone, so assume SACK and
 		 * give up window judgement (the scale is unknown).
 		 */
-		me->maxend = me->end + me->maxwin;
-		c->flags[0] = KCT_TCP_SIDE_SACK | KCT_TCP_SIDE_LIBERAL;
-		c->flags[1] = KCT_TCP_SIDE_SACK | KCT_TCP_SIDE_LIBERAL;
+		me->td_maxend = me->td_end + me->td_maxwin;
+		c->seen[0].flags = KCT_TCP_SIDE_SACK | KCT_TCP_SIDE_LIBERAL;
+		c->seen[1].flags = KCT_TCP_SIDE_SACK | KCT_TCP_SIDE_LIBERAL;
 	}
 	c->state = KCT_TCP_NONE;
-	c->last_kind = KCT_KIND_NONE;
+	c->last_index = KCT_KIND_NONE;
 	return KCT_VALID;
 }
 
 void kct_tcp_conn_packet(struct kct_tcp_conn *c, const struct kct_tcp_seg *s,
 			 const struct kct_tcp_cfg *cfg, bool reply_seen,
-			 struct kct_tcp_verdict *v)
+			 bool assured, struct kct_tcp_verdict *v)
 {
 	enum kct_invalid_reason why = KCT_VALID;
 	unsigned int d = s->dir ? 1 : 0;
@@ -645,7 +637,7 @@ void kct_tcp_conn_packet(struct kct_tcp_conn *c, const struct kct_tcp_seg *s,
 		fallthrough;
 	case KCT_NEXT_IGNORE:
 		if (kind == KCT_KIND_SYNACK &&
-		    c->last_kind == KCT_KIND_SYN && c->last_dir != d &&
+		    c->last_index == KCT_KIND_SYN && c->last_dir != d &&
 		    s->ack == c->last_end) {
 			kct_tcp_resync(c, d);
 			old = KCT_TCP_SYN_SENT;
@@ -661,15 +653,15 @@ void kct_tcp_conn_packet(struct kct_tcp_conn *c, const struct kct_tcp_seg *s,
 	case KCT_TCP_TIME_WAIT:
 		/* The challenge ACK to a SYN, not the last ACK: no change. */
 		if (old == KCT_TCP_LAST_ACK && kind == KCT_KIND_ACK &&
-		    c->last_dir != d && c->last_kind == KCT_KIND_SYN &&
-		    (c->cflags & KCT_TCP_CONN_CHALLENGE)) {
-			c->cflags &= ~KCT_TCP_CONN_CHALLENGE;
+		    c->last_dir != d && c->last_index == KCT_KIND_SYN &&
+		    (c->last_flags & KCT_TCP_LAST_CHALLENGE)) {
+			c->last_flags &= ~KCT_TCP_LAST_CHALLENGE;
 			v->ignored = true;
 			goto out;
 		}
 		break;
 	case KCT_TCP_SYN_SENT2:
-		c->cflags |= KCT_TCP_CONN_SIMOPEN;
+		c->last_flags |= KCT_TCP_LAST_SIMOPEN;
 		break;
 	case KCT_TCP_SYN_RECV:
 		/*
@@ -678,13 +670,14 @@ void kct_tcp_conn_packet(struct kct_tcp_conn *c, const struct kct_tcp_seg *s,
 		 * open, would wait for an ACK from the original side.
 		 */
 		if (d == 1 && kind == KCT_KIND_ACK &&
-		    (c->cflags & KCT_TCP_CONN_SIMOPEN))
+		    (c->last_flags & KCT_TCP_LAST_SIMOPEN))
 			next = KCT_TCP_ESTABLISHED;
 		break;
 	case KCT_TCP_CLOSE:
 		if (kind != KCT_KIND_RST)
 			break;
-		switch (kct_tcp_check_rst(c, s, d, cfg, reply_seen, &next)) {
+		switch (kct_tcp_check_rst(c, s, d, cfg, reply_seen, assured,
+					  &next)) {
 		case KCT_RST_BAD:
 			v->invalid = KCT_INVALID_TCP_BAD_RST;
 			goto out;
@@ -704,22 +697,22 @@ void kct_tcp_conn_packet(struct kct_tcp_conn *c, const struct kct_tcp_seg *s,
 		goto out;
 	case KCT_FIT_BAD:
 		v->invalid = why;
-		v->lower_timeout = kct_tcp_bad_close(c, d, kind);
+		v->lower_timeout = kct_tcp_bad_close(c, d, kind, assured);
 		goto out;
 	case KCT_FIT_PASS:
 		break;
 	}
 
 passed:
-	c->last_kind = kind;
+	c->last_index = kind;
 	c->last_dir = d;
 	c->state = next;
 	if (old != next && next == KCT_TCP_FIN_WAIT)
-		c->flags[d] |= KCT_TCP_SIDE_CLOSER;
+		c->seen[d].flags |= KCT_TCP_SIDE_CLOSER;
 
 	v->use_retrans_timeout = c->retrans >= cfg->max_retrans;
 	v->use_close_timeout = kind == KCT_KIND_RST;
-	v->use_unack_timeout = (c->flags[0] | c->flags[1]) &
+	v->use_unack_timeout = (c->seen[0].flags | c->seen[1].flags) &
 			       KCT_TCP_SIDE_UNACKED;
 	v->zero_window = !c->last_win;
 
@@ -740,12 +733,12 @@ passed:
 	} else if ((old == KCT_TCP_SYN_RECV || old == KCT_TCP_ESTABLISHED) &&
 		   next == KCT_TCP_ESTABLISHED) {
 		/* The handshake is complete, or a pickup got an answer. */
-		c->cflags |= KCT_TCP_CONN_ASSURED;
+		assured = true;
 	}
 	v->refresh = true;
 out:
 	v->state = c->state < KCT_TCP_STATE_MAX ? c->state : KCT_TCP_NONE;
-	v->assured = c->cflags & KCT_TCP_CONN_ASSURED;
+	v->assured = assured;
 }
 
 unsigned int kct_tcp_timeout(const struct kct_tcp_verdict *v,

@@ -7,7 +7,7 @@
  * the host unit tests and the fuzzer call them directly.
  *
  * No allocation, no global state, no locking: everything lives in the
- * caller's struct kct_tcp_conn, stored in ct->proto.
+ * caller's struct kct_tcp_conn, stored in ct->proto.tcp.
  *
  * What the caller does around these calls, as stock does:
  *
@@ -18,9 +18,10 @@
  *    KCT_VALID the connection exists (in state NONE) and the same packet
  *    then goes through kct_tcp_conn_packet() like any other; if that says
  *    INVALID, the new entry is dropped (stock frees it unconfirmed).
- *  - kct_tcp_conn_packet() gets @reply_seen = IPS_SEEN_REPLY as it was
- *    BEFORE this packet: the caller sets that bit only afterwards, for
- *    every valid reply-direction packet, ignored ones included.
+ *  - kct_tcp_conn_packet() gets @reply_seen = IPS_SEEN_REPLY and
+ *    @assured = IPS_ASSURED as they were BEFORE this packet: the caller
+ *    sets SEEN_REPLY only afterwards, for every valid reply-direction
+ *    packet, ignored ones included, and ASSURED when the verdict says.
  *  - Verdict, in this order:
  *      invalid   the packet is INVALID to rules; the connection stays.  If
  *                lower_timeout is set and the connection's remaining time
@@ -110,59 +111,84 @@ struct kct_tcp_cfg {
 };
 
 /*
- * Flags of one side (struct kct_tcp_conn.flags[]).  Same values as the
- * uapi IP_CT_TCP_FLAG_* so that ctnetlink can report them unchanged.
+ * What the state table looks at in a segment, RST first, then SYN, FIN,
+ * ACK (struct kct_tcp_conn.last_index); numbered as stock's private enum
+ * tcp_bit_set, whose values stock keeps in the same field.
+ */
+enum kct_tcp_kind {
+	KCT_KIND_SYN,
+	KCT_KIND_SYNACK,
+	KCT_KIND_FIN,
+	KCT_KIND_ACK,
+	KCT_KIND_RST,
+	KCT_KIND_NONE,		/* none of them: never valid */
+	KCT_KIND_MAX
+};
+
+/*
+ * Flags of one side (struct kct_tcp_side.flags): the uapi
+ * IP_CT_TCP_FLAG_* values, which ctnetlink reports unchanged and stock
+ * code sets (the flowtable sets LIBERAL on both sides).
  */
 #define KCT_TCP_SIDE_WSCALE	0x01	/* its SYN offered window scaling */
 #define KCT_TCP_SIDE_SACK	0x02	/* its SYN offered SACK */
 #define KCT_TCP_SIDE_CLOSER	0x04	/* it sent the first FIN */
 #define KCT_TCP_SIDE_LIBERAL	0x08	/* never judge it by window */
 #define KCT_TCP_SIDE_UNACKED	0x10	/* it has data in flight */
-#define KCT_TCP_SIDE_MAXACK	0x20	/* side[].maxack holds a value */
+#define KCT_TCP_SIDE_MAXACK	0x20	/* seen[].td_maxack holds a value */
 
-/* Flags of the connection (struct kct_tcp_conn.cflags). */
-#define KCT_TCP_CONN_SIMOPEN	0x01	/* both ends sent a SYN */
-#define KCT_TCP_CONN_CHALLENGE	0x02	/* a challenge ACK may come */
-#define KCT_TCP_CONN_ASSURED	0x04	/* told the caller: ASSURED */
-#define KCT_TCP_CONN_SYN_WSCALE	0x08	/* last ignored SYN: wscale */
-#define KCT_TCP_CONN_SYN_SACK	0x10	/* last ignored SYN: SACK */
+/*
+ * Flags of the connection (struct kct_tcp_conn.last_flags), stock's
+ * values: the options of the last ignored SYN, and two facts about the
+ * handshake.
+ */
+#define KCT_TCP_LAST_WSCALE	0x01	/* last ignored SYN: wscale */
+#define KCT_TCP_LAST_SACK	0x02	/* last ignored SYN: SACK */
+#define KCT_TCP_LAST_CHALLENGE	0x40	/* a challenge ACK may come */
+#define KCT_TCP_LAST_SIMOPEN	0x80	/* both ends sent a SYN */
 
 /*
  * What a middlebox knows of one direction's sequence space.  "Sender" is
  * the side this struct belongs to, "peer" the other one.
  */
 struct kct_tcp_side {
-	u32 end;		/* highest seq + len the sender has sent */
-	u32 maxend;		/* highest seq the peer's window lets it send */
-	u32 maxwin;		/* largest window it offered; 0: not started */
-	u32 maxack;		/* highest ack the sender has sent */
+	u32 td_end;		/* highest seq + len the sender has sent */
+	u32 td_maxend;		/* highest seq the peer's window lets it send */
+	u32 td_maxwin;		/* largest window it offered; 0: not started */
+	u32 td_maxack;		/* highest ack the sender has sent */
+	u8 td_scale;		/* shift applied to the sender's windows */
+	u8 flags;		/* KCT_TCP_SIDE_* */
 };
 
 /*
- * Per-connection state, in ct->proto (which holds about 60 bytes on 6.1).
- * The layout is private to kct_tcp_state.c except @state, which the
- * caller reads (as a u8, locklessly) to print it.
+ * Per-connection state, in ct->proto.tcp, where stock code reads it
+ * (nf_conntrack_tcp_established() for the flowtable and SYNPROXY,
+ * flow_offload_fixup_ct(), nf_conncount) and writes it (the flowtable
+ * makes both sides LIBERAL, and forgets td_maxwin when it gives a
+ * connection back).  So it is the kernel's struct ip_ct_tcp, field by
+ * field in layout and meaning; the kernel build checks every offset
+ * (kct_conn.h), the host unit test the numbers.  Everything else the
+ * tracker needs comes from the caller (IPS_SEEN_REPLY, IPS_ASSURED).
+ * The caller reads @state (as a u8, locklessly) to print it.
  */
 struct kct_tcp_conn {
-	struct kct_tcp_side side[2];	/* indexed by direction */
-	u8 scale[2];		/* shift applied to each side's windows */
-	u8 flags[2];		/* KCT_TCP_SIDE_* of each side */
+	struct kct_tcp_side seen[2];	/* indexed by direction */
 	u8 state;		/* enum kct_tcp_state */
-	u8 retrans;		/* repeats of the last ACK segment */
 	/* The last segment that passed (or was ignored), for the exceptions */
 	u8 last_dir;
-	u8 last_kind;		/* its kind, see kct_tcp_state.c */
+	u8 retrans;		/* repeats of the last ACK segment */
+	u8 last_index;		/* its kind, enum kct_tcp_kind */
 	u32 last_seq;
 	u32 last_ack;
 	u32 last_end;
 	u16 last_win;		/* its raw window */
 	u8 last_wscale;		/* window shift of the last ignored SYN */
-	u8 cflags;		/* KCT_TCP_CONN_* */
+	u8 last_flags;		/* KCT_TCP_LAST_* */
 };
 
 /* C11's _Static_assert, under the name both kernel and libc give it. */
-static_assert(sizeof(struct kct_tcp_conn) <= 56,
-	      "struct kct_tcp_conn must fit in ct->proto");
+static_assert(sizeof(struct kct_tcp_conn) == 60,
+	      "struct kct_tcp_conn is struct ip_ct_tcp: 60 bytes");
 
 /* What kct_tcp_conn_packet() decided; see the top of this file. */
 struct kct_tcp_verdict {
@@ -198,7 +224,7 @@ enum kct_invalid_reason kct_tcp_conn_new(struct kct_tcp_conn *c,
 /* Every packet of a known connection, the first one included. */
 void kct_tcp_conn_packet(struct kct_tcp_conn *c, const struct kct_tcp_seg *s,
 			 const struct kct_tcp_cfg *cfg, bool reply_seen,
-			 struct kct_tcp_verdict *v);
+			 bool assured, struct kct_tcp_verdict *v);
 
 /*
  * The timeout after a valid packet with @v->refresh, as stock chooses it:

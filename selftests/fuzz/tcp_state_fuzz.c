@@ -7,7 +7,9 @@
  * 2 tcp_ignore_invalid_rst, 3-4 tcp_max_retrans), then records of 16
  * bytes, one segment each:
  *   0     bit 0 direction, 1 window scale option, 2 SACK-permitted,
- *         3 a SACK block, 4 seq relative, 5 ack relative, 6 no options
+ *         3 a SACK block, 4 seq relative, 5 ack relative, 6 no options,
+ *         7 first, stock code writes ct->proto.tcp as a flowtable does
+ *         (both sides BE_LIBERAL, td_maxwin cleared)
  *   1     flag byte
  *   2-5   seq (big endian); relative: byte 5 is a signed offset from the
  *         sender's end (times 1000 if byte 4 bit 7), or with byte 4 bit 6
@@ -179,10 +181,11 @@ static void check_conn(void)
 	CHECK(c.state < KCT_TCP_STATE_MAX);
 	CHECK(kct_tcp_can_early_drop(&c) == closing(c.state));
 	for (d = 0; d < 2; d++) {
-		CHECK(c.scale[d] <= KCT_TCP_MAX_WSCALE);
-		CHECK(!c.scale[d] || (c.flags[d] & KCT_TCP_SIDE_WSCALE));
+		CHECK(c.seen[d].td_scale <= KCT_TCP_MAX_WSCALE);
+		CHECK(!c.seen[d].td_scale ||
+		      (c.seen[d].flags & KCT_TCP_SIDE_WSCALE));
 	}
-	CHECK(!!(c.cflags & KCT_TCP_CONN_ASSURED) == assured);
+	CHECK(c.last_index < KCT_KIND_MAX);
 }
 
 static void check_timeout(const struct kct_tcp_verdict *v, const u8 *b)
@@ -202,7 +205,7 @@ static bool step(const struct kct_tcp_seg *s, const u8 *b)
 	struct kct_tcp_verdict v;
 	int old = c.state, kind, r;
 
-	kct_tcp_conn_packet(&c, s, &cfg, reply_seen, &v);
+	kct_tcp_conn_packet(&c, s, &cfg, reply_seen, assured, &v);
 	CHECK(v.state == c.state);
 	CHECK(v.invalid >= KCT_VALID && v.invalid < KCT_INVALID_MAX);
 	check_timeout(&v, b);
@@ -311,7 +314,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		const u8 *b = data;
 		struct kct_tcp_seg s;
 		u32 seq = be32(b + 2), ack = be32(b + 6);
-		int d;
+		int d, i;
 
 		memset(&s, 0, sizeof(s));
 		if (!exists)
@@ -320,16 +323,16 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		if (exists && (b[0] & 0x10)) {
 			if (b[4] & 0x40)
 				seq = (b[4] & 0x20 ? c.last_ack :
-				       c.side[!d].maxack) + (b[5] & 3);
+				       c.seen[!d].td_maxack) + (b[5] & 3);
 			else
-				seq = c.side[d].end + (s8)b[5] *
+				seq = c.seen[d].td_end + (s8)b[5] *
 				      (b[4] & 0x80 ? 1000 : 1);
 		}
 		if (exists && (b[0] & 0x20)) {
 			if (b[8] & 0x40)
 				ack = c.last_end + (b[9] & 3);
 			else
-				ack = c.side[!d].end + (s8)b[9] *
+				ack = c.seen[!d].td_end + (s8)b[9] *
 				      (b[8] & 0x80 ? 1000 : 1);
 		}
 		s.dir = d;
@@ -347,6 +350,12 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			s.sack_max = s.has_sack ? ack + (s8)b[15] * 100 : 0;
 		}
 
+		if (exists && (b[0] & 0x80)) {
+			for (i = 0; i < 2; i++) {
+				c.seen[i].flags |= KCT_TCP_SIDE_LIBERAL;
+				c.seen[i].td_maxwin = 0;
+			}
+		}
 		if (!exists) {
 			start(&s, b);
 		} else if (!step(&s, b)) {

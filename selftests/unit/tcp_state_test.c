@@ -7,10 +7,12 @@
  * The conversations are between a client (original direction, initial
  * sequence number CI) and a server (reply direction, ISN SI).  Segments go
  * through kct_tcp_conn_packet() the way the core sends them: reply_seen
- * becomes true after the first valid reply-direction segment.
+ * becomes true after the first valid reply-direction segment, assured
+ * once a verdict says so (the core's IPS_SEEN_REPLY and IPS_ASSURED).
  */
 #include <stdlib.h>
 #include <string.h>
+#include <linux/netfilter/nf_conntrack_tcp.h>	/* uapi: states, flags */
 
 #include "kct_tcp_state.h"
 #include "kct_unit.h"
@@ -44,7 +46,7 @@
 static struct kct_tcp_cfg cfg;
 static struct kct_tcp_conn c;
 static struct kct_tcp_verdict v;
-static bool reply_seen;
+static bool reply_seen, assured;
 
 static const struct kct_tcp_cfg stock_cfg = {
 	.loose = true, .be_liberal = false, .ignore_invalid_rst = false,
@@ -77,9 +79,11 @@ static struct kct_tcp_seg syn_seg(int dir, u8 flags, u32 seq, u32 ack,
 /* One segment of a known connection, as the core hands it over. */
 static enum kct_invalid_reason send_seg(const struct kct_tcp_seg *s)
 {
-	kct_tcp_conn_packet(&c, s, &cfg, reply_seen, &v);
+	kct_tcp_conn_packet(&c, s, &cfg, reply_seen, assured, &v);
 	if (!v.invalid && !v.reopen && s->dir == R)
 		reply_seen = true;
+	if (!v.invalid && !v.reopen && v.assured)
+		assured = true;
 	return v.invalid;
 }
 
@@ -98,6 +102,7 @@ static enum kct_invalid_reason first(const struct kct_tcp_seg *s)
 
 	memset(&c, 0xa5, sizeof(c));	/* new() must not rely on zeroes */
 	reply_seen = false;
+	assured = false;
 	why = kct_tcp_conn_new(&c, s, &cfg);
 	if (why)
 		return why;
@@ -147,6 +152,53 @@ static unsigned int timeout(void)
 			       T_CLOSE);
 }
 
+/* kct's state numbers against stock's, pair by pair. */
+static int same_states(void)
+{
+	static const int pairs[][2] = {
+		{ KCT_TCP_NONE, TCP_CONNTRACK_NONE },
+		{ KCT_TCP_SYN_SENT, TCP_CONNTRACK_SYN_SENT },
+		{ KCT_TCP_SYN_RECV, TCP_CONNTRACK_SYN_RECV },
+		{ KCT_TCP_ESTABLISHED, TCP_CONNTRACK_ESTABLISHED },
+		{ KCT_TCP_FIN_WAIT, TCP_CONNTRACK_FIN_WAIT },
+		{ KCT_TCP_CLOSE_WAIT, TCP_CONNTRACK_CLOSE_WAIT },
+		{ KCT_TCP_LAST_ACK, TCP_CONNTRACK_LAST_ACK },
+		{ KCT_TCP_TIME_WAIT, TCP_CONNTRACK_TIME_WAIT },
+		{ KCT_TCP_CLOSE, TCP_CONNTRACK_CLOSE },
+		{ KCT_TCP_SYN_SENT2, TCP_CONNTRACK_SYN_SENT2 },
+		{ KCT_TCP_STATE_MAX, TCP_CONNTRACK_MAX },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(pairs); i++)
+		if (pairs[i][0] != pairs[i][1])
+			return 0;
+	return 1;
+}
+
+/* kct's flag bits against stock's, pair by pair. */
+static int same_flags(void)
+{
+	static const unsigned int pairs[][2] = {
+		{ KCT_TCP_SIDE_WSCALE, IP_CT_TCP_FLAG_WINDOW_SCALE },
+		{ KCT_TCP_SIDE_SACK, IP_CT_TCP_FLAG_SACK_PERM },
+		{ KCT_TCP_SIDE_CLOSER, IP_CT_TCP_FLAG_CLOSE_INIT },
+		{ KCT_TCP_SIDE_LIBERAL, IP_CT_TCP_FLAG_BE_LIBERAL },
+		{ KCT_TCP_SIDE_UNACKED, IP_CT_TCP_FLAG_DATA_UNACKNOWLEDGED },
+		{ KCT_TCP_SIDE_MAXACK, IP_CT_TCP_FLAG_MAXACK_SET },
+		{ KCT_TCP_LAST_WSCALE, IP_CT_TCP_FLAG_WINDOW_SCALE },
+		{ KCT_TCP_LAST_SACK, IP_CT_TCP_FLAG_SACK_PERM },
+		{ KCT_TCP_LAST_CHALLENGE, IP_CT_EXP_CHALLENGE_ACK },
+		{ KCT_TCP_LAST_SIMOPEN, IP_CT_TCP_SIMULTANEOUS_OPEN },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(pairs); i++)
+		if (pairs[i][0] != pairs[i][1])
+			return 0;
+	return 1;
+}
+
 static void test_names_and_flags(void)
 {
 	kct_check(!strcmp(kct_tcp_state_names[KCT_TCP_NONE], "NONE") &&
@@ -159,9 +211,39 @@ static void test_names_and_flags(void)
 		  "state names are stock's /proc names, in stock's order");
 	kct_check(KCT_TCP_SYN_SENT2 == 9 && KCT_TCP_STATE_MAX == 10,
 		  "states are numbered as the kernel's enum tcp_conntrack");
-	kct_check(sizeof(struct kct_tcp_conn) <= 56,
-		  "per-connection state fits in ct->proto (%zu <= 56 bytes)",
-		  sizeof(struct kct_tcp_conn));
+	kct_check(same_states(),
+		  "states have the uapi enum tcp_conntrack's values");
+	kct_check(same_flags(),
+		  "side and connection flags have the uapi IP_CT_TCP_FLAG_* values");
+}
+
+#define OFF(f) offsetof(struct kct_tcp_conn, f)
+#define SIDE_OFF(f) offsetof(struct kct_tcp_side, f)
+
+/*
+ * Stock code reads ct->proto.tcp as struct ip_ct_tcp: these are its
+ * offsets on every architecture (4-byte fields aligned, no pointers), as
+ * the kernel build also asserts field by field against the real struct.
+ */
+static void test_layout(void)
+{
+	kct_check(sizeof(struct kct_tcp_side) == 20 && SIDE_OFF(td_end) == 0 &&
+		  SIDE_OFF(td_maxend) == 4 && SIDE_OFF(td_maxwin) == 8 &&
+		  SIDE_OFF(td_maxack) == 12 && SIDE_OFF(td_scale) == 16 &&
+		  SIDE_OFF(flags) == 17,
+		  "layout: struct kct_tcp_side is struct ip_ct_tcp_state (20 bytes, td_end 0, td_maxend 4, td_maxwin 8, td_maxack 12, td_scale 16, flags 17)");
+	kct_check(sizeof(struct kct_tcp_conn) == 60 && OFF(seen) == 0 &&
+		  OFF(seen[1]) == 20 && OFF(state) == 40 &&
+		  OFF(last_dir) == 41 && OFF(retrans) == 42 &&
+		  OFF(last_index) == 43 && OFF(last_seq) == 44 &&
+		  OFF(last_ack) == 48 && OFF(last_end) == 52 &&
+		  OFF(last_win) == 56 && OFF(last_wscale) == 58 &&
+		  OFF(last_flags) == 59,
+		  "layout: struct kct_tcp_conn is struct ip_ct_tcp (60 bytes, seen 0 and 20, state 40, last_dir 41, retrans 42, last_index 43, last_seq 44, last_ack 48, last_end 52, last_win 56, last_wscale 58, last_flags 59)");
+	kct_check(KCT_KIND_SYN == 0 && KCT_KIND_SYNACK == 1 &&
+		  KCT_KIND_FIN == 2 && KCT_KIND_ACK == 3 && KCT_KIND_RST == 4 &&
+		  KCT_KIND_NONE == 5,
+		  "layout: last_index numbers kinds as stock's tcp_bit_set");
 
 	kct_check(kct_tcp_flags_valid(SYN) && kct_tcp_flags_valid(SYN | ACK) &&
 		  kct_tcp_flags_valid(ACK) && kct_tcp_flags_valid(FIN | ACK) &&
@@ -542,6 +624,52 @@ static void test_out_of_window(void)
 		  "out-of-window FINs from both sides: the second asks the core to lower the timeout to UNACK");
 }
 
+/* What stock code does to ct->proto.tcp means to kct what it means to stock. */
+static void test_stock_meaning(void)
+{
+	u32 far = CI + 1 + 200000;
+	struct kct_tcp_seg s;
+
+	established();
+	kct_check(c.state == TCP_CONNTRACK_ESTABLISHED &&
+		  (c.seen[O].flags & IP_CT_TCP_FLAG_WINDOW_SCALE) &&
+		  (c.seen[R].flags & IP_CT_TCP_FLAG_SACK_PERM) &&
+		  c.seen[O].td_scale == 7 && c.seen[R].td_scale == 7 &&
+		  c.seen[O].td_end == CI + 1 && c.seen[R].td_end == SI + 1 &&
+		  (c.seen[O].flags & IP_CT_TCP_FLAG_MAXACK_SET) &&
+		  c.seen[O].td_maxack == SI + 1 &&
+		  c.last_index == KCT_KIND_ACK && c.last_dir == O,
+		  "meaning: after the handshake, state, scales, options, ends and maxack read as stock's");
+	c.seen[O].flags |= IP_CT_TCP_FLAG_BE_LIBERAL;
+	c.seen[R].flags |= IP_CT_TCP_FLAG_BE_LIBERAL;
+	kct_check(!pkt(O, ACK | PSH, far, SI + 1, 502, 100) &&
+		  is(KCT_TCP_ESTABLISHED) &&
+		  !pkt(R, ACK, SI + 1 + 70000, CI + 1, 509, 0),
+		  "meaning: both sides made BE_LIBERAL (as the flowtable does): out-of-window segments pass");
+
+	established();
+	pkt(O, ACK | PSH, CI + 1, SI + 1, 502, 1000);
+	kct_check(c.seen[O].flags & IP_CT_TCP_FLAG_DATA_UNACKNOWLEDGED,
+		  "meaning: data in flight is DATA_UNACKNOWLEDGED");
+	c.seen[O].td_maxwin = 0;
+	c.seen[R].td_maxwin = 0;
+	kct_check(!pkt(O, ACK | PSH, CI + 1 + 500000, SI + 1 + 300000, 502,
+		       100) &&
+		  is(KCT_TCP_ESTABLISHED) &&
+		  !pkt(R, ACK, SI + 1 + 300000, CI + 1 + 500100, 509, 0) &&
+		  is(KCT_TCP_ESTABLISHED) &&
+		  c.seen[O].td_end == CI + 1 + 500100 &&
+		  pkt(O, ACK | PSH, CI + 1 + 900000, SI + 1 + 300000, 502,
+		      100) == KCT_INVALID_TCP_OUT_OF_WINDOW,
+		  "meaning: td_maxwin cleared (a flowtable giving the connection back): each side's window is learnt again from its next segment, then judged");
+
+	cfg = stock_cfg;
+	s = seg(O, SYN, CI, 0, 100, 0);
+	kct_check(!first(&s) && !pkt(R, SYN, SI, 0, 100, 0) &&
+		  (c.last_flags & IP_CT_TCP_SIMULTANEOUS_OPEN),
+		  "meaning: a simultaneous open is noted in last_flags, as stock does");
+}
+
 static void test_loose(void)
 {
 	struct kct_tcp_seg s = seg(O, ACK | PSH, 70000, 90000, 500, 100);
@@ -744,8 +872,8 @@ static void table_row(enum kct_tcp_state state, int dir)
 	cfg.be_liberal = true;
 	base = c;
 	base.state = state;
-	base.last_kind = 0;
-	base.flags[0] |= KCT_TCP_SIDE_CLOSER;
+	base.last_index = KCT_KIND_NONE;
+	base.seen[0].flags |= KCT_TCP_SIDE_CLOSER;
 	n = snprintf(desc, sizeof(desc), "table: %s, %s:",
 		     kct_tcp_state_names[state],
 		     dir == O ? "original" : "reply");
@@ -759,7 +887,7 @@ static void table_row(enum kct_tcp_state state, int dir)
 		else
 			s = seg(dir, kinds[k], dir == O ? CI + 1 : SI + 1,
 				dir == O ? SI + 1 : CI + 1, 1000, 0);
-		kct_tcp_conn_packet(&c, &s, &cfg, true, &v);
+		kct_tcp_conn_packet(&c, &s, &cfg, true, true, &v);
 		if (v.reopen)
 			got[k] = REOPEN;
 		else if (v.invalid == KCT_INVALID_TCP_BAD_STATE)
@@ -785,6 +913,8 @@ int main(void)
 
 	kct_unit_start();
 	test_names_and_flags();
+	test_layout();
+	test_stock_meaning();
 	test_handshake();
 	test_close();
 	test_rst();
