@@ -21,7 +21,7 @@ static DEFINE_SPINLOCK(kct_expect_lock);
 unsigned int kct_expect_default_max(void)
 {
 	/* Stock's: four per 256 buckets of the connection table. */
-	return max(kct_table.size / 256, 1U) * 4;
+	return max(kct_table_size() / 256, 1U) * 4;
 }
 
 struct kct_expect *kct_expect_alloc(struct nf_conn *master)

@@ -137,7 +137,7 @@ int kct_sysctl_init_net(struct net *net)
 	t->mode = 0444;
 	t->proc_handler = proc_dointvec;
 
-	kct_buckets_value = kct_table.size;
+	kct_buckets_value = kct_table_size();
 	t = &table[KCT_SYSCTL_BUCKETS];
 	t->procname = "buckets";
 	t->data = &kct_buckets_value;
