@@ -86,13 +86,19 @@ sink_ns() {
 	ip -n "$1" neigh add 203.0.113.2 lladdr 02:00:00:00:00:02 dev d0 nud permanent
 }
 
-# sink_fill NS COUNT: COUNT new UDP flows from NS, one datagram each.
+# sink_fill NS COUNT: COUNT new UDP flows from NS, one datagram each;
+# prints how many of them could not be sent (dropped: EPERM).
 sink_fill() {
 	ip netns exec "$1" python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+failed = 0
 for port in range(1, int(sys.argv[1]) + 1):
-    s.sendto(b"x", ("203.0.113.2", port))
+    try:
+        s.sendto(b"x", ("203.0.113.2", port))
+    except OSError:
+        failed += 1
+print(failed)
 ' "$2"
 }
 
@@ -121,4 +127,19 @@ while time.time() < end and not os.path.exists(sys.argv[1]):
 # counts kct's too (each one is an nf_conn from nf_conntrack_alloc()).
 nf_count() {
 	ip netns exec "$1" sysctl -n net.netfilter.nf_conntrack_count
+}
+
+# stock_limits_save, stock_limits_restore: nf_conntrack's limit and hash
+# size are global and stay while the module stays loaded; a test that
+# changes them puts them back on exit.
+stock_limits_save() {
+	KCT_SAVED_MAX=$(sysctl -n net.netfilter.nf_conntrack_max)
+	KCT_SAVED_HASHSIZE=$(cat /sys/module/nf_conntrack/parameters/hashsize)
+}
+
+stock_limits_restore() {
+	[ -n "$KCT_SAVED_MAX" ] || return 0
+	modprobe nf_conntrack
+	sysctl -qw net.netfilter.nf_conntrack_max="$KCT_SAVED_MAX"
+	echo "$KCT_SAVED_HASHSIZE" >/sys/module/nf_conntrack/parameters/hashsize
 }
