@@ -56,7 +56,7 @@ enum kct_gc_fate {
 static bool kct_gc_nearly_full(const struct nf_conn *ct)
 {
 	const struct kct_net *kn = kct_pernet(nf_ct_net(ct));
-	unsigned int max95 = READ_ONCE(kct_max) / 100 * 95;
+	unsigned int max95 = kct_table_max() / 100 * 95;
 
 	return max95 && (unsigned int)atomic_read(&kn->count) > max95;
 }

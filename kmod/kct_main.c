@@ -25,7 +25,7 @@ static int __init kct_init(void)
 	if (ret)
 		goto err_netns;
 	pr_info("kct: connection tracker loaded (%u buckets, max %u)\n",
-		kct_table_size(), kct_max);
+		kct_table_size(), kct_table_max());
 	return 0;
 
 err_netns:

@@ -124,7 +124,11 @@ int kct_sysctl_init_net(struct net *net)
 	t->procname = "max";
 	t->data = &kct_max;
 	t->maxlen = sizeof(int);
-	/* Global, like stock's: only the initial namespace may change it. */
+	/*
+	 * Global, like stock's: only the initial namespace may change it.
+	 * nf_conntrack_max still bounds it where it is used
+	 * (kct_table_max()), as that one may change at any time.
+	 */
 	t->mode = net_eq(net, &init_net) ? 0644 : 0444;
 	t->proc_handler = proc_dointvec_minmax;
 	t->extra1 = SYSCTL_ZERO;

@@ -8,6 +8,19 @@
 
 extern unsigned int kct_max;	/* net.kct.max, global like stock's */
 
+/*
+ * The limit in force: net.kct.max, but never above nf_conntrack_max
+ * (0: none), read now, as nf_conntrack_alloc() enforces that one on the
+ * namespace's connection objects whatever kct's setting.
+ */
+static inline unsigned int kct_table_max(void)
+{
+	unsigned int stock = READ_ONCE(nf_conntrack_max);
+	unsigned int max = READ_ONCE(kct_max);
+
+	return stock && stock < max ? stock : max;
+}
+
 /* Set on every nf_conn kct made, never on stock's; see kct_conn.c. */
 #define KCT_OWNED_BIT	48
 static inline bool kct_owned(const struct nf_conn *ct)
