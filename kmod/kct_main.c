@@ -8,6 +8,7 @@
 #include "kct_tuple.h"
 #include "kct_gc.h"
 #include "kct_netlink.h"
+#include "kct_expect.h"
 
 static int __init kct_init(void)
 {
@@ -17,6 +18,7 @@ static int __init kct_init(void)
 	ret = kct_table_init();
 	if (ret)
 		return ret;
+	kct_expect_max = kct_expect_default_max();
 	ret = kct_netns_register();
 	if (ret)
 		goto err_table;
