@@ -49,7 +49,7 @@ struct kct_net {
 	atomic_t expect_count;
 	/* Its expectations, newest first (kct_expect.c); RCU readers. */
 	struct hlist_head expect_list;
-	spinlock_t expect_lock;
+	spinlock_t expect_lock;		/* writers of expect_list */
 	struct kct_stat __percpu *stat;
 	struct kct_sysctl sysctl;
 	struct ctl_table_header *sysctl_header;

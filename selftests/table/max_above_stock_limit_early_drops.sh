@@ -22,7 +22,12 @@ sysctl -qw net.netfilter.nf_conntrack_max=1024
 # Stock, tracking in the namespace because a rule asks.
 sink_ns kct-sink
 ip netns exec kct-sink nft -f - <<'NFT'
-table ip t { chain out { type filter hook output priority 0; ct state new counter; } }
+table ip t {
+	chain out {
+		type filter hook output priority 0; policy accept;
+		ct state new counter
+	}
+}
 NFT
 failed=$(sink_fill kct-sink 2000)
 ktap_expect "stock: every one of 2000 new flows is sent" 0 "$failed"
