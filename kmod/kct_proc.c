@@ -21,7 +21,7 @@
 struct kct_proc_iter {
 	struct seq_net_private p;
 	struct kct_table_iter it;
-	loff_t pos;		/* of the connection last returned */
+	loff_t pos;		/* of the connection last returned, or -1 */
 	unsigned int bucket;
 	unsigned int rank;
 };
@@ -61,16 +61,20 @@ static void *kct_seq_start(struct seq_file *seq, loff_t *pos)
 		for (i = 0; ct && i < *pos; i++)
 			ct = kct_proc_next(pi, false);
 	}
-	pi->pos = *pos;
+	pi->pos = ct ? *pos : -1;
 	return ct;
 }
 
 static void *kct_seq_next(struct seq_file *seq, void *v, loff_t *pos)
 {
 	struct kct_proc_iter *pi = seq->private;
+	struct nf_conn *ct;
 
-	pi->pos = ++*pos;
-	return kct_proc_next(pi, false);
+	++*pos;
+	ct = kct_proc_next(pi, false);
+	/* At the end, a later read starts over to find its place. */
+	pi->pos = ct ? *pos : -1;
+	return ct;
 }
 
 static void kct_seq_stop(struct seq_file *seq, void *v)

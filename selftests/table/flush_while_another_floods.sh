@@ -2,7 +2,9 @@
 # `conntrack -F` empties a namespace holding 10000 live connections while
 # another namespace opens new connections as fast as it can, three times
 # over: afterwards net.kct.count, `conntrack -L` and nf_conntrack's count
-# of connection objects (which includes kct's) all say 0 there.
+# of connection objects (which includes kct's) all say 0 there.  Before,
+# /proc/net/kct and `conntrack -L` (read in many pieces) list each of the
+# 10000 once.
 . "$(dirname "$0")/../lib/ktap.sh"
 . "$(dirname "$0")/../lib/topo.sh"
 . "$(dirname "$0")/../lib/tracker.sh"
@@ -30,6 +32,13 @@ for round in 1 2 3; do
 	sink_fill kct-full 10000 >/dev/null
 	ktap_expect "round $round: the namespace holds 10000 connections" \
 		10000 "$(ip netns exec kct-full sysctl -n net.kct.count)"
+	if [ $round = 1 ]; then
+		ktap_expect "/proc/net/kct lists each once" "10000 10000" \
+			"$(kct_table kct-full | wc -l) $(kct_table kct-full | sort -u | wc -l)"
+		ktap_expect "conntrack -L lists each once" "10000 10000" \
+			"$(ip netns exec kct-full conntrack -L 2>/dev/null | wc -l) $(
+				ip netns exec kct-full conntrack -L 2>/dev/null | sort -u | wc -l)"
+	fi
 	ip netns exec kct-full conntrack -F >/dev/null 2>&1
 	ktap_expect "round $round: net.kct.count is 0 after conntrack -F" 0 \
 		"$(ip netns exec kct-full sysctl -n net.kct.count)"
