@@ -11,6 +11,20 @@
 #include "kct_table.h"
 
 /*
+ * No room for one more connection in @kn's namespace: kct's count at the
+ * limit, or nf_conntrack's (every connection object of the namespace,
+ * confirmed or not, kct's or stock's) at nf_conntrack_max, beyond which
+ * nf_conntrack_alloc() would refuse it.
+ */
+static bool kct_conn_no_room(struct kct_net *kn)
+{
+	unsigned int stock = READ_ONCE(nf_conntrack_max);
+
+	return atomic_read(&kn->count) >= kct_table_max() ||
+	       (stock && nf_conntrack_count(kn->net) >= stock);
+}
+
+/*
  * A new, unconfirmed connection for the packet @p, holding one reference
  * (the packet's).  When the table is full, an unassured connection is
  * dropped to make room, as stock does; failing that, none is created.
@@ -27,7 +41,7 @@ struct nf_conn *kct_conn_alloc(struct kct_pkt *p,
 		     sizeof(union nf_conntrack_proto));
 	BUILD_BUG_ON(KCT_OWNED_BIT >= BITS_PER_LONG);
 
-	if (unlikely(atomic_read(&kn->count) >= READ_ONCE(kct_max)) &&
+	if (unlikely(kct_conn_no_room(kn)) &&
 	    !kct_table_early_drop(kn, hash)) {
 		net_warn_ratelimited("kct: table full, dropping packet\n");
 		*why = KCT_INVALID_TABLE_FULL;

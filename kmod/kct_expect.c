@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Expectations.  There are few of them (a handful per FTP session, a
- * limit per namespace), so they live in one list under one lock, and
- * only packets that would create a connection look there.  Expired ones
- * are removed lazily: when met, and by the GC worker.
+ * Expectations.  There are few of them (a handful per FTP session, at
+ * most net.kct.expect_max per namespace), so each namespace keeps its own
+ * in one list under one lock (struct kct_net), and only packets that
+ * would create a connection look there.  Expired ones are removed
+ * lazily: when met, and by the GC worker.
  */
 #include <linux/slab.h>
 #include <linux/proc_fs.h>
@@ -15,13 +16,13 @@
 #include "kct_table.h"
 #include "kct_proto.h"
 
-static HLIST_HEAD(kct_expect_list);
-static DEFINE_SPINLOCK(kct_expect_lock);
+/* net.kct.expect_max: global like stock's, per-namespace counts. */
+int kct_expect_max __read_mostly;
 
 unsigned int kct_expect_default_max(void)
 {
 	/* Stock's: four per 256 buckets of the connection table. */
-	return max(kct_table.size / 256, 1U) * 4;
+	return max(kct_table_size() / 256, 1U) * 4;
 }
 
 struct kct_expect *kct_expect_alloc(struct nf_conn *master)
@@ -140,19 +141,17 @@ int kct_expect_related(struct kct_expect *exp)
 	if (!exp->helper)
 		return -ESHUTDOWN;
 
-	spin_lock_bh(&kct_expect_lock);
+	spin_lock_bh(&kn->expect_lock);
 	/* A master on its way out would leave the expectation behind. */
 	if (nf_ct_is_dying(exp->master)) {
 		ret = -ESHUTDOWN;
 		goto out;
 	}
-	hlist_for_each_entry_safe(i, next, &kct_expect_list, node) {
+	hlist_for_each_entry_safe(i, next, &kn->expect_list, node) {
 		if (kct_expect_expired(i)) {
 			kct_expect_unlink(i);
 			continue;
 		}
-		if (!net_eq(i->net, exp->net))
-			continue;
 		if (kct_expect_same(i, exp)) {
 			if (i->master != exp->master) {
 				ret = -EBUSY;
@@ -170,7 +169,7 @@ int kct_expect_related(struct kct_expect *exp)
 		kct_expect_unlink(oldest);
 		mine--;
 	}
-	if (atomic_read(&kn->expect_count) >= READ_ONCE(kn->sysctl.expect_max)) {
+	if (atomic_read(&kn->expect_count) >= READ_ONCE(kct_expect_max)) {
 		net_warn_ratelimited("kct: expectation table full\n");
 		ret = -EMFILE;
 		goto out;
@@ -178,11 +177,11 @@ int kct_expect_related(struct kct_expect *exp)
 
 	refcount_inc(&exp->use);
 	WRITE_ONCE(exp->timeout, nfct_time_stamp + exp->helper->timeout * HZ);
-	hlist_add_head_rcu(&exp->node, &kct_expect_list);
+	hlist_add_head_rcu(&exp->node, &kn->expect_list);
 	atomic_inc(&kn->expect_count);
 	KCT_STAT_INC(kn, expect_create);
 out:
-	spin_unlock_bh(&kct_expect_lock);
+	spin_unlock_bh(&kn->expect_lock);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(kct_expect_related);
@@ -200,10 +199,8 @@ struct kct_expect *kct_expect_take(struct kct_net *kn,
 	if (!atomic_read(&kn->expect_count))
 		return NULL;
 
-	spin_lock_bh(&kct_expect_lock);
-	hlist_for_each_entry_safe(i, next, &kct_expect_list, node) {
-		if (!net_eq(i->net, kn->net))
-			continue;
+	spin_lock_bh(&kn->expect_lock);
+	hlist_for_each_entry_safe(i, next, &kn->expect_list, node) {
 		if (kct_expect_expired(i)) {
 			kct_expect_unlink(i);
 			continue;
@@ -218,29 +215,48 @@ struct kct_expect *kct_expect_take(struct kct_net *kn,
 			kct_expect_unlink(found);
 		break;
 	}
-	spin_unlock_bh(&kct_expect_lock);
+	spin_unlock_bh(&kn->expect_lock);
 	if (found)
 		KCT_STAT_INC(kn, expect_new);
 	return found;
 }
 
-/* Remove the expectations @cond selects; returns how many. */
-unsigned int kct_expect_remove_if(bool (*cond)(struct kct_expect *exp,
+/* Remove the expectations of @net @cond selects; returns how many. */
+unsigned int kct_expect_remove_if(struct net *net,
+				  bool (*cond)(struct kct_expect *exp,
 					       const void *arg),
 				  const void *arg)
 {
+	struct kct_net *kn = kct_pernet(net);
 	struct kct_expect *i;
 	struct hlist_node *next;
 	unsigned int n = 0;
 
-	spin_lock_bh(&kct_expect_lock);
-	hlist_for_each_entry_safe(i, next, &kct_expect_list, node)
+	spin_lock_bh(&kn->expect_lock);
+	hlist_for_each_entry_safe(i, next, &kn->expect_list, node)
 		if (cond(i, arg)) {
 			kct_expect_unlink(i);
 			n++;
 		}
-	spin_unlock_bh(&kct_expect_lock);
+	spin_unlock_bh(&kn->expect_lock);
 	return n;
+}
+
+/*
+ * The same in every namespace.  One being dismantled is off the list
+ * already, and its exit flushes its expectations itself.
+ */
+static void kct_expect_remove_everywhere(bool (*cond)(struct kct_expect *exp,
+						      const void *arg),
+					 const void *arg)
+{
+	struct net *net;
+
+	rcu_read_lock();
+	for_each_net_rcu(net)
+		if (atomic_read(&kct_pernet(net)->expect_count))
+			kct_expect_remove_if(net, cond, arg);
+	rcu_read_unlock();
 }
 
 /*
@@ -251,12 +267,13 @@ unsigned int kct_expect_remove_if(bool (*cond)(struct kct_expect *exp,
 void kct_expect_walk(struct net *net, unsigned long *pos,
 		     int (*fn)(struct kct_expect *exp, void *arg), void *arg)
 {
+	struct kct_net *kn = kct_pernet(net);
 	struct kct_expect *exp;
 	unsigned long seen = 0;
 
 	rcu_read_lock();
-	hlist_for_each_entry_rcu(exp, &kct_expect_list, node) {
-		if (!net_eq(exp->net, net) || kct_expect_expired(exp))
+	hlist_for_each_entry_rcu(exp, &kn->expect_list, node) {
+		if (kct_expect_expired(exp))
 			continue;
 		if (seen++ < *pos)
 			continue;
@@ -279,9 +296,9 @@ static bool kct_expect_of_helper(struct kct_expect *exp, const void *helper)
 	return exp->helper == helper;
 }
 
-static bool kct_expect_in_net(struct kct_expect *exp, const void *net)
+static bool kct_expect_any(struct kct_expect *exp, const void *unused)
 {
-	return net_eq(exp->net, net);
+	return true;
 }
 
 static bool kct_expect_is_expired(struct kct_expect *exp, const void *unused)
@@ -297,25 +314,26 @@ static bool kct_expect_is_expired(struct kct_expect *exp, const void *unused)
  */
 void kct_expect_master_gone(struct nf_conn *master)
 {
-	if (!atomic_read(&kct_pernet(nf_ct_net(master))->expect_count))
+	struct net *net = nf_ct_net(master);
+
+	if (!atomic_read(&kct_pernet(net)->expect_count))
 		return;
-	kct_expect_remove_if(kct_expect_of_master, master);
+	kct_expect_remove_if(net, kct_expect_of_master, master);
 }
 
 void kct_expect_helper_gone(const struct kct_helper *helper)
 {
-	kct_expect_remove_if(kct_expect_of_helper, helper);
+	kct_expect_remove_everywhere(kct_expect_of_helper, helper);
 }
 
 void kct_expect_flush_net(struct net *net)
 {
-	kct_expect_remove_if(kct_expect_in_net, net);
+	kct_expect_remove_if(net, kct_expect_any, NULL);
 }
 
 void kct_expect_gc(void)
 {
-	if (!hlist_empty(&kct_expect_list))
-		kct_expect_remove_if(kct_expect_is_expired, NULL);
+	kct_expect_remove_everywhere(kct_expect_is_expired, NULL);
 }
 
 /* /proc/net/kct_expect, in the format of /proc/net/nf_conntrack_expect. */
@@ -323,12 +341,14 @@ static void *kct_expect_seq_start(struct seq_file *seq, loff_t *pos)
 	__acquires(RCU)
 {
 	rcu_read_lock();
-	return seq_hlist_start_rcu(&kct_expect_list, *pos);
+	return seq_hlist_start_rcu(&kct_pernet(seq_file_net(seq))->expect_list,
+				   *pos);
 }
 
 static void *kct_expect_seq_next(struct seq_file *seq, void *v, loff_t *pos)
 {
-	return seq_hlist_next_rcu(v, &kct_expect_list, pos);
+	return seq_hlist_next_rcu(v, &kct_pernet(seq_file_net(seq))->expect_list,
+				  pos);
 }
 
 static void kct_expect_seq_stop(struct seq_file *seq, void *v)
@@ -343,7 +363,7 @@ static int kct_expect_seq_show(struct seq_file *s, void *v)
 	const struct nf_conntrack_tuple *t = &exp->tuple;
 	s32 left;
 
-	if (!net_eq(exp->net, seq_file_net(s)) || kct_expect_expired(exp))
+	if (kct_expect_expired(exp))
 		return 0;
 	left = (s32)(READ_ONCE(exp->timeout) - nfct_time_stamp) / HZ;
 	seq_printf(s, "%d l3proto = %u proto=%u ", left > 0 ? left : 0,

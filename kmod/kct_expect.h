@@ -15,7 +15,7 @@ struct kct_helper;
  * master and uses the expectation up.
  */
 struct kct_expect {
-	struct hlist_node node;		/* in the global list, RCU */
+	struct hlist_node node;		/* in its namespace's list, RCU */
 	struct nf_conntrack_tuple tuple;
 	struct nf_conntrack_tuple_mask mask;
 	struct nf_conn *master;		/* holds a reference */
@@ -48,9 +48,11 @@ void kct_expect_gc(void);
 int kct_expect_proc_init_net(struct net *net);
 void kct_expect_proc_exit_net(struct net *net);
 unsigned int kct_expect_default_max(void);
+extern int kct_expect_max;
 
 /* For ctnetlink. */
-unsigned int kct_expect_remove_if(bool (*cond)(struct kct_expect *exp,
+unsigned int kct_expect_remove_if(struct net *net,
+				  bool (*cond)(struct kct_expect *exp,
 					       const void *arg),
 				  const void *arg);
 void kct_expect_walk(struct net *net, unsigned long *pos,

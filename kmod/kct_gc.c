@@ -8,6 +8,7 @@
  */
 #include <linux/workqueue.h>
 #include <linux/sched.h>
+#include <linux/mutex.h>
 #include "kct_gc.h"
 #include "kct_table.h"
 #include "kct_expect.h"
@@ -21,7 +22,6 @@
  */
 #define KCT_GC_FULL_BUCKETS_PER_RUN	1024
 #define KCT_GC_BUCKETS_PER_RUN		16384
-#define KCT_GC_BUCKETS_PER_RESCHED	64
 #define KCT_GC_FULL_SCAN	(10 * HZ)	/* whole table, when idle */
 /*
  * While runs keep reaping, the next slice follows at the next tick: a
@@ -33,58 +33,19 @@
 static struct delayed_work kct_gc_work;
 static unsigned int kct_gc_next_bucket;
 static bool kct_gc_exiting;
+/*
+ * A namespace's exit must not return while the worker is still ending
+ * one of its connections (and counting it in its statistics): the two
+ * never run at once.
+ */
+static DEFINE_MUTEX(kct_gc_mutex);
 
 /* What the GC does with a connection it visits. */
 enum kct_gc_fate {
 	KCT_GC_KEEP,
-	KCT_GC_END,	/* expired, or its namespace goes away */
+	KCT_GC_END,	/* expired */
 	KCT_GC_EVICT,	/* alive, but the table is nearly full */
 };
-
-/*
- * Visit one bucket, ending connections that @fate says must go: take a
- * reference first, since under RCU an entry may be freed and reused, and
- * ask again once it is held.
- */
-static unsigned int kct_gc_bucket(unsigned int bucket,
-				  enum kct_gc_fate (*fate)(struct nf_conn *ct,
-							   void *arg),
-				  void *arg)
-{
-	struct nf_conntrack_tuple_hash *h;
-	struct hlist_nulls_node *n;
-	unsigned int reaped = 0;
-	enum kct_gc_fate f;
-
-	/* Most buckets of a large table are empty; they cost one read. */
-	if (hlist_nulls_empty(&kct_table.buckets[bucket]))
-		return 0;
-	rcu_read_lock();
-	hlist_nulls_for_each_entry_rcu(h, n, &kct_table.buckets[bucket],
-				       hnnode) {
-		struct nf_conn *ct = nf_ct_tuplehash_to_ctrack(h);
-
-		/* Each connection is in the table twice; visit it once. */
-		if (NF_CT_DIRECTION(h) != IP_CT_DIR_ORIGINAL)
-			continue;
-		if (fate(ct, arg) == KCT_GC_KEEP)
-			continue;
-		if (!refcount_inc_not_zero(&ct->ct_general.use))
-			continue;
-		smp_acquire__after_ctrl_dep();
-		f = kct_owned(ct) && nf_ct_is_confirmed(ct) ?
-		    fate(ct, arg) : KCT_GC_KEEP;
-		if (f != KCT_GC_KEEP && kct_table_unlink(ct)) {
-			reaped++;
-			if (f == KCT_GC_EVICT)
-				KCT_STAT_INC(kct_pernet(nf_ct_net(ct)),
-					     early_drop);
-		}
-		nf_ct_put(ct);
-	}
-	rcu_read_unlock();
-	return reaped;
-}
 
 /*
  * A namespace whose table is more than 95% full gets room back before
@@ -95,7 +56,7 @@ static unsigned int kct_gc_bucket(unsigned int bucket,
 static bool kct_gc_nearly_full(const struct nf_conn *ct)
 {
 	const struct kct_net *kn = kct_pernet(nf_ct_net(ct));
-	unsigned int max95 = READ_ONCE(kct_max) / 100 * 95;
+	unsigned int max95 = kct_table_max() / 100 * 95;
 
 	return max95 && (unsigned int)atomic_read(&kn->count) > max95;
 }
@@ -127,31 +88,45 @@ static enum kct_gc_fate kct_gc_expired_or_evicted(struct nf_conn *ct,
 	return KCT_GC_KEEP;
 }
 
+/* Asked under the bucket's lock: only candidates are referenced. */
+static bool kct_gc_candidate(struct nf_conn *ct, void *arg)
+{
+	return kct_gc_expired_or_evicted(ct, arg) != KCT_GC_KEEP;
+}
+
 static void kct_gc_worker(struct work_struct *work)
 {
-	unsigned int size = kct_table.size, i, full = 0, reaped = 0;
+	unsigned int size = kct_table_size(), reaped = 0;
+	struct kct_table_iter it;
+	enum kct_gc_fate f;
+	struct nf_conn *ct;
 	unsigned long next;
 
-	for (i = 0; i < KCT_GC_BUCKETS_PER_RUN && i < size &&
-	     full < KCT_GC_FULL_BUCKETS_PER_RUN; i++) {
-		if (!hlist_nulls_empty(&kct_table.buckets[kct_gc_next_bucket])) {
-			full++;
-			reaped += kct_gc_bucket(kct_gc_next_bucket,
-						kct_gc_expired_or_evicted,
-						NULL);
+	mutex_lock(&kct_gc_mutex);
+	kct_table_iter_start(&it, NULL, kct_gc_next_bucket,
+			     KCT_GC_BUCKETS_PER_RUN, kct_gc_candidate, NULL);
+	it.max_nonempty = KCT_GC_FULL_BUCKETS_PER_RUN;
+	while ((ct = kct_table_iter_next(&it))) {
+		/* Ask again: it may have been refreshed meanwhile. */
+		f = kct_gc_expired_or_evicted(ct, NULL);
+		if (f != KCT_GC_KEEP && kct_table_unlink(ct)) {
+			reaped++;
+			if (f == KCT_GC_EVICT)
+				KCT_STAT_INC(kct_pernet(nf_ct_net(ct)),
+					     early_drop);
 		}
-		if (++kct_gc_next_bucket >= size)
-			kct_gc_next_bucket = 0;
-		if (i % KCT_GC_BUCKETS_PER_RESCHED == 0)
-			cond_resched();
 	}
+	kct_gc_next_bucket = it.bucket;
+	kct_table_iter_end(&it);
+	mutex_unlock(&kct_gc_mutex);
 
 	kct_expect_gc();
 	/* Otherwise, the pace that crosses the whole table in FULL_SCAN. */
 	if (reaped)
 		next = KCT_GC_BUSY_INTERVAL;
 	else
-		next = max_t(unsigned long, 1, KCT_GC_FULL_SCAN * i / size);
+		next = max_t(unsigned long, 1,
+			     KCT_GC_FULL_SCAN * it.visited / size);
 	if (!READ_ONCE(kct_gc_exiting))
 		queue_delayed_work(system_power_efficient_wq, &kct_gc_work,
 				   next);
@@ -170,19 +145,24 @@ void kct_gc_stop(void)
 	cancel_delayed_work_sync(&kct_gc_work);
 }
 
-static enum kct_gc_fate kct_gc_in_net(struct nf_conn *ct, void *net)
-{
-	return net_eq(nf_ct_net(ct), net) ? KCT_GC_END : KCT_GC_KEEP;
-}
-
-/* A namespace goes away (or kct does): end all of its connections. */
+/*
+ * A namespace goes away (or kct does): end all of its connections.  Its
+ * hooks are gone, so nothing adds to them; a sweep short of memory for a
+ * long chain is simply run again.
+ */
 void kct_gc_flush_net(struct net *net)
 {
-	unsigned int i;
+	struct kct_table_iter it;
+	struct nf_conn *ct;
+	bool again;
 
-	for (i = 0; i < kct_table.size; i++) {
-		kct_gc_bucket(i, kct_gc_in_net, net);
-		if ((i & 1023) == 1023)
-			cond_resched();
-	}
+	mutex_lock(&kct_gc_mutex);
+	do {
+		kct_table_iter_start(&it, net, 0, kct_table_size(), NULL, NULL);
+		while ((ct = kct_table_iter_next(&it)))
+			kct_table_unlink(ct);
+		again = it.incomplete;
+		kct_table_iter_end(&it);
+	} while (again);
+	mutex_unlock(&kct_gc_mutex);
 }

@@ -66,30 +66,17 @@ EXPORT_SYMBOL_GPL(kct_helper_register);
 /* Forget @h on every connection of the table. */
 static void kct_helper_unassign_all(const struct kct_helper *h)
 {
-	struct nf_conntrack_tuple_hash *th;
-	struct hlist_nulls_node *n;
-	unsigned int i;
+	struct kct_table_iter it;
+	struct nf_conn_help *help;
+	struct nf_conn *ct;
 
-	for (i = 0; i < kct_table.size; i++) {
-		rcu_read_lock();
-		hlist_nulls_for_each_entry_rcu(th, n, &kct_table.buckets[i],
-					       hnnode) {
-			struct nf_conn *ct = nf_ct_tuplehash_to_ctrack(th);
-			struct nf_conn_help *help;
-
-			if (NF_CT_DIRECTION(th) ||
-			    !refcount_inc_not_zero(&ct->ct_general.use))
-				continue;
-			smp_acquire__after_ctrl_dep();
-			help = kct_owned(ct) ? nfct_help(ct) : NULL;
-			if (help && rcu_access_pointer(help->helper) == &h->stock)
-				RCU_INIT_POINTER(help->helper, NULL);
-			nf_ct_put(ct);
-		}
-		rcu_read_unlock();
-		if ((i & 1023) == 1023)
-			cond_resched();
+	kct_table_iter_start(&it, NULL, 0, kct_table_size(), NULL, NULL);
+	while ((ct = kct_table_iter_next(&it))) {
+		help = nfct_help(ct);
+		if (help && rcu_access_pointer(help->helper) == &h->stock)
+			RCU_INIT_POINTER(help->helper, NULL);
 	}
+	kct_table_iter_end(&it);
 }
 
 void kct_helper_unregister(struct kct_helper *h)

@@ -8,6 +8,7 @@
 #include "kct_tuple.h"
 #include "kct_gc.h"
 #include "kct_netlink.h"
+#include "kct_expect.h"
 #include "kct_stock_query.h"
 
 static int __init kct_init(void)
@@ -18,6 +19,7 @@ static int __init kct_init(void)
 	ret = kct_table_init();
 	if (ret)
 		return ret;
+	kct_expect_max = kct_expect_default_max();
 	ret = kct_netns_register();
 	if (ret)
 		goto err_table;
@@ -29,7 +31,7 @@ static int __init kct_init(void)
 	if (ret)
 		goto err_netlink;
 	pr_info("kct: connection tracker loaded (%u buckets, max %u)\n",
-		kct_table.size, kct_max);
+		kct_table_size(), kct_table_max());
 	return 0;
 
 err_netlink:

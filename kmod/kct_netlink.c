@@ -270,7 +270,7 @@ static int kct_nl_get_stats(struct sk_buff *skb, const struct nfnl_info *info,
 	    nla_put_be32(answer, CTA_STATS_GLOBAL_ENTRIES,
 			 htonl(atomic_read(&kn->count))) ||
 	    nla_put_be32(answer, CTA_STATS_GLOBAL_MAX_ENTRIES,
-			 htonl(READ_ONCE(kct_max)))) {
+			 htonl(kct_table_max()))) {
 		kfree_skb(answer);
 		return -EMSGSIZE;
 	}

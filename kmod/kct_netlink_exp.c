@@ -242,7 +242,8 @@ static int kct_exp_delete(struct sk_buff *skb, const struct nfnl_info *info,
 	if (!s.by_tuple && cda[CTA_EXPECT_HELP_NAME])
 		s.helper = nla_data(cda[CTA_EXPECT_HELP_NAME]);
 	/* Neither tuple nor helper: flush the namespace, all families. */
-	if (!kct_expect_remove_if(kct_exp_selected, &s) && s.by_tuple)
+	if (!kct_expect_remove_if(info->net, kct_exp_selected, &s) &&
+	    s.by_tuple)
 		return -ENOENT;
 	return 0;
 }

@@ -21,6 +21,8 @@ static int __net_init kct_net_init(struct net *net)
 	kn->net = net;
 	atomic_set(&kn->count, 0);
 	atomic_set(&kn->expect_count, 0);
+	INIT_HLIST_HEAD(&kn->expect_list);
+	spin_lock_init(&kn->expect_lock);
 	kct_sysctl_defaults(&kn->sysctl);
 	kn->stat = alloc_percpu(struct kct_stat);
 	if (!kn->stat)

@@ -39,7 +39,6 @@ struct kct_sysctl {
 	int tcp_be_liberal;
 	int tcp_ignore_invalid_rst;
 	int tcp_max_retrans;
-	int expect_max;
 	unsigned int timeouts[KCT_TIMEOUT_MAX];	/* in jiffies */
 };
 
@@ -48,6 +47,9 @@ struct kct_net {
 	struct net *net;
 	atomic_t count;
 	atomic_t expect_count;
+	/* Its expectations, newest first (kct_expect.c); RCU readers. */
+	struct hlist_head expect_list;
+	spinlock_t expect_lock;		/* writers of expect_list */
 	struct kct_stat __percpu *stat;
 	struct kct_sysctl sysctl;
 	struct ctl_table_header *sysctl_header;

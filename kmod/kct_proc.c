@@ -12,66 +12,76 @@
 #include "kct_proto.h"
 #include "kct_table.h"
 
-struct kct_iter {
+/*
+ * A read resumes where the previous one stopped: at the connection of
+ * rank @rank among the namespace's in @bucket.  As with stock's file, a
+ * connection that comes or goes between two reads may shift what
+ * follows by one.
+ */
+struct kct_proc_iter {
 	struct seq_net_private p;
+	struct kct_table_iter it;
+	loff_t pos;		/* of the connection last returned, or -1 */
 	unsigned int bucket;
+	unsigned int rank;
 };
 
-static struct hlist_nulls_node *kct_iter_first(struct seq_file *seq)
+/* The next connection, noting where it is. */
+static struct nf_conn *kct_proc_next(struct kct_proc_iter *pi, bool first)
 {
-	struct kct_iter *it = seq->private;
-	struct hlist_nulls_node *n;
+	struct nf_conn *ct = kct_table_iter_next(&pi->it);
 
-	for (; it->bucket < kct_table.size; it->bucket++) {
-		n = rcu_dereference(hlist_nulls_first_rcu(&kct_table.buckets[it->bucket]));
-		if (!is_a_nulls(n))
-			return n;
+	if (!ct)
+		return NULL;
+	if (!first && pi->it.cur == pi->bucket) {
+		pi->rank++;
+	} else {
+		pi->bucket = pi->it.cur;
+		pi->rank = 0;
 	}
-	return NULL;
-}
-
-static struct hlist_nulls_node *kct_iter_next(struct seq_file *seq,
-					      struct hlist_nulls_node *n)
-{
-	struct kct_iter *it = seq->private;
-
-	n = rcu_dereference(hlist_nulls_next_rcu(n));
-	while (is_a_nulls(n)) {
-		/* Ended in another chain (entry moved): go on from ours. */
-		if (likely(get_nulls_value(n) == (it->bucket | KCT_NULLS_TAG)))
-			it->bucket++;
-		if (it->bucket >= kct_table.size)
-			return NULL;
-		n = rcu_dereference(hlist_nulls_first_rcu(&kct_table.buckets[it->bucket]));
-	}
-	return n;
+	return ct;
 }
 
 static void *kct_seq_start(struct seq_file *seq, loff_t *pos)
-	__acquires(RCU)
 {
-	struct kct_iter *it = seq->private;
-	struct hlist_nulls_node *n;
-	loff_t i = *pos;
+	struct kct_proc_iter *pi = seq->private;
+	bool resume = *pos && *pos == pi->pos;
+	unsigned int bucket = resume ? pi->bucket : 0;
+	unsigned int rank = pi->rank;
+	struct nf_conn *ct;
+	loff_t i;
 
-	rcu_read_lock();
-	it->bucket = 0;
-	n = kct_iter_first(seq);
-	while (n && i--)
-		n = kct_iter_next(seq, n);
-	return n;
+	kct_table_iter_start(&pi->it, seq_file_net(seq), bucket,
+			     kct_table_size() - bucket, NULL, NULL);
+	ct = kct_proc_next(pi, true);
+	if (resume) {
+		while (ct && pi->bucket == bucket && pi->rank < rank)
+			ct = kct_proc_next(pi, false);
+	} else {
+		for (i = 0; ct && i < *pos; i++)
+			ct = kct_proc_next(pi, false);
+	}
+	pi->pos = ct ? *pos : -1;
+	return ct;
 }
 
 static void *kct_seq_next(struct seq_file *seq, void *v, loff_t *pos)
 {
+	struct kct_proc_iter *pi = seq->private;
+	struct nf_conn *ct;
+
 	++*pos;
-	return kct_iter_next(seq, v);
+	ct = kct_proc_next(pi, false);
+	/* At the end, a later read starts over to find its place. */
+	pi->pos = ct ? *pos : -1;
+	return ct;
 }
 
 static void kct_seq_stop(struct seq_file *seq, void *v)
-	__releases(RCU)
 {
-	rcu_read_unlock();
+	struct kct_proc_iter *pi = seq->private;
+
+	kct_table_iter_end(&pi->it);
 }
 
 static const char *kct_l3_name(u16 l3num)
@@ -109,23 +119,12 @@ static void kct_print_tuple(struct seq_file *s,
 
 static int kct_seq_show(struct seq_file *s, void *v)
 {
-	struct nf_conntrack_tuple_hash *h =
-		hlist_nulls_entry(v, struct nf_conntrack_tuple_hash, hnnode);
-	struct nf_conn *ct = nf_ct_tuplehash_to_ctrack(h);
+	struct nf_conn *ct = v;		/* held by the iterator */
 	const struct kct_proto *proto;
-	int ret = 0;
 
-	if (!refcount_inc_not_zero(&ct->ct_general.use))
+	if (nf_ct_is_expired(ct))
 		return 0;
-	smp_acquire__after_ctrl_dep();
-
-	/* One line per connection: its original direction's entry. */
-	if (NF_CT_DIRECTION(h) || !kct_owned(ct) ||
-	    !net_eq(nf_ct_net(ct), seq_file_net(s)) || nf_ct_is_expired(ct))
-		goto release;
-
 	proto = kct_proto_find(nf_ct_protonum(ct));
-	ret = -ENOSPC;
 	seq_printf(s, "%-8s %u %-8s %u ", kct_l3_name(nf_ct_l3num(ct)),
 		   nf_ct_l3num(ct), proto->name, nf_ct_protonum(ct));
 	/* Offloaded, the timeout is the flowtable's business, as for stock. */
@@ -147,11 +146,7 @@ static int kct_seq_show(struct seq_file *s, void *v)
 	seq_printf(s, "zone=%u ", nf_ct_zone(ct)->id);
 	/* Counting the reader's own reference, as stock does. */
 	seq_printf(s, "use=%u\n", refcount_read(&ct->ct_general.use));
-	if (!seq_has_overflowed(s))
-		ret = 0;
-release:
-	nf_ct_put(ct);
-	return ret;
+	return 0;
 }
 
 static const struct seq_operations kct_seq_ops = {
@@ -169,7 +164,7 @@ int kct_proc_init_net(struct net *net)
 
 	/* Readable by root of the namespace only, as stock's table is. */
 	pde = proc_create_net("kct", 0440, net->proc_net, &kct_seq_ops,
-			      sizeof(struct kct_iter));
+			      sizeof(struct kct_proc_iter));
 	if (!pde)
 		return -ENOMEM;
 	if (uid_valid(root_uid) && gid_valid(root_gid))

@@ -50,7 +50,6 @@ void kct_sysctl_defaults(struct kct_sysctl *s)
 	s->tcp_be_liberal = 0;
 	s->tcp_ignore_invalid_rst = 0;
 	s->tcp_max_retrans = 3;
-	s->expect_max = kct_expect_default_max();
 	for (i = 0; i < KCT_TIMEOUT_MAX; i++)
 		s->timeouts[i] = kct_timeout_sysctls[i].secs * HZ;
 }
@@ -124,7 +123,11 @@ int kct_sysctl_init_net(struct net *net)
 	t->procname = "max";
 	t->data = &kct_max;
 	t->maxlen = sizeof(int);
-	/* Global, like stock's: only the initial namespace may change it. */
+	/*
+	 * Global, like stock's: only the initial namespace may change it.
+	 * nf_conntrack_max still bounds it where it is used
+	 * (kct_table_max()), as that one may change at any time.
+	 */
 	t->mode = net_eq(net, &init_net) ? 0644 : 0444;
 	t->proc_handler = proc_dointvec_minmax;
 	t->extra1 = SYSCTL_ZERO;
@@ -137,7 +140,7 @@ int kct_sysctl_init_net(struct net *net)
 	t->mode = 0444;
 	t->proc_handler = proc_dointvec;
 
-	kct_buckets_value = kct_table.size;
+	kct_buckets_value = kct_table_size();
 	t = &table[KCT_SYSCTL_BUCKETS];
 	t->procname = "buckets";
 	t->data = &kct_buckets_value;
@@ -162,9 +165,16 @@ int kct_sysctl_init_net(struct net *net)
 	t->extra2 = &kct_retrans_max;
 
 	t = &table[KCT_SYSCTL_EXPECT_MAX];
-	kct_sysctl_flag(t, "expect_max", &s->expect_max);
+	kct_sysctl_flag(t, "expect_max", &kct_expect_max);
 	t->extra1 = SYSCTL_ONE;
 	t->extra2 = SYSCTL_INT_MAX;
+	/*
+	 * Global like stock's nf_conntrack_expect_max, and like it read
+	 * only outside the initial namespace: a container must not raise
+	 * the host's limit (each namespace counts its own against it).
+	 */
+	if (!net_eq(net, &init_net))
+		t->mode = 0444;
 
 	for (i = 0; i < KCT_TIMEOUT_MAX; i++) {
 		t = &table[KCT_SYSCTL_TIMEOUTS + i];

@@ -1,11 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The connection table.  Lookups are lockless: nf_conn objects come from
- * a SLAB_TYPESAFE_BY_RCU cache, so an entry found under RCU may be freed
- * and reused at any moment; a lookup therefore takes a reference with
- * refcount_inc_not_zero() and checks the tuple again afterwards, and
- * restarts when a chain ends in another bucket's marker.  Writers (insert
- * at confirm, unlink at death) take the spinlocks of both buckets.
+ * The connection table: one hash of both tuples of every confirmed
+ * connection, shared by all namespaces (the namespace is part of the
+ * hash and of every comparison).  No other file sees its buckets.
+ *
+ * Lifetime and locking, the rules every function below follows:
+ * - A chain changes only under its bucket's lock (kct_bucket_lock());
+ *   insert and unlink take the locks of both tuples' buckets.
+ * - An entry holds a reference for the table from insert until unlink
+ *   has taken it out of its chains, so under the bucket's lock every
+ *   entry of the chain is alive and may simply be referenced.
+ * - Without the lock (lookups, under RCU) an entry may be freed and its
+ *   object reused at any moment, for another connection in another
+ *   bucket or for one of stock's: nf_conn objects come from a
+ *   SLAB_TYPESAFE_BY_RCU cache.  Such a reader takes a reference with
+ *   kct_table_get(), which checks again everything it relied on, and
+ *   restarts when a chain ends in another bucket's end marker.  It never
+ *   follows the next pointer of an entry it may have freed.
+ * - Sweeps (GC, flush, namespace exit, helper removal, /proc, dumps) go
+ *   through kct_table_iter_next(): it references the wanted entries of
+ *   one bucket under that bucket's lock and hands them out after
+ *   unlocking, so the caller may unlink them and nothing it does can
+ *   make the sweep lose its place.
  */
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -21,7 +37,11 @@
 
 #define KCT_LOCKS 1024
 
-struct kct_table kct_table __read_mostly;
+static struct {
+	struct hlist_nulls_head *buckets;
+	unsigned int size;
+} kct_table __read_mostly;
+
 unsigned int kct_max __read_mostly;
 static spinlock_t kct_locks[KCT_LOCKS];
 
@@ -38,6 +58,21 @@ MODULE_PARM_DESC(hashsize,
 
 #define KCT_BUCKETS_MIN	1024U
 #define KCT_BUCKETS_MAX	(16U << 20)
+
+unsigned int kct_table_size(void)
+{
+	return kct_table.size;
+}
+
+static unsigned int kct_bucket(u32 hash)
+{
+	return reciprocal_scale(hash, kct_table.size);
+}
+
+static spinlock_t *kct_bucket_lock(unsigned int bucket)
+{
+	return &kct_locks[bucket % KCT_LOCKS];
+}
 
 static unsigned int kct_lock_index(u32 hash)
 {
@@ -82,16 +117,30 @@ static bool kct_entry_matches(const struct nf_conntrack_tuple_hash *h,
 	return kct_tuple_equal(t, &h->tuple) && net_eq(nf_ct_net(ct), net);
 }
 
-/* An expired entry met on the way: take it out now rather than at GC. */
-static void kct_reap_expired(struct nf_conn *ct)
+/*
+ * A reference on the connection of @h, met without the bucket's lock,
+ * or NULL.  The object may have been freed and reused since it was
+ * found, so once it is held everything the finder relied on is checked
+ * again: made by kct, in the table (confirmed, not dying), in @net and,
+ * if @t is set, @h still has tuple @t.
+ */
+static struct nf_conn *kct_table_get(struct nf_conntrack_tuple_hash *h,
+				     const struct net *net,
+				     const struct nf_conntrack_tuple *t)
 {
+	struct nf_conn *ct = nf_ct_tuplehash_to_ctrack(h);
+
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "table lookup outside RCU");
 	if (!refcount_inc_not_zero(&ct->ct_general.use))
-		return;
-	/* Load ->status after the reference, as for any recycled object. */
+		return NULL;
+	/* Load ->status and the tuple after the reference. */
 	smp_acquire__after_ctrl_dep();
-	if (kct_owned(ct) && nf_ct_is_confirmed(ct) && nf_ct_is_expired(ct))
-		kct_table_unlink(ct);
+	if (likely(kct_owned(ct) && nf_ct_is_confirmed(ct) &&
+		   !nf_ct_is_dying(ct) && net_eq(nf_ct_net(ct), net) &&
+		   (!t || kct_tuple_equal(t, &h->tuple))))
+		return ct;
 	nf_ct_put(ct);
+	return NULL;
 }
 
 /* Find the tuplehash of @t and take a reference on its connection. */
@@ -110,21 +159,19 @@ begin:
 				       hnnode) {
 		if (!kct_entry_matches(h, t, kn->net))
 			continue;
-		ct = nf_ct_tuplehash_to_ctrack(h);
-		if (nf_ct_is_expired(ct)) {
-			kct_reap_expired(ct);
-			continue;
-		}
-		if (!refcount_inc_not_zero(&ct->ct_general.use))
-			continue;
-		smp_acquire__after_ctrl_dep();
-		/* The object may have been recycled meanwhile: check again. */
-		if (likely(kct_owned(ct) && nf_ct_is_confirmed(ct) &&
-			   !nf_ct_is_dying(ct) &&
-			   kct_entry_matches(h, t, kn->net))) {
+		/* Recycled meanwhile: the chain may be another's, start over. */
+		ct = kct_table_get(h, kn->net, t);
+		if (!ct)
+			goto begin;
+		if (likely(!nf_ct_is_expired(ct))) {
 			rcu_read_unlock();
 			return h;
 		}
+		/*
+		 * Expired: take it out now rather than at GC, and start
+		 * over, as the put may free it.
+		 */
+		kct_table_unlink(ct);
 		nf_ct_put(ct);
 		goto begin;
 	}
@@ -140,11 +187,12 @@ begin:
 static struct nf_conn *kct_chain_find_locked(const struct nf_conntrack_tuple *t,
 					     u32 hash, const struct net *net)
 {
+	unsigned int bucket = kct_bucket(hash);
 	struct nf_conntrack_tuple_hash *h;
 	struct hlist_nulls_node *n;
 
-	hlist_nulls_for_each_entry(h, n, &kct_table.buckets[kct_bucket(hash)],
-				   hnnode) {
+	lockdep_assert_held(kct_bucket_lock(bucket));
+	hlist_nulls_for_each_entry(h, n, &kct_table.buckets[bucket], hnnode) {
 		if (kct_entry_matches(h, t, net))
 			return nf_ct_tuplehash_to_ctrack(h);
 	}
@@ -171,7 +219,9 @@ int kct_table_insert(struct kct_net *kn, struct nf_conn *ct,
 	if (!other)
 		other = kct_chain_find_locked(&reply->tuple, h1, kn->net);
 	if (other) {
-		if (refcount_inc_not_zero(&other->ct_general.use))
+		/* Alive under the lock, unless already on its way out. */
+		if (!nf_ct_is_dying(other) &&
+		    refcount_inc_not_zero(&other->ct_general.use))
 			*existing = other;
 		kct_double_unlock(h0, h1);
 		return -EEXIST;
@@ -218,48 +268,181 @@ bool kct_table_unlink(struct nf_conn *ct)
 }
 
 /*
+ * The wanted connections of @bucket, original direction only, each
+ * referenced into @out, at most @cap of them; returns how many there
+ * are, which may be more.  Under the lock no entry of the chain can be
+ * freed (it holds the table's reference), so none is missed or foreign.
+ */
+static unsigned int kct_bucket_collect(unsigned int bucket,
+				       const struct net *net,
+				       bool (*want)(struct nf_conn *ct,
+						    void *arg),
+				       void *arg, struct nf_conn **out,
+				       unsigned int cap)
+{
+	spinlock_t *lock = kct_bucket_lock(bucket);
+	struct nf_conntrack_tuple_hash *h;
+	struct hlist_nulls_node *n;
+	unsigned int found = 0;
+
+	spin_lock_bh(lock);
+	hlist_nulls_for_each_entry(h, n, &kct_table.buckets[bucket], hnnode) {
+		struct nf_conn *ct = nf_ct_tuplehash_to_ctrack(h);
+
+		if (NF_CT_DIRECTION(h) != IP_CT_DIR_ORIGINAL ||
+		    nf_ct_is_dying(ct) ||
+		    (net && !net_eq(nf_ct_net(ct), net)) ||
+		    (want && !want(ct, arg)))
+			continue;
+		if (found < cap) {
+			/* Never zero here: the table holds a reference. */
+			refcount_inc(&ct->ct_general.use);
+			out[found] = ct;
+		}
+		found++;
+	}
+	spin_unlock_bh(lock);
+	return found;
+}
+
+static bool kct_unassured(struct nf_conn *ct, void *unused)
+{
+	return !test_bit(IPS_ASSURED_BIT, &ct->status);
+}
+
+/*
  * The table is full: make room by killing one connection that has not
  * proved itself (not ASSURED), looking in a few buckets near @hash.
  */
 bool kct_table_early_drop(struct kct_net *kn, u32 hash)
 {
 	unsigned int i, bucket = kct_bucket(hash);
-	struct nf_conntrack_tuple_hash *h;
-	struct hlist_nulls_node *n;
-	struct nf_conn *victim = NULL;
+	struct nf_conn *victim;
 
-	rcu_read_lock();
-	for (i = 0; i < 8 && !victim; i++) {
-		unsigned int b = (bucket + i) % kct_table.size;
+	for (i = 0; i < 8; i++) {
+		if (!kct_bucket_collect((bucket + i) % kct_table.size, kn->net,
+					kct_unassured, NULL, &victim, 1))
+			continue;
+		if (kct_table_unlink(victim))
+			KCT_STAT_INC(kn, early_drop);
+		nf_ct_put(victim);
+		return true;
+	}
+	return false;
+}
 
-		hlist_nulls_for_each_entry_rcu(h, n, &kct_table.buckets[b],
-					       hnnode) {
-			struct nf_conn *ct = nf_ct_tuplehash_to_ctrack(h);
+/*
+ * Sweep @count buckets from @first on (wrapping around), visiting the
+ * connections of @net (all if NULL) that @want (all if NULL) selects.
+ */
+void kct_table_iter_start(struct kct_table_iter *it, const struct net *net,
+			  unsigned int first, unsigned int count,
+			  bool (*want)(struct nf_conn *ct, void *arg),
+			  void *arg)
+{
+	memset(it, 0, offsetof(struct kct_table_iter, inline_batch));
+	it->net = net;
+	it->want = want;
+	it->arg = arg;
+	it->bucket = first < kct_table.size ? first : 0;
+	it->buckets_left = min(count, kct_table.size);
+	it->max_nonempty = UINT_MAX;
+	it->batch = it->inline_batch;
+	it->cap = KCT_ITER_INLINE;
+}
 
-			if (NF_CT_DIRECTION(h) ||
-			    test_bit(IPS_ASSURED_BIT, &ct->status) ||
-			    !net_eq(nf_ct_net(ct), kn->net) ||
-			    nf_ct_is_dying(ct))
-				continue;
-			if (!refcount_inc_not_zero(&ct->ct_general.use))
-				continue;
-			smp_acquire__after_ctrl_dep();
-			if (kct_owned(ct) && nf_ct_is_confirmed(ct) &&
-			    !test_bit(IPS_ASSURED_BIT, &ct->status) &&
-			    net_eq(nf_ct_net(ct), kn->net)) {
-				victim = ct;
+static void kct_iter_put_batch(struct kct_table_iter *it)
+{
+	while (it->i < it->n)
+		nf_ct_put(it->batch[it->i++]);
+	it->i = 0;
+	it->n = 0;
+}
+
+/* Room for @n entries; false if there is none to be had. */
+static bool kct_iter_grow(struct kct_table_iter *it, unsigned int n)
+{
+	struct nf_conn **batch;
+
+	/* Some slack: the chain may grow while unlocked. */
+	n += n / 4 + KCT_ITER_INLINE;
+	batch = kvmalloc_array(n, sizeof(*batch), GFP_KERNEL | __GFP_NOWARN);
+	if (!batch)
+		return false;
+	if (it->batch != it->inline_batch)
+		kvfree(it->batch);
+	it->batch = batch;
+	it->cap = n;
+	return true;
+}
+
+/* Load the next bucket holding wanted connections; false at the end. */
+static bool kct_iter_load(struct kct_table_iter *it)
+{
+	unsigned int b, n;
+
+	while (it->buckets_left && it->nonempty < it->max_nonempty) {
+		b = it->bucket;
+		if (++it->bucket == kct_table.size)
+			it->bucket = 0;
+		it->buckets_left--;
+		if (++it->visited % 64 == 0)
+			cond_resched();
+		/* Empty now is empty at some moment of the sweep. */
+		if (hlist_nulls_empty(&kct_table.buckets[b]))
+			continue;
+		it->nonempty++;
+		it->cur = b;
+		it->i = 0;
+		for (;;) {
+			n = kct_bucket_collect(b, it->net, it->want, it->arg,
+					       it->batch, it->cap);
+			it->n = min(n, it->cap);
+			if (n <= it->cap)
+				break;
+			kct_iter_put_batch(it);
+			if (!kct_iter_grow(it, n)) {
+				/* Out of memory: do what fits, say so. */
+				it->incomplete = true;
+				it->n = kct_bucket_collect(b, it->net, it->want,
+							   it->arg, it->batch,
+							   it->cap);
+				it->n = min(it->n, it->cap);
 				break;
 			}
-			nf_ct_put(ct);
 		}
+		if (it->n)
+			return true;
 	}
-	rcu_read_unlock();
-	if (!victim)
-		return false;
-	if (kct_table_unlink(victim))
-		KCT_STAT_INC(kn, early_drop);
-	nf_ct_put(victim);
-	return true;
+	return false;
+}
+
+/* The next connection of the sweep, or NULL at its end. */
+struct nf_conn *kct_table_iter_next(struct kct_table_iter *it)
+{
+	might_sleep();
+	if (it->held) {
+		nf_ct_put(it->held);
+		it->held = NULL;
+	}
+	if (it->i == it->n && !kct_iter_load(it))
+		return NULL;
+	it->held = it->batch[it->i++];
+	return it->held;
+}
+
+/* End a sweep, early or not: drops what the iterator holds. */
+void kct_table_iter_end(struct kct_table_iter *it)
+{
+	if (it->held) {
+		nf_ct_put(it->held);
+		it->held = NULL;
+	}
+	kct_iter_put_batch(it);
+	if (it->batch != it->inline_batch)
+		kvfree(it->batch);
+	it->batch = it->inline_batch;
+	it->cap = KCT_ITER_INLINE;
 }
 
 int kct_table_init(void)
@@ -302,5 +485,10 @@ int kct_table_init(void)
 
 void kct_table_exit(void)
 {
+	unsigned int i;
+
+	/* Every namespace's exit emptied its part; a survivor is a leak. */
+	for (i = 0; i < kct_table.size; i++)
+		WARN_ON_ONCE(!hlist_nulls_empty(&kct_table.buckets[i]));
 	kvfree(kct_table.buckets);
 }

@@ -6,18 +6,20 @@
 #include <net/netfilter/nf_conntrack.h>
 #include "kct_netns.h"
 
-/*
- * The connection table: one hash of both tuples of every confirmed
- * connection, shared by all namespaces (the namespace is part of the
- * hash and of every comparison), read locklessly under RCU.
- */
-struct kct_table {
-	struct hlist_nulls_head *buckets;
-	unsigned int size;
-};
-
-extern struct kct_table kct_table;
 extern unsigned int kct_max;	/* net.kct.max, global like stock's */
+
+/*
+ * The limit in force: net.kct.max, but never above nf_conntrack_max
+ * (0: none), read now, as nf_conntrack_alloc() enforces that one on the
+ * namespace's connection objects whatever kct's setting.
+ */
+static inline unsigned int kct_table_max(void)
+{
+	unsigned int stock = READ_ONCE(nf_conntrack_max);
+	unsigned int max = READ_ONCE(kct_max);
+
+	return stock && stock < max ? stock : max;
+}
 
 /* Set on every nf_conn kct made, never on stock's; see kct_conn.c. */
 #define KCT_OWNED_BIT	48
@@ -44,9 +46,42 @@ int kct_table_insert(struct kct_net *kn, struct nf_conn *ct,
 bool kct_table_unlink(struct nf_conn *ct);
 bool kct_table_early_drop(struct kct_net *kn, u32 hash);
 
-static inline unsigned int kct_bucket(u32 hash)
-{
-	return reciprocal_scale(hash, kct_table.size);
-}
+/*
+ * A sweep over the table, the only way to visit its connections other
+ * than by tuple.  Each connection that stays in the table for the whole
+ * sweep is visited exactly once (by its original direction), however
+ * the others come and go; one that comes or goes meanwhile may or may
+ * not be.  kct_table_iter_next() returns the connections one by one, each
+ * held by the iterator until the next call, so the caller may unlink it;
+ * it may sleep.  @want, if set, is asked under the bucket's lock (it
+ * must not sleep or touch the table) to leave out what the caller would
+ * skip anyway.
+ */
+#define KCT_ITER_INLINE	16
+
+struct kct_table_iter {
+	const struct net *net;		/* only this namespace's, if set */
+	bool (*want)(struct nf_conn *ct, void *arg);
+	void *arg;
+	unsigned int bucket;		/* the next bucket to load */
+	unsigned int buckets_left;	/* of the range asked for */
+	unsigned int visited;		/* buckets loaded so far */
+	unsigned int nonempty;		/* of those, the ones with entries */
+	unsigned int max_nonempty;	/* stop after that many */
+	unsigned int cur;		/* the bucket of the batch */
+	bool incomplete;		/* a bucket was too long to hold */
+	unsigned int i, n, cap;
+	struct nf_conn *held;		/* returned last, still referenced */
+	struct nf_conn **batch;
+	struct nf_conn *inline_batch[KCT_ITER_INLINE];
+};
+
+void kct_table_iter_start(struct kct_table_iter *it, const struct net *net,
+			  unsigned int first, unsigned int count,
+			  bool (*want)(struct nf_conn *ct, void *arg),
+			  void *arg);
+struct nf_conn *kct_table_iter_next(struct kct_table_iter *it);
+void kct_table_iter_end(struct kct_table_iter *it);
+unsigned int kct_table_size(void);
 
 #endif /* _KCT_TABLE_H */

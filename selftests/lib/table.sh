@@ -69,3 +69,77 @@ while True:
     time.sleep(0.01)
 ' "$2" "$3" >/dev/null 2>&1
 }
+
+# --- many flows in a namespace of their own --------------------------------
+# A lone namespace whose UDP goes out of a dummy device to a neighbour
+# that never answers: each datagram to a new port is one new, unreplied
+# connection, created and confirmed on the output path, with no reply or
+# ICMP error to track.
+
+# sink_ns NS: create NS with such a dummy device.
+sink_ns() {
+	ip netns add "$1" || return 1
+	ip -n "$1" link set lo up
+	ip -n "$1" link add d0 type dummy
+	ip -n "$1" addr add 203.0.113.1/24 dev d0
+	ip -n "$1" link set d0 up
+	ip -n "$1" neigh add 203.0.113.2 lladdr 02:00:00:00:00:02 dev d0 nud permanent
+}
+
+# sink_fill NS COUNT: COUNT new UDP flows from NS, one datagram each;
+# prints how many of them could not be sent (dropped: EPERM).
+sink_fill() {
+	ip netns exec "$1" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+failed = 0
+for port in range(1, int(sys.argv[1]) + 1):
+    try:
+        s.sendto(b"x", ("203.0.113.2", port))
+    except OSError:
+        failed += 1
+print(failed)
+' "$2"
+}
+
+# sink_flood NS STOPFILE: new UDP flows from NS as fast as one process
+# sends them, until STOPFILE exists (or 10 minutes pass); a new source
+# port for every sweep of the destination ports, so every datagram is a
+# new flow.  A datagram the full table drops (EPERM) does not stop it.
+sink_flood() {
+	ip netns exec "$1" python3 -c '
+import os, socket, sys, time
+end = time.time() + 600
+while time.time() < end and not os.path.exists(sys.argv[1]):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    for port in range(1, 65536):
+        try:
+            s.sendto(b"x", ("203.0.113.2", port))
+        except OSError:
+            pass
+        if port % 1000 == 0 and os.path.exists(sys.argv[1]):
+            break
+    s.close()
+' "$2"
+}
+
+# nf_count NS: nf_conntrack's count of connection objects in NS, which
+# counts kct's too (each one is an nf_conn from nf_conntrack_alloc()).
+nf_count() {
+	ip netns exec "$1" sysctl -n net.netfilter.nf_conntrack_count
+}
+
+# stock_limits_save, stock_limits_restore: nf_conntrack's limit and hash
+# size are global and stay while the module stays loaded; a test that
+# changes them puts them back on exit.
+stock_limits_save() {
+	KCT_SAVED_MAX=$(sysctl -n net.netfilter.nf_conntrack_max)
+	KCT_SAVED_HASHSIZE=$(cat /sys/module/nf_conntrack/parameters/hashsize)
+}
+
+stock_limits_restore() {
+	[ -n "$KCT_SAVED_MAX" ] || return 0
+	modprobe nf_conntrack
+	sysctl -qw net.netfilter.nf_conntrack_max="$KCT_SAVED_MAX"
+	echo "$KCT_SAVED_HASHSIZE" >/sys/module/nf_conntrack/parameters/hashsize
+}

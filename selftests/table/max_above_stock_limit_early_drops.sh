@@ -1,0 +1,53 @@
+#!/bin/bash
+# net.kct.max set above net.netfilter.nf_conntrack_max: the lower one is
+# the limit (nf_conntrack refuses to allocate beyond its own), and a
+# namespace at that limit makes room for a new connection by dropping one
+# that never proved itself (not ASSURED), as stock does, instead of
+# dropping the new connection's packet as out of memory.  First stock,
+# then kct, each with 1024 buckets and nf_conntrack_max 1024, fed 2000
+# new UDP flows.
+. "$(dirname "$0")/../lib/ktap.sh"
+. "$(dirname "$0")/../lib/topo.sh"
+. "$(dirname "$0")/../lib/tracker.sh"
+. "$(dirname "$0")/../lib/table.sh"
+require_tool python3 nft
+
+rmmod kct_ftp kct 2>/dev/null
+modprobe nf_conntrack
+stock_limits_save
+trap stock_limits_restore EXIT
+echo 1024 >/sys/module/nf_conntrack/parameters/hashsize
+sysctl -qw net.netfilter.nf_conntrack_max=1024
+
+# Stock, tracking in the namespace because a rule asks.
+sink_ns kct-sink
+ip netns exec kct-sink nft -f - <<'NFT'
+table ip t {
+	chain out {
+		type filter hook output priority 0; policy accept;
+		ct state new counter
+	}
+}
+NFT
+failed=$(sink_fill kct-sink 2000)
+ktap_expect "stock: every one of 2000 new flows is sent" 0 "$failed"
+n=$(nf_count kct-sink)
+ktap_check "stock: the table stays within nf_conntrack_max ($n)" test "$n" -le 1024
+dropped=$(stock_stat kct-sink early_drop)
+ktap_check "stock: it early-dropped unassured ones ($dropped)" \
+	test "$dropped" -ge $((2000 - 1024))
+ip netns del kct-sink
+
+modprobe kct hashsize=1024 || { ktap_fail "modprobe kct"; ktap_done; }
+sysctl -qw net.kct.max=4096
+sink_ns kct-sink
+failed=$(sink_fill kct-sink 2000)
+ktap_expect "kct: every one of 2000 new flows is sent" 0 "$failed"
+ktap_expect "kct: none counted as no_memory" 0 "$(kct_invalid kct-sink no_memory)"
+n=$(ip netns exec kct-sink sysctl -n net.kct.count)
+ktap_check "kct: the table stays within nf_conntrack_max ($n)" test "$n" -le 1024
+dropped=$(kct_stat kct-sink early_drop)
+ktap_check "kct: it early-dropped unassured ones ($dropped)" \
+	test "$dropped" -ge $((2000 - 1024))
+ip netns del kct-sink
+ktap_done
