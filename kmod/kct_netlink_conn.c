@@ -121,9 +121,15 @@ int kct_nl_fill_conn(struct sk_buff *skb, u32 portid, u32 seq, u16 msg,
 		goto cancel;
 	if (nla_put_be32(skb, CTA_ID, htonl(nf_ct_get_id(ct))))
 		goto cancel;
-	/* Answers hold one reference while built: stock's count omits it. */
-	if (portid && nla_put_be32(skb, CTA_USE,
-				   htonl(refcount_read(&ct->ct_general.use) - 1)))
+	/*
+	 * Answers only.  A dump holds one reference while it builds a
+	 * message, which stock's dump (under the bucket lock) does not
+	 * count; a GET answer counts its lookup's, as stock's does.
+	 */
+	if (portid &&
+	    nla_put_be32(skb, CTA_USE,
+			 htonl(refcount_read(&ct->ct_general.use) -
+			       !!(flags & NLM_F_MULTI))))
 		goto cancel;
 	nlmsg_end(skb, nlh);
 	return 0;

@@ -35,9 +35,11 @@ table ip6 ftp_helper {
 NFT
 }
 
-# ev_norm: events without their countdowns.
+# ev_norm: events without their countdowns, nor who asked for a DESTROY
+# (stock's "[USERSPACE] portid=... progname=conntrack" after conntrack
+# -D, which kct does not report).
 ev_norm() {
-	sed -E 's/^( *\[[A-Z]+\] +[a-z0-9]+ +[0-9]+) +[0-9]+ /\1 T /'
+	sed -E 's/^( *\[[A-Z]+\] +[a-z0-9]+ +[0-9]+) +[0-9]+ /\1 T /; s/ \[USERSPACE\].*$//'
 }
 
 # ct_state_lines STATE: wait for the flow's entry in STATE, then print

@@ -19,12 +19,20 @@ require_tool nft iptables vsftpd curl cmp conntrack
 using=$(readme_block "Using kct" 1)
 ftp_iptables=$(readme_block "The FTP helper" 1)
 ftp_nft=$(readme_block "The FTP helper" 2)
+# has_lines TEXT REGEX...: every REGEX matches a line of TEXT.
+has_lines() {
+	local text=$1 re
+	shift
+	for re in "$@"; do
+		grep -Eq -- "$re" <<<"$text" || { echo "no line matches $re in:"; echo "$text"; return 1; }
+	done
+}
 ktap_check "README: \"Using kct\" loads kct and has the nft and iptables rules" \
-	sh -c 'grep -q "^modprobe kct" && grep -q "^nft add rule" && grep -q "^iptables "' <<<"$using"
+	has_lines "$using" "^modprobe kct" "^nft add rule" "^iptables "
 ktap_check "README: the FTP helper's iptables example assigns it with -j CT" \
-	grep -q -- "-j CT --helper ftp" <<<"$ftp_iptables"
+	has_lines "$ftp_iptables" "^modprobe kct_ftp" "-j CT --helper ftp"
 ktap_check "README: the FTP helper's nft example is a ct helper ruleset" \
-	sh -c 'grep -q "^table " && grep -q "ct helper set"' <<<"$ftp_nft"
+	has_lines "$ftp_nft" "^table " "ct helper set"
 
 # in_fw_literally TEXT: TEXT as a shell script in the firewall; any
 # failing command fails it.
