@@ -8,7 +8,8 @@
 # IPv6 from an nft `ct helper` object.  The segments are made by hand
 # (real stacks pass the middle states too fast to list), once with stock
 # nf_conntrack, nf_conntrack_ftp and nf_conntrack_netlink, once with kct
-# and kct_ftp; every line must be stock's, countdowns aside.
+# and kct_ftp; every line must be stock's, countdowns aside (UPDATE
+# events: each distinct line, however often it came).
 . "$(dirname "$0")/../lib/ktap.sh"
 . "$(dirname "$0")/../lib/topo.sh"
 . "$(dirname "$0")/../lib/tracker.sh"
