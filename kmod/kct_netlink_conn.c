@@ -2,12 +2,13 @@
 /*
  * One connection as a ctnetlink message, with the attributes stock
  * gives: both tuples, status, timeout (seconds left), TCP state with
- * window scales and flags, mark, id and, in answers, use.  Dumps, GET
- * answers and events (@portid 0) all come from here.
+ * window scales and flags, helper name, mark, id and, in answers, use.
+ * Dumps, GET answers and events (@portid 0) all come from here.
  */
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include <linux/netfilter/nf_conntrack_tcp.h>
+#include <net/netfilter/nf_conntrack_helper.h>
 #include "kct_netlink.h"
 #include "kct_conn.h"
 
@@ -55,8 +56,37 @@ static long kct_nl_seconds_left(const struct nf_conn *ct)
 }
 
 /*
+ * The name of the helper assigned to @ct (conntrack's "helper=ftp"),
+ * whichever module registered it, as stock names it.  A helper module
+ * going away clears the pointer and waits for RCU readers, so the name
+ * is read inside one.
+ */
+static int kct_nl_put_helper(struct sk_buff *skb, const struct nf_conn *ct)
+{
+	const struct nf_conn_help *help = nfct_help(ct);
+	const struct nf_conntrack_helper *helper;
+	struct nlattr *nest;
+	int err = 0;
+
+	if (!help)
+		return 0;
+	rcu_read_lock();
+	helper = rcu_dereference(help->helper);
+	if (helper) {
+		nest = nla_nest_start(skb, CTA_HELP);
+		if (!nest || nla_put_string(skb, CTA_HELP_NAME, helper->name))
+			err = -EMSGSIZE;
+		else
+			nla_nest_end(skb, nest);
+	}
+	rcu_read_unlock();
+	return err;
+}
+
+/*
  * Append @ct as message @msg of the conntrack subsystem.  @destroy builds
- * a DESTROY event: no timeout when none is left, TCP state only.
+ * a DESTROY event: no timeout when none is left, TCP state only, no
+ * helper (stock names it in dumps, answers, NEW and UPDATE events).
  */
 int kct_nl_fill_conn(struct sk_buff *skb, u32 portid, u32 seq, u16 msg,
 		     unsigned int flags, struct nf_conn *ct, bool destroy)
@@ -84,14 +114,22 @@ int kct_nl_fill_conn(struct sk_buff *skb, u32 portid, u32 seq, u16 msg,
 	if (nf_ct_protonum(ct) == IPPROTO_TCP &&
 	    kct_nl_put_tcp(skb, ct, destroy))
 		goto cancel;
+	if (!destroy && kct_nl_put_helper(skb, ct))
+		goto cancel;
 	/* Answers always carry the mark, events only when it is set. */
 	if ((portid || mark) && nla_put_be32(skb, CTA_MARK, htonl(mark)))
 		goto cancel;
 	if (nla_put_be32(skb, CTA_ID, htonl(nf_ct_get_id(ct))))
 		goto cancel;
-	/* Answers hold one reference while built: stock's count omits it. */
-	if (portid && nla_put_be32(skb, CTA_USE,
-				   htonl(refcount_read(&ct->ct_general.use) - 1)))
+	/*
+	 * Answers only.  A dump holds one reference while it builds a
+	 * message, which stock's dump (under the bucket lock) does not
+	 * count; a GET answer counts its lookup's, as stock's does.
+	 */
+	if (portid &&
+	    nla_put_be32(skb, CTA_USE,
+			 htonl(refcount_read(&ct->ct_general.use) -
+			       !!(flags & NLM_F_MULTI))))
 		goto cancel;
 	nlmsg_end(skb, nlh);
 	return 0;
@@ -118,7 +156,9 @@ size_t kct_nl_conn_size(void)
 	       nla_total_size(sizeof(u32)) +		/* use */
 	       2 * nla_total_size(0) +			/* protoinfo */
 	       3 * nla_total_size(sizeof(u8)) +
-	       2 * nla_total_size(sizeof(struct nf_ct_tcp_flags));
+	       2 * nla_total_size(sizeof(struct nf_ct_tcp_flags)) +
+	       nla_total_size(0) +			/* help */
+	       nla_total_size(NF_CT_HELPER_NAME_LEN);	/* its name */
 }
 
 static const struct nla_policy kct_nl_protoinfo_policy[CTA_PROTOINFO_MAX + 1] = {
