@@ -75,14 +75,13 @@ void kct_ftp_stream_syn(struct kct_ftp_lines *l, struct kct_ftp_stream *s,
 	kct_ftp_slot_release(l, s);
 	/* The SYN takes one sequence number; the first line follows it. */
 	s->line_seq = seq + 1;
-	s->known = 1;
-	s->skipping = 0;
+	s->flags = KCT_FTP_KNOWN;
 }
 
 void kct_ftp_stream_lost(struct kct_ftp_lines *l, struct kct_ftp_stream *s)
 {
 	kct_ftp_slot_release(l, s);
-	s->known = 0;
+	s->flags = 0;
 }
 
 /* Offset just after the first '\n' of @b, or 0 when there is none. */
@@ -106,7 +105,8 @@ void kct_ftp_stream_data(struct kct_ftp_lines *l, struct kct_ftp_stream *s,
 	const u8 *b = data;
 	struct kct_ftp_match m;
 	enum kct_ftp_status st;
-	size_t skip = 0, pos;
+	size_t skip, pos;
+	bool alt;
 	u32 next;
 
 	if (!len)
@@ -119,38 +119,51 @@ void kct_ftp_stream_data(struct kct_ftp_lines *l, struct kct_ftp_stream *s,
 		/* Another stream took the kept bytes: skip their line. */
 		s->line_seq += s->saved;
 		kct_ftp_slot_release(l, s);
-		s->skipping = 1;
+		s->flags |= KCT_FTP_SKIPPING;
 	}
-	if (!s->known) {
+	if (!(s->flags & KCT_FTP_KNOWN)) {
 		/* Picked up in mid-stream: its first line start is ahead. */
 		s->line_seq = seq;
-		s->known = 1;
-		s->skipping = 1;
+		s->flags = KCT_FTP_KNOWN | KCT_FTP_SKIPPING;
 	}
 
 	next = s->line_seq + s->saved;
-	if (!kct_ftp_seq_after(seq, next)) {
-		/* Do not read again what was read. */
-		skip = next - seq;
-		if (skip >= len)
-			return;
-	} else {
-		/* Bytes are missing: skip the line they were in. */
+	if (seq != next && (s->flags & KCT_FTP_ALT) && seq == s->alt_seq) {
+		/*
+		 * It continues a segment that came after a gap and ended a
+		 * line: read on from there.  Where this stream was is kept
+		 * as the alternative, if a line starts there.
+		 */
+		alt = !s->saved && !(s->flags & KCT_FTP_SKIPPING);
+		s->alt_seq = s->line_seq;
 		kct_ftp_slot_release(l, s);
-		s->skipping = 1;
 		s->line_seq = seq;
+		s->flags = KCT_FTP_KNOWN | (alt ? KCT_FTP_ALT : 0);
+		next = seq;
 	}
+	if (kct_ftp_seq_after(seq, next)) {
+		/* Bytes are missing: nothing of this segment is read. */
+		if (b[len - 1] == '\n') {
+			s->alt_seq = seq + (u32)len;
+			s->flags |= KCT_FTP_ALT;
+		}
+		return;
+	}
+	/* Do not read again what was read. */
+	skip = next - seq;
+	if (skip >= len)
+		return;
 	b += skip;
 	len -= skip;
 
-	if (s->skipping) {
+	if (s->flags & KCT_FTP_SKIPPING) {
 		skip = kct_ftp_after_first_nl(b, len);
 		if (!skip) {
 			s->line_seq += (u32)len;
 			return;
 		}
 		s->line_seq += (u32)skip;
-		s->skipping = 0;
+		s->flags &= ~KCT_FTP_SKIPPING;
 		b += skip;
 		len -= skip;
 		if (!len)
@@ -188,6 +201,7 @@ void kct_ftp_stream_data(struct kct_ftp_lines *l, struct kct_ftp_stream *s,
 		pos = m.next;
 	}
 	/* All read; an unfinished last line cannot match: skip its rest. */
-	s->skipping = kct_ftp_after_last_nl(b, len) != len;
+	if (kct_ftp_after_last_nl(b, len) != len)
+		s->flags |= KCT_FTP_SKIPPING;
 	s->line_seq += (u32)len;
 }

@@ -21,10 +21,18 @@
  * the stream that loses it skips to its next line.  Slots of connections
  * that died are reused the same way.
  *
- * The rest of a line that cannot match is skipped up to its '\n'; so is
- * the line in which a segment starts after bytes the helper never saw
- * (lost before reaching it).  Bytes already read, when retransmitted, are
- * not read again.
+ * The rest of a line that cannot match is skipped up to its '\n'.  Bytes
+ * already read, when retransmitted, are not read again.
+ *
+ * A segment that starts after the next byte expected (bytes the helper
+ * never saw: lost before reaching it, or a forged segment) has none of its
+ * lines read, because where they start is unknown, and moves nothing: the
+ * stream still waits for its next byte.  If such a segment ends with a
+ * '\n', a line starts just after it; that position is remembered as an
+ * alternative, as stock remembers two, so that a stream whose missing
+ * bytes never pass here (they went another way) is read again from its
+ * next segment on.  A stream picked up in mid-connection, without its
+ * SYN, is read from the first line start of its first segment.
  *
  * Portable: built into kct_ftp.ko and into the host unit tests.
  */
@@ -42,11 +50,15 @@ struct kct_ftp_stream {
 	 */
 	u32 line_seq;
 	u32 cookie;		/* of the slot holding the line's bytes, or 0 */
+	u32 alt_seq;		/* another line start, if KCT_FTP_ALT */
 	u16 saved;		/* bytes of the line held in that slot */
 	u8 slot;
-	u8 known;		/* line_seq is valid */
-	u8 skipping;
+	u8 flags;
 };
+
+#define KCT_FTP_KNOWN		0x1	/* line_seq is valid */
+#define KCT_FTP_SKIPPING	0x2	/* inside a line that cannot match */
+#define KCT_FTP_ALT		0x4	/* alt_seq is valid */
 
 /* Per connection: stored in the helper area of struct nf_conn_help. */
 struct kct_ftp_conn {

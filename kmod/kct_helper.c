@@ -151,8 +151,15 @@ unsigned int kct_helper_run(struct sk_buff *skb, struct nf_conn *ct,
 	struct kct_pkt p = { .skb = skb, .pf = pf };
 	unsigned int ret = NF_ACCEPT;
 
-	/* Errors about a connection are no part of its conversation. */
-	if (ctinfo == IP_CT_RELATED_REPLY)
+	/*
+	 * Only the connection's own packets are its conversation: not an
+	 * ICMP error about it (RELATED either way), whose headers and quote
+	 * a parser would misread as the connection's data.  Stock runs
+	 * helpers on ESTABLISHED and ESTABLISHED_REPLY packets; kct's also
+	 * see a new connection's first packet (its SYN starts the stream).
+	 */
+	if (ctinfo != IP_CT_NEW && ctinfo != IP_CT_ESTABLISHED &&
+	    ctinfo != IP_CT_ESTABLISHED_REPLY)
 		return NF_ACCEPT;
 	rcu_read_lock();
 	h = kct_helper_of(ct);

@@ -5,10 +5,12 @@
  * input bytes pick the direction and family, the initial sequence number
  * and a seed; the rest is the control stream.  The stream is cut into
  * segments of 1 to 40 bytes, some of them sent again, partly or whole,
- * after later bytes (retransmissions), always without gaps.  Checked,
- * abort() on violation: the helper reports exactly the announcements, in
- * order, that the parser finds reading the whole stream at once, none
- * twice; and no kept line outlives its stream's reset.
+ * after later bytes (retransmissions), and segments forged beyond the
+ * stream's end (after a gap) carrying slices of it.  Checked, abort() on
+ * violation: the helper reports exactly the announcements, in order,
+ * that the parser finds reading the whole stream at once, none twice,
+ * nothing of a forged segment; and no kept line outlives its stream's
+ * reset.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +104,22 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 			n = len - pos;
 		kct_ftp_stream_data(&lines, &s, isn + 1 + (u32)pos, buf + pos,
 				    n, dir, family, record, &got);
+		if (rnd(&state) % 8 == 0) {
+			/*
+			 * Forged after a gap, beyond the stream's end, never
+			 * where another forged one ends.
+			 */
+			size_t from = rnd(&state) % len, flen;
+
+			flen = 1 + rnd(&state) % 80;
+			if (flen > len - from)
+				flen = len - from;
+			kct_ftp_stream_data(&lines, &s,
+					    isn + 2 + (u32)len +
+					    100 * (rnd(&state) % 10),
+					    buf + from, flen, dir, family,
+					    record, &got);
+		}
 		if (rnd(&state) % 4 == 0) {
 			/* A retransmission: some bytes back, some ahead. */
 			back = rnd(&state) % 24;

@@ -124,8 +124,32 @@ int main(void)
 	reset(&s);
 	kct_ftp_stream_syn(&lines, &s, 1000);
 	seg(&s, 1001 + 5, "2,2,195,80\r\nPORT 192,0,2,2,195,84\r\n", C);
-	kct_check(nfound == 1 && ports[0] == 50004,
-		  "a segment after a gap is read from its first line start");
+	kct_check(nfound == 0,
+		  "no line of a segment after a gap is read, not even after its first line end");
+	seg(&s, 1001, port, C);
+	kct_check(nfound == 1 && ports[0] == 50000,
+		  "and the stream still reads from its next byte");
+
+	reset(&s);
+	kct_ftp_stream_syn(&lines, &s, 1000);
+	seg(&s, 1001 + 100, "x\r\nPORT 192,0,2,2,195,84\r\nPORT 1", C);
+	seg(&s, 1001 + 100 + 32, "92,0,2,2,195,85\r\n", C);
+	kct_check(nfound == 0,
+		  "a segment after a gap that ends inside a line gives no line start");
+	seg(&s, 1001, "NOOP\r\n", C);
+	seg(&s, 1001 + 6, port, C);
+	kct_check(nfound == 1 && ports[0] == 50000,
+		  "the stream reads on where it was");
+
+	reset(&s);
+	kct_ftp_stream_syn(&lines, &s, 1000);
+	seg(&s, 1001 + 100, "NOOP\r\n", C);
+	seg(&s, 1001 + 106, "PORT 192,0,2,2,195,86\r\n", C);
+	kct_check(nfound == 1 && ports[0] == 50006,
+		  "a segment continuing one after a gap that ended a line is read");
+	seg(&s, 1001, port, C);
+	kct_check(nfound == 2 && ports[1] == 50000,
+		  "and the bytes before the gap, arriving later, are read too");
 
 	reset(&s);
 	seg(&s, 5000, port, C);
