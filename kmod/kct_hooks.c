@@ -271,6 +271,8 @@ static unsigned int kct_confirm(void *priv, struct sk_buff *skb,
 	if (CTINFO2DIR(ctinfo) != IP_CT_DIR_ORIGINAL)
 		return NF_ACCEPT;
 
+	if (unlikely(!kct_helper_ext_pin(ct)))
+		goto failed;
 	if (likely(!kct_table_insert(kn, ct, &existing))) {
 		KCT_STAT_INC(kn, insert);
 		return NF_ACCEPT;
@@ -291,9 +293,10 @@ static unsigned int kct_confirm(void *priv, struct sk_buff *skb,
 	}
 	if (existing)
 		nf_ct_put(existing);
+	KCT_STAT_INC(kn, invalid_reason[KCT_INVALID_CLASH]);
+failed:
 	KCT_STAT_INC(kn, insert_failed);
 	KCT_STAT_INC(kn, drop);
-	KCT_STAT_INC(kn, invalid_reason[KCT_INVALID_CLASH]);
 	return NF_DROP;
 }
 
