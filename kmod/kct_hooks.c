@@ -245,6 +245,18 @@ static unsigned int kct_keep_invalid(void *priv, struct sk_buff *skb,
 }
 
 /*
+ * @ct will never be confirmed: its packet is dropped, or joins the
+ * connection another CPU confirmed first.  A helper may have run on it
+ * already (kct_confirm() runs it before the insert): its expectations go
+ * with it, else a later connection could become RELATED to a connection
+ * that never existed.
+ */
+static void kct_confirm_failed(struct nf_conn *ct)
+{
+	kct_expect_master_gone(ct);
+}
+
+/*
  * The packet made it through: a new connection becomes real and visible
  * to lookups.  Until here nothing was inserted, so a packet dropped by the
  * ruleset leaves no entry behind.
@@ -262,8 +274,11 @@ static unsigned int kct_confirm(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (unlikely(nfct_help(ct))) {
 		verdict = kct_helper_run(skb, ct, ctinfo, state->pf);
-		if (verdict != NF_ACCEPT)
+		if (verdict != NF_ACCEPT) {
+			if (!nf_ct_is_confirmed(ct))
+				kct_confirm_failed(ct);
 			return verdict;
+		}
 	}
 	if (nf_ct_is_confirmed(ct))
 		return NF_ACCEPT;
@@ -287,6 +302,7 @@ static unsigned int kct_confirm(void *priv, struct sk_buff *skb,
 	    kct_tuple_equal(&existing->tuplehash[IP_CT_DIR_ORIGINAL].tuple,
 			    &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple)) {
 		nf_ct_set(skb, existing, ctinfo);
+		kct_confirm_failed(ct);
 		nf_ct_put(ct);
 		KCT_STAT_INC(kn, clash_resolve);
 		return NF_ACCEPT;
@@ -295,6 +311,7 @@ static unsigned int kct_confirm(void *priv, struct sk_buff *skb,
 		nf_ct_put(existing);
 	KCT_STAT_INC(kn, invalid_reason[KCT_INVALID_CLASH]);
 failed:
+	kct_confirm_failed(ct);
 	KCT_STAT_INC(kn, insert_failed);
 	KCT_STAT_INC(kn, drop);
 	return NF_DROP;
