@@ -205,3 +205,22 @@ unsigned int kct_helper_run(struct sk_buff *skb, struct nf_conn *ct,
 	rcu_read_unlock();
 	return ret;
 }
+
+/*
+ * @ct left the table or will never enter it: its helper frees what it
+ * keeps for it.  The helper module cannot go meanwhile: its unregister
+ * waits for RCU readers.  A helper area gone stale (see
+ * kct_helper_ext_pin()) is not followed: a helper module may be gone.
+ */
+void kct_helper_destroy(struct nf_conn *ct)
+{
+	const struct kct_helper *h;
+
+	if (!nfct_help(ct))
+		return;
+	rcu_read_lock();
+	h = kct_helper_of(ct);
+	if (h && h->destroy)
+		h->destroy(ct);
+	rcu_read_unlock();
+}

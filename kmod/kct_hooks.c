@@ -249,11 +249,12 @@ static unsigned int kct_keep_invalid(void *priv, struct sk_buff *skb,
  * connection another CPU confirmed first.  A helper may have run on it
  * already (kct_confirm() runs it before the insert): its expectations go
  * with it, else a later connection could become RELATED to a connection
- * that never existed.
+ * that never existed, and so does what the helper keeps for it.
  */
 static void kct_confirm_failed(struct nf_conn *ct)
 {
 	kct_expect_master_gone(ct);
+	kct_helper_destroy(ct);
 }
 
 /*
