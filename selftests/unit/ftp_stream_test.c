@@ -38,6 +38,7 @@ static struct kct_ftp_stream s, t;
 static const struct kct_ftp_calls calls_s = {
 	.found = found, .keep = keep, .arg = keep_s,
 };
+
 static const struct kct_ftp_calls calls_t = {
 	.found = found, .keep = keep, .arg = keep_t,
 };
