@@ -32,7 +32,7 @@ NFT
 ftp_raw $CL $SV4 -- login listen:50000 'gap:100:\r\nPORT 192,0,2,2,195,91\r\n' \
 	"mark:$FTP_DIR/sent" "wait:$FTP_DIR/go" \
 	"cmd:PORT 192,0,2,2,$(port_args 50000)" "mark:$FTP_DIR/port" \
-	cmd:NLST accept reply quit >"$FTP_DIR/a.out" 2>&1 &
+	"wait:$FTP_DIR/go2" cmd:NLST accept reply quit >"$FTP_DIR/a.out" 2>&1 &
 pid=$!
 ftp_wait_file "$FTP_DIR/sent" >/dev/null
 forged() { [ "$(nft_counter $FW inet gap forged)" -ge 1 ]; }
@@ -54,6 +54,7 @@ touch "$FTP_DIR/go"
 ftp_wait_file "$FTP_DIR/port" >/dev/null
 ktap_expect "the session's own PORT makes its expectation" 1 \
 	"$(kct_expect_count $FW "dport=50000 ")"
+touch "$FTP_DIR/go2"
 wait $pid
 out=$(cat "$FTP_DIR/a.out")
 ktap_expect "and its listing arrives" "reply 200 reply 150 data" \
