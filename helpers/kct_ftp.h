@@ -13,11 +13,12 @@
 
 extern bool kct_ftp_loose;
 
-/* kct_ftp_help.c: the helper callback kct runs on each packet. */
+/* kct_ftp_help.c: the helper callbacks kct runs on each packet and at death. */
 int kct_ftp_help_init(void);
 void kct_ftp_help_exit(void);
 int kct_ftp_help(struct sk_buff *skb, unsigned int protoff, struct nf_conn *ct,
 		 enum ip_conntrack_info ctinfo);
+void kct_ftp_destroy(struct nf_conn *ct);
 
 /* kct_ftp_expect.c: an announcement found in direction @dir of @ct. */
 struct kct_ftp_found_ctx {

@@ -5,7 +5,15 @@
  * payload and hands it to the line tracker of its direction
  * (kct_ftp_stream.h), which calls back for each PORT, EPRT, 227 or 229.
  * Packets always pass.
+ *
+ * Each connection's state is its own: both directions' positions in the
+ * helper area (struct kct_ftp_conn), and the unfinished lines in a
+ * buffer it points to, allocated the first time a line must be kept and
+ * freed by kct_ftp_destroy() when the connection leaves kct's table.
  */
+#include <linux/err.h>
+#include <linux/list.h>
+#include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -14,59 +22,135 @@
 #include "kct_ftp.h"
 #include "kct_ftp_stream.h"
 
-/* Unfinished lines kept at once, over all control connections. */
-#define KCT_FTP_SLOTS		128
+/* A connection's unfinished lines, one per direction. */
+struct kct_ftp_lines {
+	struct list_head node;		/* in kct_ftp_all */
+	u8 line[2][KCT_FTP_LINE_MAX];
+};
+
+/* In the helper area of struct nf_conn_help. */
+struct kct_ftp_conn {
+	struct kct_ftp_stream dir[2];	/* indexed by enum kct_ftp_dir */
+	/* NULL until needed; KCT_FTP_GONE once the connection left. */
+	struct kct_ftp_lines *lines;
+};
+
+#define KCT_FTP_GONE	ERR_PTR(-ENOENT)
 
 /*
- * One lock for all control connections, as stock has: they are few and
- * slow.  It guards every connection's line state, the pool of kept lines
- * and the buffers.
+ * The locking rule: kct_ftp_lock guards every connection's struct
+ * kct_ftp_conn and the lines it points to, the list of all lines and the
+ * payload buffer.  One lock for all control connections, as stock has:
+ * they are few and slow.  A helper call on one CPU and the destroy on
+ * another (the connection leaving the table while a packet of it is in
+ * flight) are thereby ordered: the destroy frees the lines and marks the
+ * connection gone, and a helper call after it keeps no line again.
  */
 static DEFINE_SPINLOCK(kct_ftp_lock);
-static struct kct_ftp_lines kct_ftp_lines;
+/* Every allocated lines buffer, for the module's exit. */
+static LIST_HEAD(kct_ftp_all);
 /* Where the payload of a non-linear packet is copied. */
 static u8 *kct_ftp_payload;
+
+struct kct_ftp_pkt {
+	struct kct_ftp_found_ctx found;
+	struct kct_ftp_conn *conn;
+};
+
+static struct kct_ftp_conn *kct_ftp_conn_of(struct nf_conn_help *help)
+{
+	BUILD_BUG_ON(sizeof(struct kct_ftp_conn) >
+		     sizeof_field(struct nf_conn_help, data));
+	return (struct kct_ftp_conn *)help->data;
+}
+
+static void kct_ftp_found_cb(const struct kct_ftp_match *m, void *arg)
+{
+	struct kct_ftp_pkt *p = arg;
+
+	kct_ftp_found(m, &p->found);
+}
+
+/* The keep buffer of the packet's direction, allocated on first use. */
+static u8 *kct_ftp_keep(void *arg)
+{
+	struct kct_ftp_pkt *p = arg;
+	struct kct_ftp_conn *conn = p->conn;
+
+	lockdep_assert_held(&kct_ftp_lock);
+	if (IS_ERR(conn->lines))
+		return NULL;
+	if (!conn->lines) {
+		conn->lines = kmalloc(sizeof(*conn->lines), GFP_ATOMIC);
+		if (!conn->lines)
+			return NULL;
+		list_add(&conn->lines->node, &kct_ftp_all);
+	}
+	return conn->lines->line[p->found.dir];
+}
+
+static void kct_ftp_lines_free(struct kct_ftp_lines *lines)
+{
+	lockdep_assert_held(&kct_ftp_lock);
+	list_del(&lines->node);
+	kfree(lines);
+}
+
+void kct_ftp_destroy(struct nf_conn *ct)
+{
+	struct nf_conn_help *help = nfct_help(ct);
+	struct kct_ftp_conn *conn;
+
+	if (!help)
+		return;
+	conn = kct_ftp_conn_of(help);
+	spin_lock_bh(&kct_ftp_lock);
+	if (!IS_ERR_OR_NULL(conn->lines))
+		kct_ftp_lines_free(conn->lines);
+	conn->lines = KCT_FTP_GONE;
+	conn->dir[0].saved = 0;
+	conn->dir[1].saved = 0;
+	spin_unlock_bh(&kct_ftp_lock);
+}
 
 int kct_ftp_help_init(void)
 {
 	kct_ftp_payload = kvmalloc(KCT_FTP_SEGMENT_MAX, GFP_KERNEL);
-	kct_ftp_lines.join = kvmalloc(KCT_FTP_LINE_MAX + KCT_FTP_SEGMENT_MAX,
-				      GFP_KERNEL);
-	kct_ftp_lines.slots = kvcalloc(KCT_FTP_SLOTS,
-				       sizeof(*kct_ftp_lines.slots),
-				       GFP_KERNEL);
-	kct_ftp_lines.nslots = KCT_FTP_SLOTS;
-	if (kct_ftp_payload && kct_ftp_lines.join && kct_ftp_lines.slots)
-		return 0;
-	kct_ftp_help_exit();
-	return -ENOMEM;
+	return kct_ftp_payload ? 0 : -ENOMEM;
 }
 
+/*
+ * After every helper is unregistered: no help or destroy call runs any
+ * more, and the lines still allocated belong to connections that lost
+ * the helper (kct_helper_unregister()), which nothing reads again.
+ */
 void kct_ftp_help_exit(void)
 {
+	struct kct_ftp_lines *lines, *next;
+
+	spin_lock_bh(&kct_ftp_lock);
+	list_for_each_entry_safe(lines, next, &kct_ftp_all, node)
+		kct_ftp_lines_free(lines);
+	spin_unlock_bh(&kct_ftp_lock);
 	kvfree(kct_ftp_payload);
-	kvfree(kct_ftp_lines.join);
-	kvfree(kct_ftp_lines.slots);
 	kct_ftp_payload = NULL;
-	kct_ftp_lines.join = NULL;
-	kct_ftp_lines.slots = NULL;
 }
 
 int kct_ftp_help(struct sk_buff *skb, unsigned int protoff, struct nf_conn *ct,
 		 enum ip_conntrack_info ctinfo)
 {
 	enum ip_conntrack_dir dir = CTINFO2DIR(ctinfo);
-	struct kct_ftp_found_ctx ctx = { .ct = ct, .dir = dir };
 	struct nf_conn_help *help = nfct_help(ct);
+	struct kct_ftp_pkt p = { .found = { .ct = ct, .dir = dir } };
+	const struct kct_ftp_calls calls = {
+		.found = kct_ftp_found_cb, .keep = kct_ftp_keep, .arg = &p,
+	};
 	unsigned int dataoff, datalen;
 	struct kct_ftp_stream *s;
 	const struct tcphdr *th;
 	struct tcphdr _th;
 	const void *data;
 
-	BUILD_BUG_ON(sizeof(struct kct_ftp_conn) >
-		     sizeof_field(struct nf_conn_help, data));
-	BUILD_BUG_ON(KCT_FTP_SLOTS > 256);
 	BUILD_BUG_ON((int)IP_CT_DIR_ORIGINAL != (int)KCT_FTP_FROM_CLIENT);
 	BUILD_BUG_ON((int)IP_CT_DIR_REPLY != (int)KCT_FTP_FROM_SERVER);
 
@@ -76,11 +160,12 @@ int kct_ftp_help(struct sk_buff *skb, unsigned int protoff, struct nf_conn *ct,
 	if (!th)
 		return NF_ACCEPT;
 	dataoff = protoff + th->doff * 4;
-	s = &((struct kct_ftp_conn *)help->data)->dir[dir];
+	p.conn = kct_ftp_conn_of(help);
+	s = &p.conn->dir[dir];
 
 	spin_lock_bh(&kct_ftp_lock);
 	if (th->syn) {
-		kct_ftp_stream_syn(&kct_ftp_lines, s, ntohl(th->seq));
+		kct_ftp_stream_syn(s, ntohl(th->seq));
 	} else if (dataoff < skb->len) {
 		datalen = skb->len - dataoff;
 		data = NULL;
@@ -88,13 +173,12 @@ int kct_ftp_help(struct sk_buff *skb, unsigned int protoff, struct nf_conn *ct,
 			data = skb_header_pointer(skb, dataoff, datalen,
 						  kct_ftp_payload);
 		if (data)
-			kct_ftp_stream_data(&kct_ftp_lines, s, ntohl(th->seq),
-					    data, datalen,
-					    (enum kct_ftp_dir)dir,
+			kct_ftp_stream_data(s, &calls, ntohl(th->seq), data,
+					    datalen, (enum kct_ftp_dir)dir,
 					    nf_ct_l3num(ct) == NFPROTO_IPV4 ?
-					    4 : 6, kct_ftp_found, &ctx);
+					    4 : 6);
 		else
-			kct_ftp_stream_lost(&kct_ftp_lines, s);
+			kct_ftp_stream_lost(s);
 	}
 	spin_unlock_bh(&kct_ftp_lock);
 	return NF_ACCEPT;

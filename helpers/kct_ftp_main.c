@@ -78,6 +78,7 @@ static int __init kct_ftp_init(void)
 					KCT_FTP_MAX_EXPECTED,
 					KCT_FTP_EXPECT_TIMEOUT, kct_ftp_help,
 					THIS_MODULE);
+			h->destroy = kct_ftp_destroy;
 			/* Prints why when stock's nf_conntrack_ftp holds the name. */
 			ret = kct_helper_register(h);
 			if (ret)

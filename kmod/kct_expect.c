@@ -205,8 +205,12 @@ struct kct_expect *kct_expect_take(struct kct_net *kn,
 			kct_expect_unlink(i);
 			continue;
 		}
-		/* A master on its way out cannot adopt children. */
+		/*
+		 * A master on its way out cannot adopt children, nor, as
+		 * with stock, one not confirmed yet, which may never be.
+		 */
 		if (nf_ct_is_dying(i->master) ||
+		    !nf_ct_is_confirmed(i->master) ||
 		    !kct_expect_matches(i, t))
 			continue;
 		found = i;

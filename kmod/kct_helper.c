@@ -6,6 +6,7 @@
  * helper on each packet.
  */
 #include <linux/module.h>
+#include <net/netfilter/nf_conntrack_extend.h>
 #include <net/netfilter/nf_conntrack_helper.h>
 #include "kct_helper.h"
 #include "kct_expect.h"
@@ -89,12 +90,48 @@ void kct_helper_unregister(struct kct_helper *h)
 	 * that got the helper meanwhile no longer finds it.
 	 */
 	nf_conntrack_helper_unregister(&h->stock);
+	/*
+	 * A connection confirmed during the first walk may have pinned its
+	 * extensions (kct_helper_ext_pin()) before the generation moved:
+	 * once every confirm hook that started before has returned, the
+	 * second walk finds it in the table.
+	 */
+	synchronize_rcu();
+	kct_helper_unassign_all(h);
 	/* A help() that was running above may have added expectations. */
 	kct_expect_helper_gone(h);
 	/* /proc readers may still be printing exp->helper->name. */
 	synchronize_rcu();
 }
 EXPORT_SYMBOL_GPL(kct_helper_unregister);
+
+/*
+ * @ct is being confirmed (caller in an RCU section: a hook).  As stock's
+ * confirm does: false if its extensions went stale since they were added
+ * (a helper or nf_nat unregistered meanwhile and bumped the extension
+ * generation: a helper pointer in them may point into a module that is
+ * gone), else pin them: from now on the table's walks, helper removal
+ * included, find the connection, so its extensions stay valid whatever
+ * unregisters later.  nf_conntrack_ext_genid is not exported: a stale
+ * area is one where __nf_ct_ext_find() finds nothing that exists.
+ */
+bool kct_helper_ext_pin(struct nf_conn *ct)
+{
+	struct nf_ct_ext *ext = ct->ext;
+	unsigned int id;
+
+	if (!ext || !READ_ONCE(ext->gen_id))
+		return true;
+	for (id = 0; id < NF_CT_EXT_NUM; id++) {
+		if (__nf_ct_ext_exist(ext, id)) {
+			if (!__nf_ct_ext_find(ext, id))
+				return false;
+			break;
+		}
+	}
+	WRITE_ONCE(ext->gen_id, 0);
+	return true;
+}
 
 /* The kct helper assigned to @ct, if any (caller in an RCU section). */
 const struct kct_helper *kct_helper_of(const struct nf_conn *ct)
@@ -138,8 +175,15 @@ unsigned int kct_helper_run(struct sk_buff *skb, struct nf_conn *ct,
 	struct kct_pkt p = { .skb = skb, .pf = pf };
 	unsigned int ret = NF_ACCEPT;
 
-	/* Errors about a connection are no part of its conversation. */
-	if (ctinfo == IP_CT_RELATED_REPLY)
+	/*
+	 * Only the connection's own packets are its conversation: not an
+	 * ICMP error about it (RELATED either way), whose headers and quote
+	 * a parser would misread as the connection's data.  Stock runs
+	 * helpers on ESTABLISHED and ESTABLISHED_REPLY packets; kct's also
+	 * see a new connection's first packet (its SYN starts the stream).
+	 */
+	if (ctinfo != IP_CT_NEW && ctinfo != IP_CT_ESTABLISHED &&
+	    ctinfo != IP_CT_ESTABLISHED_REPLY)
 		return NF_ACCEPT;
 	rcu_read_lock();
 	h = kct_helper_of(ct);
@@ -147,4 +191,23 @@ unsigned int kct_helper_run(struct sk_buff *skb, struct nf_conn *ct,
 		ret = h->help(skb, p.l4off, ct, ctinfo);
 	rcu_read_unlock();
 	return ret;
+}
+
+/*
+ * @ct left the table or will never enter it: its helper frees what it
+ * keeps for it.  The helper module cannot go meanwhile: its unregister
+ * waits for RCU readers.  A helper area gone stale (see
+ * kct_helper_ext_pin()) is not followed: a helper module may be gone.
+ */
+void kct_helper_destroy(struct nf_conn *ct)
+{
+	const struct kct_helper *h;
+
+	if (!nfct_help(ct))
+		return;
+	rcu_read_lock();
+	h = kct_helper_of(ct);
+	if (h && h->destroy)
+		h->destroy(ct);
+	rcu_read_unlock();
 }

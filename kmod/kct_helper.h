@@ -13,12 +13,18 @@
  * helper is also registered there, as @stock.  nf_confirm() calls
  * @stock.help when stock's hooks are active: that callback does nothing,
  * kct has already done the work.
+ *
+ * @destroy, if set, frees what the helper keeps for a connection (in or
+ * beyond its helper area).  kct calls it once the connection has left
+ * the table, or failed to enter it; @help may still run afterwards on
+ * packets that hold the connection, and must then keep nothing new.
  */
 struct kct_helper {
 	struct nf_conntrack_helper stock;
 	struct nf_conntrack_expect_policy policy;
 	int (*help)(struct sk_buff *skb, unsigned int protoff,
 		    struct nf_conn *ct, enum ip_conntrack_info ctinfo);
+	void (*destroy)(struct nf_conn *ct);
 	const char *name;		/* shown in /proc/net/kct_expect */
 	unsigned int max_expected;	/* per master connection */
 	unsigned int timeout;		/* of its expectations, seconds */
@@ -36,6 +42,8 @@ void kct_helper_unregister(struct kct_helper *h);
 
 const struct kct_helper *kct_helper_of(const struct nf_conn *ct);
 void kct_helper_assign(struct nf_conn *ct, const struct nf_conn *tmpl);
+bool kct_helper_ext_pin(struct nf_conn *ct);
+void kct_helper_destroy(struct nf_conn *ct);
 unsigned int kct_helper_run(struct sk_buff *skb, struct nf_conn *ct,
 			    enum ip_conntrack_info ctinfo, u8 pf);
 

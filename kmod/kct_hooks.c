@@ -242,6 +242,19 @@ static unsigned int kct_keep_invalid(void *priv, struct sk_buff *skb,
 }
 
 /*
+ * @ct will never be confirmed: its packet is dropped, or joins the
+ * connection another CPU confirmed first.  A helper may have run on it
+ * already (kct_confirm() runs it before the insert): its expectations go
+ * with it, else a later connection could become RELATED to a connection
+ * that never existed, and so does what the helper keeps for it.
+ */
+static void kct_confirm_failed(struct nf_conn *ct)
+{
+	kct_expect_master_gone(ct);
+	kct_helper_destroy(ct);
+}
+
+/*
  * The packet made it through: a new connection becomes real and visible
  * to lookups.  Until here nothing was inserted, so a packet dropped by the
  * ruleset leaves no entry behind.
@@ -259,8 +272,11 @@ static unsigned int kct_confirm(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (unlikely(nfct_help(ct))) {
 		verdict = kct_helper_run(skb, ct, ctinfo, state->pf);
-		if (verdict != NF_ACCEPT)
+		if (verdict != NF_ACCEPT) {
+			if (!nf_ct_is_confirmed(ct))
+				kct_confirm_failed(ct);
 			return verdict;
+		}
 	}
 	if (nf_ct_is_confirmed(ct))
 		return NF_ACCEPT;
@@ -268,6 +284,8 @@ static unsigned int kct_confirm(void *priv, struct sk_buff *skb,
 	if (CTINFO2DIR(ctinfo) != IP_CT_DIR_ORIGINAL)
 		return NF_ACCEPT;
 
+	if (unlikely(!kct_helper_ext_pin(ct)))
+		goto failed;
 	if (likely(!kct_table_insert(kn, ct, &existing))) {
 		KCT_STAT_INC(kn, insert);
 		return NF_ACCEPT;
@@ -282,15 +300,18 @@ static unsigned int kct_confirm(void *priv, struct sk_buff *skb,
 	    kct_tuple_equal(&existing->tuplehash[IP_CT_DIR_ORIGINAL].tuple,
 			    &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple)) {
 		nf_ct_set(skb, existing, ctinfo);
+		kct_confirm_failed(ct);
 		nf_ct_put(ct);
 		KCT_STAT_INC(kn, clash_resolve);
 		return NF_ACCEPT;
 	}
 	if (existing)
 		nf_ct_put(existing);
+	KCT_STAT_INC(kn, invalid_reason[KCT_INVALID_CLASH]);
+failed:
+	kct_confirm_failed(ct);
 	KCT_STAT_INC(kn, insert_failed);
 	KCT_STAT_INC(kn, drop);
-	KCT_STAT_INC(kn, invalid_reason[KCT_INVALID_CLASH]);
 	return NF_DROP;
 }
 

@@ -34,6 +34,7 @@
 #include "kct_proto.h"
 #include "kct_expect.h"
 #include "kct_event.h"
+#include "kct_helper.h"
 
 #define KCT_LOCKS 1024
 
@@ -262,6 +263,7 @@ bool kct_table_unlink(struct nf_conn *ct)
 	kct_double_unlock(h0, h1);
 	atomic_dec(&kct_pernet(net)->count);
 	kct_expect_master_gone(ct);
+	kct_helper_destroy(ct);
 	kct_event_destroy(ct);
 	nf_ct_put(ct);
 	return true;

@@ -5,10 +5,12 @@
  * input bytes pick the direction and family, the initial sequence number
  * and a seed; the rest is the control stream.  The stream is cut into
  * segments of 1 to 40 bytes, some of them sent again, partly or whole,
- * after later bytes (retransmissions), always without gaps.  Checked,
- * abort() on violation: the helper reports exactly the announcements, in
- * order, that the parser finds reading the whole stream at once, none
- * twice; and no kept line outlives its stream's reset.
+ * after later bytes (retransmissions), and segments forged beyond the
+ * stream's end (after a gap) carrying slices of it.  Checked, abort() on
+ * violation: the helper reports exactly the announcements, in order,
+ * that the parser finds reading the whole stream at once, none twice,
+ * nothing of a forged segment; and no kept line outlives its stream's
+ * reset.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,8 +34,8 @@ struct found_list {
 	struct kct_ftp_match m[MAX_FOUND];
 };
 
-static struct kct_ftp_slot slots[2];
-static unsigned char join[KCT_FTP_LINE_MAX + KCT_FTP_SEGMENT_MAX];
+static unsigned char keep_buf[KCT_FTP_LINE_MAX];
+static struct found_list *found_into;
 
 static void record(const struct kct_ftp_match *m, void *arg)
 {
@@ -42,6 +44,18 @@ static void record(const struct kct_ftp_match *m, void *arg)
 	if (l->n < MAX_FOUND)
 		l->m[l->n] = *m;
 	l->n++;
+}
+
+static void found(const struct kct_ftp_match *m, void *arg)
+{
+	(void)arg;
+	record(m, found_into);
+}
+
+static unsigned char *keep(void *arg)
+{
+	(void)arg;
+	return keep_buf;
 }
 
 static int same(const struct kct_ftp_match *a, const struct kct_ftp_match *b)
@@ -59,9 +73,7 @@ static unsigned int rnd(unsigned int *state)
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
-	struct kct_ftp_lines lines = {
-		.slots = slots, .nslots = 2, .join = join,
-	};
+	const struct kct_ftp_calls calls = { .found = found, .keep = keep };
 	struct found_list want = { 0 }, got = { 0 };
 	struct kct_ftp_stream s;
 	struct kct_ftp_match m;
@@ -94,23 +106,38 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	}
 
 	memset(&s, 0, sizeof(s));
-	memset(slots, 0, sizeof(slots));
-	kct_ftp_stream_syn(&lines, &s, isn);
+	found_into = &got;
+	kct_ftp_stream_syn(&s, isn);
 	for (pos = 0; pos < len; pos += n) {
 		n = 1 + rnd(&state) % 40;
 		if (n > len - pos)
 			n = len - pos;
-		kct_ftp_stream_data(&lines, &s, isn + 1 + (u32)pos, buf + pos,
-				    n, dir, family, record, &got);
+		kct_ftp_stream_data(&s, &calls, isn + 1 + (u32)pos, buf + pos,
+				    n, dir, family);
+		if (rnd(&state) % 8 == 0) {
+			/*
+			 * Forged after a gap, beyond the stream's end, never
+			 * where another forged one ends.
+			 */
+			size_t from = rnd(&state) % len, flen;
+
+			flen = 1 + rnd(&state) % 80;
+			if (flen > len - from)
+				flen = len - from;
+			kct_ftp_stream_data(&s, &calls,
+					    isn + 2 + (u32)len +
+					    100 * (rnd(&state) % 10),
+					    buf + from, flen, dir, family);
+		}
 		if (rnd(&state) % 4 == 0) {
 			/* A retransmission: some bytes back, some ahead. */
 			back = rnd(&state) % 24;
 			if (back > pos + n)
 				back = pos + n;
-			kct_ftp_stream_data(&lines, &s,
+			kct_ftp_stream_data(&s, &calls,
 					    isn + 1 + (u32)(pos + n - back),
 					    buf + pos + n - back, back, dir,
-					    family, record, &got);
+					    family);
 		}
 	}
 
@@ -118,8 +145,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	for (i = 0; i < want.n && i < MAX_FOUND; i++)
 		CHECK(same(&got.m[i], &want.m[i]));
 
-	kct_ftp_stream_syn(&lines, &s, isn);
-	for (i = 0; i < lines.nslots; i++)
-		CHECK(slots[i].owner != &s);
+	kct_ftp_stream_syn(&s, isn);
+	CHECK(!s.saved);
 	return 0;
 }

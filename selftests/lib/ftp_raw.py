@@ -23,6 +23,16 @@ then runs the steps in order and prints what happened, one line each:
   wait:FILE        waits (up to 120 s) until FILE exists
   sleep:SECS
   rst              closes the connection with a reset
+  gap:N:TEXT       forges a segment of this connection carrying TEXT, N
+                   bytes after the next byte this end will send (a gap
+                   the server's TCP buffers and never delivers); IPv4
+  icmp:TEXT        forges an ICMP port unreachable to the server quoting
+                   a server->client segment of this connection whose
+                   quoted bytes end in TEXT; the quoted IP header's id
+                   and the ICMP's unused word are what a parser taking
+                   the ICMP header for a TCP header would read as data
+                   offset (20) and sequence number (the next byte this
+                   end sends, plus 1000); IPv4
   quit             QUIT, then close
 
 Any failure prints "error: ..." and exits 1.
@@ -33,6 +43,12 @@ import socket
 import struct
 import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pkt  # noqa: E402  (checksums, hand-made segments)
+
+ETH_P_ALL = 0x0003  # outgoing packets reach only taps of every protocol
+ETH_P_IP = 0x0800
 
 
 def unescape(text):
@@ -46,6 +62,12 @@ class Control:
         self.sock = socket.socket(fam, socket.SOCK_STREAM)
         self.sock.settimeout(60)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        # What this end sends, to forge segments that fit (gap:, icmp:).
+        self.cap = None
+        if fam == socket.AF_INET:
+            self.cap = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM,
+                                     socket.htons(ETH_P_ALL))
+        self.sent = None
         self.sock.connect((host, port))
         self.buf = b""
         self.listener = None
@@ -75,6 +97,57 @@ class Control:
 
     def send(self, data):
         self.sock.sendall(data)
+
+    def next_sent(self):
+        """(next sequence number, ack, window) of this end, as sent last."""
+        lport = self.sock.getsockname()[1]
+        rport = self.sock.getpeername()[1]
+        while True:
+            try:
+                p, addr = self.cap.recvfrom(65535, socket.MSG_DONTWAIT)
+            except BlockingIOError:
+                break
+            if addr[1] != ETH_P_IP or len(p) < 20:
+                continue
+            ihl = (p[0] & 15) * 4
+            if p[9] != socket.IPPROTO_TCP or len(p) < ihl + 20:
+                continue
+            sp, dp, seq, ack, off, flags, win = struct.unpack(
+                "!HHIIBBH", p[ihl:ihl + 16])
+            if sp != lport or dp != rport:
+                continue
+            length = struct.unpack("!H", p[2:4])[0] - ihl - (off >> 4) * 4
+            end = (seq + length + (flags & 1) + (flags >> 1 & 1)) & 0xffffffff
+            if self.sent is None or (end - self.sent[0]) & 0x80000000 == 0:
+                self.sent = (end, ack, win)
+        if self.sent is None:
+            raise RuntimeError("no segment of this connection captured")
+        return self.sent
+
+    def forge_gap(self, offset, text):
+        nxt, ack, win = self.next_sent()
+        me, peer = self.sock.getsockname(), self.sock.getpeername()
+        pkt.send_raw(pkt.tcp_segment(me[0], peer[0], me[1], peer[1],
+                                     (nxt + offset) & 0xffffffff, ack,
+                                     0x18, win, b"", text), peer[0])
+
+    def forge_icmp(self, text):
+        nxt = self.next_sent()[0]
+        me, peer = self.sock.getsockname(), self.sock.getpeername()
+        tcp = struct.pack("!HHIIBBHHH", peer[1], me[1], 0, 0, 5 << 4, 0x18,
+                          1024, 0, 0) + text
+        quoted = struct.pack("!BBHHHBBH", 0x45, 0, 20 + len(tcp), 0x5000, 0,
+                             64, socket.IPPROTO_TCP, 0) + \
+            socket.inet_aton(peer[0]) + socket.inet_aton(me[0])
+        quoted = quoted[:10] + struct.pack("!H", pkt.csum(quoted)) + \
+            quoted[12:] + tcp
+        icmp = struct.pack("!BBHI", 3, 3, 0, (nxt + 1000) & 0xffffffff) + quoted
+        icmp = icmp[:2] + struct.pack("!H", pkt.csum(icmp)) + icmp[4:]
+        ip = struct.pack("!BBHHHBBH", 0x45, 0, 20 + len(icmp), 0, 0, 64,
+                         socket.IPPROTO_ICMP, 0) + \
+            socket.inet_aton(me[0]) + socket.inet_aton(peer[0])
+        ip = ip[:10] + struct.pack("!H", pkt.csum(ip)) + ip[12:]
+        pkt.send_raw(ip + icmp, peer[0])
 
     def bytewise(self, data):
         for i in range(len(data)):
@@ -155,6 +228,13 @@ def run(ctl, step):
                             struct.pack("ii", 1, 0))
         ctl.sock.close()
         print("reset")
+    elif op == "gap":
+        offset, _, text = arg.partition(":")
+        ctl.forge_gap(int(offset), unescape(text))
+        print("forged gap segment")
+    elif op == "icmp":
+        ctl.forge_icmp(unescape(arg))
+        print("forged icmp error")
     elif op == "quit":
         ctl.send(b"QUIT\r\n")
         print("reply", ctl.reply())

@@ -27,6 +27,7 @@ the namespace through its OUTPUT hooks like any locally made packet.
   tcp       --dst A --sport P --dport P --flags F [--data N] [--seq-add N]
             [--ack-add N] [--seq N] [--ack N] [--win W] [--wscale S]
             [--sack-perm] [--mss M] [--retrans] [--no-advance] [--ns NS]
+            [--payload TEXT]
                                           one TCP segment, built by hand, with
                                           sequence numbers that follow the
                                           flow (see below)
@@ -43,7 +44,8 @@ initial number; --retrans sends again with the number of the end's
 previous segment, changing nothing.  --seq-add / --ack-add shift the segment's numbers from
 what they should be (an out-of-window segment); such a segment, or one
 with --no-advance, changes nothing in the file.  F is any of S A F R P U
-(SYN ACK FIN RST PSH URG), or - for none.  --ns NS sends from namespace NS (one
+(SYN ACK FIN RST PSH URG), or - for none.  --payload TEXT (Python
+escapes: \\r \\n) is carried instead of --data's N bytes of "k".  --ns NS sends from namespace NS (one
 process can then play both ends).
 
 STEPs of tcp-serve / tcp-connect, in order: send:N (N bytes), recv:N
@@ -321,10 +323,12 @@ def cmd_tcp(a):
     if a.wscale is not None:
         options += b"\x01" + struct.pack("!BBB", 3, 3, a.wscale)
     data = b"k" * a.data
+    if a.payload is not None:
+        data = a.payload.encode().decode("unicode_escape").encode("latin-1")
     send_raw(tcp_segment(src, a.dst, a.sport, a.dport, seq, ack, flags,
                          a.win, options, data), a.dst)
     if not (a.no_advance or a.retrans or a.seq_add or a.ack_add):
-        length = a.data + bool(flags & TCP_FLAGS["S"]) + \
+        length = len(data) + bool(flags & TCP_FLAGS["S"]) + \
             bool(flags & TCP_FLAGS["F"])
         state[key] = (seq + length) & 0xffffffff
         state[key + "/last"] = seq
@@ -451,6 +455,7 @@ def main():
     c.add_argument("--dport", type=int, required=True)
     c.add_argument("--flags", required=True)
     c.add_argument("--data", type=int, default=0)
+    c.add_argument("--payload")
     c.add_argument("--seq", type=lambda v: int(v, 0))
     c.add_argument("--ack", type=lambda v: int(v, 0))
     c.add_argument("--seq-add", type=lambda v: int(v, 0), default=0)

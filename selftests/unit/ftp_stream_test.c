@@ -15,14 +15,10 @@
 #define C KCT_FTP_FROM_CLIENT
 #define S KCT_FTP_FROM_SERVER
 
-static struct kct_ftp_slot slots[4];
-static u8 join[KCT_FTP_LINE_MAX + KCT_FTP_SEGMENT_MAX];
-static struct kct_ftp_lines lines = {
-	.slots = slots, .nslots = 4, .join = join,
-};
-
 static int nfound;
 static u16 ports[16];
+static u8 keep_s[KCT_FTP_LINE_MAX], keep_t[KCT_FTP_LINE_MAX];
+static bool no_keep;
 
 static void found(const struct kct_ftp_match *m, void *arg)
 {
@@ -32,11 +28,30 @@ static void found(const struct kct_ftp_match *m, void *arg)
 	nfound++;
 }
 
-static void reset(struct kct_ftp_stream *s)
+/* Each stream its own buffer, as each connection has in the kernel. */
+static u8 *keep(void *arg)
 {
-	memset(s, 0, sizeof(*s));
-	memset(slots, 0, sizeof(slots));
-	lines.nslots = 4;
+	return no_keep ? NULL : arg;
+}
+
+static struct kct_ftp_stream s, t;
+static const struct kct_ftp_calls calls_s = {
+	.found = found, .keep = keep, .arg = keep_s,
+};
+
+static const struct kct_ftp_calls calls_t = {
+	.found = found, .keep = keep, .arg = keep_t,
+};
+
+static const struct kct_ftp_calls *calls_of(const struct kct_ftp_stream *st)
+{
+	return st == &s ? &calls_s : &calls_t;
+}
+
+static void reset(struct kct_ftp_stream *st)
+{
+	memset(st, 0, sizeof(*st));
+	no_keep = false;
 	nfound = 0;
 }
 
@@ -44,8 +59,7 @@ static void reset(struct kct_ftp_stream *s)
 static void seg(struct kct_ftp_stream *s, u32 seq, const char *text,
 		enum kct_ftp_dir dir)
 {
-	kct_ftp_stream_data(&lines, s, seq, text, strlen(text), dir, 4, found,
-			    NULL);
+	kct_ftp_stream_data(s, calls_of(s), seq, text, strlen(text), dir, 4);
 }
 
 /* Feeds @text from @seq in segments of @step bytes; returns the end. */
@@ -56,8 +70,8 @@ static u32 pieces(struct kct_ftp_stream *s, u32 seq, const char *text,
 
 	for (i = 0; i < len; i += n) {
 		n = len - i < step ? len - i : step;
-		kct_ftp_stream_data(&lines, s, seq + i, text + i, n, dir, 4,
-				    found, NULL);
+		kct_ftp_stream_data(s, calls_of(s), seq + i, text + i, n, dir,
+				    4);
 	}
 	return seq + len;
 }
@@ -66,52 +80,51 @@ static const char port[] = "PORT 192,0,2,2,195,80\r\n";	/* 50000 */
 
 int main(void)
 {
-	struct kct_ftp_stream s, t;
 	char longline[400];
 	u32 seq;
 
 	kct_unit_start();
 
 	reset(&s);
-	kct_ftp_stream_syn(&lines, &s, 1000);
+	kct_ftp_stream_syn(&s, 1000);
 	seg(&s, 1001, port, C);
 	kct_check(nfound == 1 && ports[0] == 50000,
 		  "a PORT in one segment right after the SYN is read");
 
 	reset(&s);
-	kct_ftp_stream_syn(&lines, &s, 1000);
+	kct_ftp_stream_syn(&s, 1000);
 	pieces(&s, 1001, port, 1, C);
 	kct_check(nfound == 1 && ports[0] == 50000,
 		  "a PORT in one-byte segments is read once, when complete");
 
 	reset(&s);
-	kct_ftp_stream_syn(&lines, &s, 1000);
+	kct_ftp_stream_syn(&s, 1000);
 	seq = pieces(&s, 1001, "USER anonymous\r\n", 3, C);
 	pieces(&s, seq, port, 7, C);
 	kct_check(nfound == 1 && ports[0] == 50000,
 		  "a PORT after a line split in 3-byte segments, itself in 7-byte ones");
 
 	reset(&s);
-	kct_ftp_stream_syn(&lines, &s, 1000);
+	kct_ftp_stream_syn(&s, 1000);
 	seg(&s, 1001, port, C);
 	seg(&s, 1001, port, C);
 	kct_check(nfound == 1, "a retransmitted segment is not read again");
 
 	reset(&s);
-	kct_ftp_stream_syn(&lines, &s, 1000);
+	kct_ftp_stream_syn(&s, 1000);
 	seg(&s, 1001, "NOOP\r\nPORT 192,0,2,2,1", C);
 	seg(&s, 1001, "NOOP\r\nPORT 192,0,2,2,195,81\r\n", C);
 	kct_check(nfound == 1 && ports[0] == 50001,
 		  "a retransmission that adds bytes completes the kept line");
 
 	reset(&s);
-	kct_ftp_stream_syn(&lines, &s, 1000);
+	kct_ftp_stream_syn(&s, 1000);
 	seg(&s, 1001, "NOOP\r\nPORT 192,0,2,2,195,80\r\nPORT 192,0,2,2,195,81\r\n", C);
 	kct_check(nfound == 2 && ports[0] == 50000 && ports[1] == 50001,
 		  "every announcement of a segment is read, in order");
 
 	reset(&s);
-	kct_ftp_stream_syn(&lines, &s, 1000);
+	kct_ftp_stream_syn(&s, 1000);
 	seg(&s, 1001, "PORT 192,0,2", C);
 	/* ",2,195,80\r\n" never arrives; the next segment comes after it. */
 	seg(&s, 1001 + 23, "PORT 192,0,2,2,195,82\r\n", C);
@@ -122,10 +135,34 @@ int main(void)
 		  "but the next line is");
 
 	reset(&s);
-	kct_ftp_stream_syn(&lines, &s, 1000);
+	kct_ftp_stream_syn(&s, 1000);
 	seg(&s, 1001 + 5, "2,2,195,80\r\nPORT 192,0,2,2,195,84\r\n", C);
-	kct_check(nfound == 1 && ports[0] == 50004,
-		  "a segment after a gap is read from its first line start");
+	kct_check(nfound == 0,
+		  "no line of a segment after a gap is read, not even after its first line end");
+	seg(&s, 1001, port, C);
+	kct_check(nfound == 1 && ports[0] == 50000,
+		  "and the stream still reads from its next byte");
+
+	reset(&s);
+	kct_ftp_stream_syn(&s, 1000);
+	seg(&s, 1001 + 100, "x\r\nPORT 192,0,2,2,195,84\r\nPORT 1", C);
+	seg(&s, 1001 + 100 + 32, "92,0,2,2,195,85\r\n", C);
+	kct_check(nfound == 0,
+		  "a segment after a gap that ends inside a line gives no line start");
+	seg(&s, 1001, "NOOP\r\n", C);
+	seg(&s, 1001 + 6, port, C);
+	kct_check(nfound == 1 && ports[0] == 50000,
+		  "the stream reads on where it was");
+
+	reset(&s);
+	kct_ftp_stream_syn(&s, 1000);
+	seg(&s, 1001 + 100, "NOOP\r\n", C);
+	seg(&s, 1001 + 106, "PORT 192,0,2,2,195,86\r\n", C);
+	kct_check(nfound == 1 && ports[0] == 50006,
+		  "a segment continuing one after a gap that ended a line is read");
+	seg(&s, 1001, port, C);
+	kct_check(nfound == 2 && ports[1] == 50000,
+		  "and the bytes before the gap, arriving later, are read too");
 
 	reset(&s);
 	seg(&s, 5000, port, C);
@@ -134,13 +171,13 @@ int main(void)
 		  "a stream picked up without its SYN starts at its first line start");
 
 	reset(&s);
-	kct_ftp_stream_syn(&lines, &s, 0xfffffff0);
+	kct_ftp_stream_syn(&s, 0xfffffff0);
 	pieces(&s, 0xfffffff1, port, 4, C);
 	kct_check(nfound == 1 && ports[0] == 50000,
 		  "sequence numbers wrap around in the middle of a line");
 
 	reset(&s);
-	kct_ftp_stream_syn(&lines, &s, 1000);
+	kct_ftp_stream_syn(&s, 1000);
 	memset(longline, 'x', sizeof(longline));
 	memcpy(longline, "227 ", 4);
 	longline[sizeof(longline) - 3] = '\r';
@@ -155,21 +192,40 @@ int main(void)
 
 	reset(&s);
 	memset(&t, 0, sizeof(t));
-	lines.nslots = 1;
-	kct_ftp_stream_syn(&lines, &s, 1000);
-	kct_ftp_stream_syn(&lines, &t, 9000);
+	kct_ftp_stream_syn(&s, 1000);
+	kct_ftp_stream_syn(&t, 9000);
 	seg(&s, 1001, "PORT 192,0,2,2,", C);
 	seg(&t, 9001, "PORT 192,0,2,2,", C);
 	seg(&s, 1001 + 15, "195,80\r\n", C);
 	seg(&t, 9001 + 15, "195,81\r\n", C);
-	kct_check(nfound == 1 && ports[0] == 50001,
-		  "with one slot, the later unfinished line takes it from the earlier");
-	seg(&s, 1001 + 23, "PORT 192,0,2,2,195,87\r\n", C);
-	kct_check(nfound == 2 && ports[1] == 50007,
-		  "and the stream that lost it reads its next line");
+	kct_check(nfound == 2 && ports[0] == 50000 && ports[1] == 50001,
+		  "two streams keep their unfinished lines apart");
 
 	reset(&s);
-	kct_ftp_stream_syn(&lines, &s, 1000);
+	no_keep = true;
+	kct_ftp_stream_syn(&s, 1000);
+	seg(&s, 1001, "PORT 192,0,2,2,", C);
+	seg(&s, 1001 + 15, "195,80\r\n", C);
+	kct_check(nfound == 0,
+		  "with nowhere to keep it, an unfinished line is skipped");
+	seg(&s, 1001 + 23, "PORT 192,0,2,2,195,87\r\n", C);
+	kct_check(nfound == 1 && ports[0] == 50007,
+		  "and the next line is read");
+
+	reset(&s);
+	kct_ftp_stream_syn(&s, 1000);
+	memset(longline, 'x', sizeof(longline));
+	memcpy(longline, "227 ", 4);
+	longline[KCT_FTP_LINE_MAX - 1] = 0;
+	pieces(&s, 1001, longline, 100, S);
+	kct_check(s.saved == KCT_FTP_LINE_MAX - 1,
+		  "an unfinished line is kept up to KCT_FTP_LINE_MAX - 1 bytes");
+	seg(&s, 1001 + KCT_FTP_LINE_MAX - 1, "x", S);
+	kct_check(s.saved == 0 && (s.flags & KCT_FTP_SKIPPING),
+		  "and skipped when it grows longer");
+
+	reset(&s);
+	kct_ftp_stream_syn(&s, 1000);
 	seg(&s, 1001, port, C);
 	seg(&s, 1001 + 23, "kv", C);
 	seg(&s, 1001 + 25, ").\r", C);
@@ -181,13 +237,11 @@ int main(void)
 		  "and the line after it is read");
 
 	reset(&s);
-	kct_ftp_stream_syn(&lines, &s, 1000);
+	kct_ftp_stream_syn(&s, 1000);
 	seg(&s, 1001, "PORT 192,0,2,2,195,80", C);
-	kct_ftp_stream_syn(&lines, &s, 1000);
-	kct_check(!s.cookie && s.line_seq == 1001,
-		  "a SYN starts the stream afresh and gives its slot back");
-	kct_check(!slots[0].owner && !slots[1].owner && !slots[2].owner &&
-		  !slots[3].owner, "no slot stays taken");
+	kct_ftp_stream_syn(&s, 1000);
+	kct_check(!s.saved && s.line_seq == 1001,
+		  "a SYN starts the stream afresh and drops the kept line");
 
 	return kct_unit_done();
 }
