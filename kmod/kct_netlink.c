@@ -17,12 +17,18 @@
 #include <linux/slab.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
-#include "kct_netlink_filter.h"
+#include "kct_netlink.h"
+#include "kct_netlink_conn.h"
+#include "kct_netlink_dump.h"
+#include "kct_netlink_event.h"
+#include "kct_netlink_exp.h"
+#include "kct_netlink_tuple.h"
 #include "kct_event.h"
 #include "kct_table.h"
 #include "kct_tuple.h"
 
-bool kct_netlink_active __read_mostly;
+/* kct owns both subsystems: requests and events are ours to answer. */
+static bool kct_netlink_active;
 
 static const struct nla_policy kct_nl_ct_policy[CTA_MAX + 1] = {
 	[CTA_TUPLE_ORIG]	= { .type = NLA_NESTED },
@@ -371,7 +377,13 @@ int kct_netlink_init(void)
 	}
 	if (err)
 		return err;
-	WRITE_ONCE(kct_netlink_active, true);
+	err = kct_nl_event_init();
+	if (err) {
+		nfnetlink_subsys_unregister(&kct_nl_exp_subsys);
+		nfnetlink_subsys_unregister(&kct_nl_ct_subsys);
+		return err;
+	}
+	kct_netlink_active = true;
 	return 0;
 }
 
@@ -379,7 +391,9 @@ void kct_netlink_exit(void)
 {
 	if (!kct_netlink_active)
 		return;
-	WRITE_ONCE(kct_netlink_active, false);
+	kct_netlink_active = false;
+	/* No event is sent once this returns. */
+	kct_nl_event_exit();
 	nfnetlink_subsys_unregister(&kct_nl_exp_subsys);
 	nfnetlink_subsys_unregister(&kct_nl_ct_subsys);
 }

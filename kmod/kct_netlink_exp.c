@@ -8,7 +8,8 @@
 #include <linux/siphash.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
-#include "kct_netlink.h"
+#include "kct_netlink_exp.h"
+#include "kct_netlink_tuple.h"
 #include "kct_expect.h"
 #include "kct_helper.h"
 
