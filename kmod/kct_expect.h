@@ -4,7 +4,7 @@
 
 #include <linux/refcount.h>
 #include <net/netfilter/nf_conntrack.h>
-#include "kct_netns.h"
+#include "kct_pernet.h"
 
 struct kct_helper;
 

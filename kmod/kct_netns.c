@@ -5,6 +5,7 @@
  * off where it is not wanted.
  */
 #include "kct_netns.h"
+#include "kct_pernet.h"
 #include "kct_proc.h"
 #include "kct_sysctl.h"
 #include "kct_hooks.h"

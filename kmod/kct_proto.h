@@ -5,7 +5,7 @@
 #include <linux/skbuff.h>
 #include <linux/seq_file.h>
 #include <net/netfilter/nf_conntrack.h>
-#include "kct_netns.h"
+#include "kct_pernet.h"
 
 /* What the hooks learned about one packet before any tracker sees it. */
 struct kct_pkt {

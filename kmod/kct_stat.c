@@ -8,7 +8,7 @@
 #include <linux/seq_file.h>
 #include <net/net_namespace.h>
 #include "kct_proc.h"
-#include "kct_netns.h"
+#include "kct_pernet.h"
 #include "kct_log.h"
 
 static void *kct_cpu_seq_start(struct seq_file *seq, loff_t *pos)
