@@ -165,7 +165,7 @@ int kct_expect_related(struct kct_expect *exp)
 			oldest = i;	/* the list is newest first */
 		}
 	}
-	if (exp->helper->max_expected && mine >= exp->helper->max_expected) {
+	if (exp->helper->policy.max_expected && mine >= exp->helper->policy.max_expected) {
 		kct_expect_unlink(oldest);
 		mine--;
 	}
@@ -176,7 +176,7 @@ int kct_expect_related(struct kct_expect *exp)
 	}
 
 	refcount_inc(&exp->use);
-	WRITE_ONCE(exp->timeout, nfct_time_stamp + exp->helper->timeout * HZ);
+	WRITE_ONCE(exp->timeout, nfct_time_stamp + exp->helper->policy.timeout * HZ);
 	hlist_add_head_rcu(&exp->node, &kn->expect_list);
 	atomic_inc(&kn->expect_count);
 	KCT_STAT_INC(kn, expect_create);
@@ -188,7 +188,7 @@ EXPORT_SYMBOL_GPL(kct_expect_related);
 
 /*
  * The expectation a new connection with tuple @t fulfils, if any, taken
- * off the list (unless permanent) and returned with a reference.
+ * off the list and returned with a reference.
  */
 struct kct_expect *kct_expect_take(struct kct_net *kn,
 				   const struct nf_conntrack_tuple *t)
@@ -215,8 +215,7 @@ struct kct_expect *kct_expect_take(struct kct_net *kn,
 			continue;
 		found = i;
 		refcount_inc(&found->use);
-		if (!(found->flags & KCT_EXPECT_PERMANENT))
-			kct_expect_unlink(found);
+		kct_expect_unlink(found);
 		break;
 	}
 	spin_unlock_bh(&kn->expect_lock);
@@ -379,9 +378,7 @@ static int kct_expect_seq_show(struct seq_file *s, void *v)
 	if (t->dst.protonum == IPPROTO_TCP || t->dst.protonum == IPPROTO_UDP)
 		seq_printf(s, "sport=%hu dport=%hu ", ntohs(t->src.u.all),
 			   ntohs(t->dst.u.all));
-	if (exp->flags & KCT_EXPECT_PERMANENT)
-		seq_puts(s, "PERMANENT");
-	seq_printf(s, "%s%s\n", exp->flags ? " " : "", exp->helper->name);
+	seq_printf(s, "%s\n", exp->helper->stock.name);
 	return 0;
 }
 

@@ -46,10 +46,7 @@ void kct_helper_init(struct kct_helper *h, const char *name, u16 id,
 	h->policy.max_expected = max_expected;
 	h->policy.timeout = timeout;
 	strscpy(h->policy.name, name, sizeof(h->policy.name));
-	h->name = s->name;
 	h->help = help;
-	h->max_expected = max_expected;
-	h->timeout = timeout;
 }
 EXPORT_SYMBOL_GPL(kct_helper_init);
 
@@ -100,7 +97,7 @@ void kct_helper_unregister(struct kct_helper *h)
 	kct_helper_unassign_all(h);
 	/* A help() that was running above may have added expectations. */
 	kct_expect_helper_gone(h);
-	/* /proc readers may still be printing exp->helper->name. */
+	/* /proc readers may still be printing exp->helper->stock.name. */
 	synchronize_rcu();
 }
 EXPORT_SYMBOL_GPL(kct_helper_unregister);

@@ -298,8 +298,7 @@ static int kct_nl_put_cpu(struct sk_buff *skb, const struct kct_stat *st)
 			    htonl(st->search_restart)) ||
 	       nla_put_be32(skb, CTA_STATS_CLASH_RESOLVE,
 			    htonl(st->clash_resolve)) ||
-	       nla_put_be32(skb, CTA_STATS_CHAIN_TOOLONG,
-			    htonl(st->chaintoolong));
+	       nla_put_be32(skb, CTA_STATS_CHAIN_TOOLONG, 0);
 }
 
 /* conntrack -S: one message per CPU, cb->args[0] the next CPU. */

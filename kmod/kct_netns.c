@@ -7,6 +7,7 @@
 #include "kct_netns.h"
 #include "kct_pernet.h"
 #include "kct_proc.h"
+#include "kct_stat.h"
 #include "kct_sysctl.h"
 #include "kct_hooks.h"
 #include "kct_gc.h"

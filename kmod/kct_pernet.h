@@ -9,13 +9,13 @@
 #include "kct_timeouts.h"
 
 /*
- * Per-CPU counters, the columns of /proc/net/stat/kct (stock's, in stock's
- * order) plus kct's per-reason INVALID counters.
+ * Per-CPU counters: the columns of /proc/net/stat/kct that kct counts
+ * (it prints stock's columns, in stock's order, the others as 0) and
+ * kct's per-reason INVALID counters.
  */
 struct kct_stat {
 	unsigned int found;
 	unsigned int invalid;
-	unsigned int ignore;
 	unsigned int insert;
 	unsigned int insert_failed;
 	unsigned int clash_resolve;
@@ -26,7 +26,6 @@ struct kct_stat {
 	unsigned int expect_create;
 	unsigned int expect_delete;
 	unsigned int search_restart;
-	unsigned int chaintoolong;
 	unsigned int invalid_reason[KCT_INVALID_MAX];
 };
 

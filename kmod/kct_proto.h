@@ -62,9 +62,6 @@ bool kct_ports_tuple(const struct sk_buff *skb, unsigned int l4off,
 bool kct_ports_invert(struct nf_conntrack_tuple *inv,
 		      const struct nf_conntrack_tuple *orig);
 
-/* Set or refresh a connection's timeout (relative until confirmed). */
-void kct_refresh(struct nf_conn *ct, unsigned long extra_jiffies);
-
 static inline unsigned int kct_timeout(const struct nf_conn *ct,
 				       enum kct_timeout which)
 {
