@@ -5,6 +5,22 @@
  * in one list under one lock (struct kct_net), and only packets that
  * would create a connection look there.  Expired ones are removed
  * lazily: when met, and by the GC worker.
+ *
+ * Lifetime and locking:
+ * - A namespace's list changes only under its expect_lock (taken with
+ *   BHs off: the packet path takes it too); expect_count counts what is
+ *   listed and is read without the lock as a hint.  Readers that do not
+ *   change the list (dumps, /proc) walk it under RCU.
+ * - The list holds one reference on each listed expectation, dropped
+ *   when it is taken off; anyone else holding one took it under the
+ *   lock, or under RCU with refcount_inc_not_zero().  The last put frees
+ *   it after a grace period, so an RCU reader may still see one that is
+ *   off the list, but never a freed one.
+ * - An expectation holds a reference on its master connection for its
+ *   whole life, so exp->master is always valid.  exp->helper is valid
+ *   while the expectation is listed, and for RCU readers until they
+ *   unlock: a helper's removal takes its expectations off every list,
+ *   then waits for a grace period (kct_helper_unregister()).
  */
 #include <linux/slab.h>
 #include <linux/proc_fs.h>
@@ -89,7 +105,9 @@ static bool kct_expect_expired(const struct kct_expect *exp)
 
 /* Take @exp off the list (lock held) and drop the list's reference. */
 static void kct_expect_unlink(struct kct_expect *exp)
+	__must_hold(&kct_pernet(exp->net)->expect_lock)
 {
+	lockdep_assert_held(&kct_pernet(exp->net)->expect_lock);
 	hlist_del_rcu(&exp->node);
 	atomic_dec(&kct_pernet(exp->net)->expect_count);
 	KCT_STAT_INC(kct_pernet(exp->net), expect_delete);

@@ -12,6 +12,17 @@
  * Only one module can own the subsystem.  If nf_conntrack_netlink got it
  * first, kct loads without this interface and says so once; while kct
  * owns it, loading nf_conntrack_netlink fails with EBUSY.
+ *
+ * Lifetime and locking:
+ * - The event sink is registered after both subsystems and unregistered
+ *   before them: events go out only while kct owns ctnetlink, and none
+ *   once kct_netlink_exit() has returned.
+ * - Requests run one at a time under nfnetlink's ctnetlink mutex
+ *   (NFNL_CB_MUTEX), so two updates of one connection do not interleave
+ *   (the mark is read, masked and written back).  The packet path runs
+ *   alongside: what a request changes is set-only status bits, words
+ *   written whole, and TCP flags under ct->lock.  Dumps run without the
+ *   mutex, over the table's iterator.
  */
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -239,6 +250,7 @@ static int kct_nl_new(struct sk_buff *skb, const struct nfnl_info *info,
 	struct nf_conn *ct;
 	int err;
 
+	lockdep_assert(lockdep_nfnl_is_held(NFNL_SUBSYS_CTNETLINK));
 	err = kct_nl_lookup(info, cda, &ct);
 	if (err == -ENOENT && (info->nlh->nlmsg_flags & NLM_F_CREATE))
 		return -EOPNOTSUPP;	/* kct creates entries from packets only */

@@ -161,6 +161,7 @@ static int kct_exp_dump_one(struct kct_expect *exp, void *arg)
 	struct kct_exp_sel *s = arg;
 	int err = 0;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "expectation walk outside RCU");
 	if (s->family && exp->tuple.src.l3num != s->family)
 		return 0;
 	if (!refcount_inc_not_zero(&exp->use))
