@@ -40,6 +40,7 @@ int kct_event_register(const struct kct_event_sink *sink)
 	}
 	memcpy(kct_event_gate.bits, sink->bits, sizeof(kct_event_gate.bits));
 	rcu_assign_pointer(kct_event_gate.sink, sink);
+	/* The bits before the pointer that makes them count. */
 	smp_store_release(&kct_event_gate.listening, sink->listening);
 out:
 	mutex_unlock(&kct_event_mutex);
