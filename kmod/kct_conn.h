@@ -33,4 +33,7 @@ struct nf_conn *kct_conn_alloc(struct kct_pkt *p,
 			       u32 hash, enum kct_invalid_reason *why);
 void kct_conn_kill(struct nf_conn *ct);
 
+/* Set or refresh a connection's timeout (relative until confirmed). */
+void kct_refresh(struct nf_conn *ct, unsigned long extra_jiffies);
+
 #endif /* _KCT_CONN_H */

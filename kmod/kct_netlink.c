@@ -12,17 +12,34 @@
  * Only one module can own the subsystem.  If nf_conntrack_netlink got it
  * first, kct loads without this interface and says so once; while kct
  * owns it, loading nf_conntrack_netlink fails with EBUSY.
+ *
+ * Lifetime and locking:
+ * - The event sink is registered after both subsystems and unregistered
+ *   before them: events go out only while kct owns ctnetlink, and none
+ *   once kct_netlink_exit() has returned.
+ * - Requests run one at a time under nfnetlink's ctnetlink mutex
+ *   (NFNL_CB_MUTEX), so two updates of one connection do not interleave
+ *   (the mark is read, masked and written back).  The packet path runs
+ *   alongside: what a request changes is set-only status bits, words
+ *   written whole, and TCP flags under ct->lock.  Dumps run without the
+ *   mutex, over the table's iterator.
  */
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
-#include "kct_netlink_filter.h"
+#include "kct_netlink.h"
+#include "kct_netlink_conn.h"
+#include "kct_netlink_dump.h"
+#include "kct_netlink_event.h"
+#include "kct_netlink_exp.h"
+#include "kct_netlink_tuple.h"
 #include "kct_event.h"
 #include "kct_table.h"
 #include "kct_tuple.h"
 
-bool kct_netlink_active __read_mostly;
+/* kct owns both subsystems: requests and events are ours to answer. */
+static bool kct_netlink_active;
 
 static const struct nla_policy kct_nl_ct_policy[CTA_MAX + 1] = {
 	[CTA_TUPLE_ORIG]	= { .type = NLA_NESTED },
@@ -233,6 +250,7 @@ static int kct_nl_new(struct sk_buff *skb, const struct nfnl_info *info,
 	struct nf_conn *ct;
 	int err;
 
+	lockdep_assert(lockdep_nfnl_is_held(NFNL_SUBSYS_CTNETLINK));
 	err = kct_nl_lookup(info, cda, &ct);
 	if (err == -ENOENT && (info->nlh->nlmsg_flags & NLM_F_CREATE))
 		return -EOPNOTSUPP;	/* kct creates entries from packets only */
@@ -292,8 +310,7 @@ static int kct_nl_put_cpu(struct sk_buff *skb, const struct kct_stat *st)
 			    htonl(st->search_restart)) ||
 	       nla_put_be32(skb, CTA_STATS_CLASH_RESOLVE,
 			    htonl(st->clash_resolve)) ||
-	       nla_put_be32(skb, CTA_STATS_CHAIN_TOOLONG,
-			    htonl(st->chaintoolong));
+	       nla_put_be32(skb, CTA_STATS_CHAIN_TOOLONG, 0);
 }
 
 /* conntrack -S: one message per CPU, cb->args[0] the next CPU. */
@@ -371,7 +388,13 @@ int kct_netlink_init(void)
 	}
 	if (err)
 		return err;
-	WRITE_ONCE(kct_netlink_active, true);
+	err = kct_nl_event_init();
+	if (err) {
+		nfnetlink_subsys_unregister(&kct_nl_exp_subsys);
+		nfnetlink_subsys_unregister(&kct_nl_ct_subsys);
+		return err;
+	}
+	kct_netlink_active = true;
 	return 0;
 }
 
@@ -379,7 +402,9 @@ void kct_netlink_exit(void)
 {
 	if (!kct_netlink_active)
 		return;
-	WRITE_ONCE(kct_netlink_active, false);
+	kct_netlink_active = false;
+	/* No event is sent once this returns. */
+	kct_nl_event_exit();
 	nfnetlink_subsys_unregister(&kct_nl_exp_subsys);
 	nfnetlink_subsys_unregister(&kct_nl_ct_subsys);
 }

@@ -9,7 +9,8 @@
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include <linux/netfilter/nf_conntrack_tcp.h>
 #include <net/netfilter/nf_conntrack_helper.h>
-#include "kct_netlink.h"
+#include "kct_netlink_conn.h"
+#include "kct_netlink_tuple.h"
 #include "kct_conn.h"
 
 static int kct_nl_put_tcp(struct sk_buff *skb, struct nf_conn *ct,

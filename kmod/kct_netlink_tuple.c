@@ -6,7 +6,7 @@
  * may give only some fields, and says which in CTA_FILTER.
  */
 #include <linux/netfilter/nfnetlink_conntrack.h>
-#include "kct_netlink.h"
+#include "kct_netlink_tuple.h"
 
 static const struct nla_policy kct_nl_ip_policy[CTA_IP_MAX + 1] = {
 	[CTA_IP_V4_SRC]	= { .type = NLA_U32 },

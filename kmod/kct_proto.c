@@ -4,7 +4,7 @@
  * protocol without one of its own: addresses and protocol number only,
  * one timeout.
  */
-#include "kct_proto.h"
+#include "kct_conn.h"
 
 /*
  * TCP and UDP tuples: the two ports, which sit at the same place in both

@@ -5,7 +5,7 @@
 #include <linux/skbuff.h>
 #include <linux/seq_file.h>
 #include <net/netfilter/nf_conntrack.h>
-#include "kct_netns.h"
+#include "kct_pernet.h"
 
 /* What the hooks learned about one packet before any tracker sees it. */
 struct kct_pkt {
@@ -61,9 +61,6 @@ bool kct_ports_tuple(const struct sk_buff *skb, unsigned int l4off,
 		     struct nf_conntrack_tuple *t);
 bool kct_ports_invert(struct nf_conntrack_tuple *inv,
 		      const struct nf_conntrack_tuple *orig);
-
-/* Set or refresh a connection's timeout (relative until confirmed). */
-void kct_refresh(struct nf_conn *ct, unsigned long extra_jiffies);
 
 static inline unsigned int kct_timeout(const struct nf_conn *ct,
 				       enum kct_timeout which)

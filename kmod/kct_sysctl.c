@@ -8,7 +8,7 @@
 #include <linux/slab.h>
 #include <net/net_namespace.h>
 #include "kct_sysctl.h"
-#include "kct_netns.h"
+#include "kct_pernet.h"
 #include "kct_table.h"
 #include "kct_expect.h"
 
