@@ -108,12 +108,12 @@ static enum kct_invalid_reason kct_track_packet(struct kct_pkt *p,
 						const struct nf_conn *tmpl,
 						unsigned int *verdict)
 {
-	struct nf_conntrack_tuple tuple, reply;
+	struct nf_conntrack_tuple *tuple = &p->tuple;
 	struct nf_conntrack_tuple_hash *h;
+	struct nf_conntrack_tuple reply;
 	const struct kct_proto *proto;
 	enum ip_conntrack_info ctinfo;
 	enum kct_invalid_reason why;
-	unsigned int l4off;
 	struct nf_conn *ct;
 	u32 hash, before;
 
@@ -126,24 +126,23 @@ static enum kct_invalid_reason kct_track_packet(struct kct_pkt *p,
 		if (why || p->skb->_nfct)
 			return why;
 	}
-	if (!kct_tuple_from_skb(p->skb, skb_network_offset(p->skb), p->pf,
-				&tuple, &l4off))
+	if (!kct_tuple_finish(p, proto))
 		return KCT_INVALID_TRUNCATED;
 
 repeat:
-	hash = kct_tuple_hash(p->net, &tuple);
-	h = kct_table_find(p->kn, &tuple, hash);
+	hash = kct_tuple_hash(p->net, tuple);
+	h = kct_table_find(p->kn, tuple, hash);
 	if (h) {
 		ct = nf_ct_tuplehash_to_ctrack(h);
 		ctinfo = kct_ctinfo(h);
 		KCT_STAT_INC(p->kn, found);
 	} else {
-		if (!kct_tuple_invert(&reply, &tuple))
+		if (!kct_tuple_invert(&reply, tuple))
 			return proto == &kct_proto_icmp ||
 			       proto == &kct_proto_icmpv6 ?
 			       KCT_INVALID_ICMP_BAD_TYPE :
 			       KCT_INVALID_BAD_HEADER;
-		ct = kct_conn_alloc(p, &tuple, &reply, hash, &why);
+		ct = kct_conn_alloc(p, tuple, &reply, hash, &why);
 		if (!ct) {
 			KCT_STAT_INC(p->kn, drop);
 			*verdict = NF_DROP;
@@ -154,7 +153,7 @@ repeat:
 			nf_ct_put(ct);
 			return why;
 		}
-		ctinfo = kct_adopt(p, ct, &tuple, tmpl);
+		ctinfo = kct_adopt(p, ct, tuple, tmpl);
 	}
 
 	before = kct_event_snapshot(ct);	/* for conntrack -E's UPDATE */

@@ -7,11 +7,16 @@
 #include <net/netfilter/nf_conntrack.h>
 #include "kct_pernet.h"
 
-/* What the hooks learned about one packet before any tracker sees it. */
+/*
+ * What the hooks learned about one packet before any tracker sees it: its
+ * headers are parsed once, here, and every later step reads them from
+ * this.
+ */
 struct kct_pkt {
 	struct sk_buff *skb;
 	struct net *net;
 	struct kct_net *kn;
+	struct nf_conntrack_tuple tuple;	/* original direction */
 	unsigned int l4off;	/* offset of the transport header */
 	u8 pf;			/* NFPROTO_IPV4 or NFPROTO_IPV6 */
 	u8 l4num;		/* IPPROTO_* after IPv6 extension headers */

@@ -6,6 +6,7 @@
 #include "kct_proto.h"
 
 bool kct_tuple_parse_l3(struct kct_pkt *p, unsigned int nhoff);
+bool kct_tuple_finish(struct kct_pkt *p, const struct kct_proto *proto);
 bool kct_tuple_from_skb(const struct sk_buff *skb, unsigned int nhoff,
 			u8 pf, struct nf_conntrack_tuple *t,
 			unsigned int *l4off);
