@@ -143,13 +143,31 @@ short_lived_last() {
 	return 0
 }
 
-# wait_for CMD...: retry CMD for up to 5 s (servers take a moment to bind),
-# times KCT_PATIENCE.
-wait_for() {
-	local i
-	for i in $(seq $((50 * KCT_PATIENCE))); do
+# nap SECONDS: sleep without starting a process (sleep(1) costs a part
+# of a second under emulation): a read that times out on a pipe nobody
+# writes to.
+exec {KCT_NAP_FD}<> <(:)
+nap() {
+	read -r -t "$1" -u "$KCT_NAP_FD" _
+	return 0
+}
+
+# poll SECONDS CMD...: run CMD every 0.2 s until it succeeds, for at most
+# SECONDS times KCT_PATIENCE of wall-clock time; fails if it never did.
+# Tests wait for the condition they need this way, not with fixed sleeps.
+poll() {
+	local end=$((EPOCHSECONDS + 1 + $1 * KCT_PATIENCE))
+	shift
+	while :; do
 		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
+		[ "$EPOCHSECONDS" -lt "$end" ] || return 1
+		nap 0.2
 	done
-	return 1
+}
+
+# wait_for CMD...: poll CMD for what takes a moment, such as a server
+# binding its port: 20 s (times KCT_PATIENCE), since under emulation on
+# a busy machine starting a program can take several seconds.
+wait_for() {
+	poll 20 "$@"
 }

@@ -75,13 +75,14 @@ kct_count() {
 }
 
 # kct_entry NS PATTERN...: the one line matching every PATTERN, waiting
-# up to 5 s for it; fails (printing the table) unless there is exactly one.
+# up to 5 s (times KCT_PATIENCE) for it; fails (printing the table)
+# unless there is exactly one.
 kct_entry() {
-	local out n=0 i
-	for i in $(seq 25); do
+	local out n=0 end=$((EPOCHSECONDS + 1 + 5 * KCT_PATIENCE))
+	while :; do
 		out=$(kct_entries "$@")
-		[ -n "$out" ] && break
-		sleep 0.2
+		[ -n "$out" ] || [ "$EPOCHSECONDS" -ge "$end" ] && break
+		nap 0.2
 	done
 	[ -n "$out" ] && n=$(printf '%s\n' "$out" | wc -l)
 	if [ "$n" -ne 1 ]; then
@@ -92,14 +93,13 @@ kct_entry() {
 	printf '%s\n' "$out"
 }
 
-# kct_wait_entry NS PATTERN...: wait up to 5 s until an entry matches.
+# kct_wait_entry NS PATTERN...: wait up to 5 s (times KCT_PATIENCE)
+# until an entry matches.
 kct_wait_entry() {
-	local i
-	for i in $(seq 25); do
-		[ -n "$(kct_entries "$@")" ] && return 0
-		sleep 0.2
-	done
-	return 1
+	poll 5 kct_has_entry "$@"
+}
+kct_has_entry() {
+	[ -n "$(kct_entries "$@")" ]
 }
 
 # kct_timeout LINE: the seconds left, the fifth field of a table line.
@@ -380,15 +380,16 @@ tf_lines() {
 # STATE (NONE: no entry at all), then print its line, countdown
 # normalised, or what there is if it never gets there.
 fw_state() {
-	local i out
-	for i in $(seq $((25 * KCT_PATIENCE))); do
+	local out end=$((EPOCHSECONDS + 1 + 5 * KCT_PATIENCE))
+	while :; do
 		out=$(tf_lines)
 		if [ "$1" = NONE ]; then
 			[ -z "$out" ] && return 0
 		else
 			case "$out" in *" $1 "*) break ;; esac
 		fi
-		sleep 0.2
+		[ "$EPOCHSECONDS" -lt "$end" ] || break
+		nap 0.2
 	done
 	[ -n "$out" ] && kct_norm "$out"
 	return 0
