@@ -5,8 +5,7 @@
 # DESTROY when `conntrack -D` removes it.  Events are per namespace: a
 # listener in a namespace without traffic hears nothing, `-e NEW` hears
 # only NEW.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
+. "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 require_tool conntrack socat ss
 

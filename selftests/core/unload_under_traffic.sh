@@ -6,9 +6,7 @@
 # connection until they are done with it; the runner fails the test on
 # any kernel warning.  Afterwards the stream is still flowing (picked up
 # mid-stream again) and kct tracks as before.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+. "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/table.sh"
 require_tool socat ping nft python3
 

@@ -3,7 +3,7 @@
 # held open through the firewall, and output normalised for comparison
 # with stock.  Source it after ktap.sh and topo.sh.
 
-trap 'topo_destroy >/dev/null 2>&1; rm -f /tmp/kct-ct-*' EXIT
+trap 'topo_destroy >/dev/null 2>&1; rm -f /tmp/kct-ct-* /tmp/kct-tcp-* /tmp/kct-step-*' EXIT
 
 # not CMD...: succeeds when CMD fails.
 not() { ! "$@"; }

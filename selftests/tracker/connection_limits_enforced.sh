@@ -7,9 +7,7 @@
 # third is dropped, and once the two have expired two new ones are
 # answered again.  Stock nf_conntrack, with the same rules and traffic
 # in the same guest, gives the same counts.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+. "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft iptables socat python3 ss
 
 LIB=$(cd "$(dirname "$0")/../lib" && pwd)
