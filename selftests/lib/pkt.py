@@ -29,7 +29,7 @@ the namespace through its OUTPUT hooks like any locally made packet.
   tcp       --dst A --sport P --dport P --flags F [--data N] [--seq-add N]
             [--ack-add N] [--seq N] [--ack N] [--win W] [--wscale S]
             [--sack-perm] [--mss M] [--retrans] [--no-advance] [--ns NS]
-            [--payload TEXT]
+            [--payload TEXT] [--ttl T]
                                           one TCP segment, built by hand, with
                                           sequence numbers that follow the
                                           flow (see below)
@@ -47,7 +47,8 @@ previous segment, changing nothing.  --seq-add / --ack-add shift the segment's n
 what they should be (an out-of-window segment); such a segment, or one
 with --no-advance, changes nothing in the file.  F is any of S A F R P U
 (SYN ACK FIN RST PSH URG), or - for none.  --payload TEXT (Python
-escapes: \\r \\n) is carried instead of --data's N bytes of "k".  --ns NS sends from namespace NS (one
+escapes: \\r \\n) is carried instead of --data's N bytes of "k".  --ttl T
+sets the IPv4 TTL or IPv6 hop limit (default 64).  --ns NS sends from namespace NS (one
 process can then play both ends).
 
 STEPs of tcp-serve / tcp-connect, in order: send:N (N bytes), recv:N
@@ -286,7 +287,8 @@ def csum(data):
     return ~total & 0xffff
 
 
-def tcp_segment(src, dst, sport, dport, seq, ack, flags, win, options, data):
+def tcp_segment(src, dst, sport, dport, seq, ack, flags, win, options, data,
+                ttl=64):
     """A whole IPv4 or IPv6 packet carrying one TCP segment."""
     while len(options) % 4:
         options += b"\x01"  # NOP padding
@@ -298,13 +300,13 @@ def tcp_segment(src, dst, sport, dport, seq, ack, flags, win, options, data):
         s, d = (socket.inet_pton(socket.AF_INET6, a) for a in (src, dst))
         pseudo = s + d + struct.pack("!IxxxB", len(tcp), 6)
         tcp = tcp[:16] + struct.pack("!H", csum(pseudo + tcp)) + tcp[18:]
-        ip = struct.pack("!IHBB", 6 << 28, len(tcp), 6, 64) + s + d
+        ip = struct.pack("!IHBB", 6 << 28, len(tcp), 6, ttl) + s + d
     else:
         s, d = (socket.inet_aton(a) for a in (src, dst))
         pseudo = s + d + struct.pack("!xBH", 6, len(tcp))
         tcp = tcp[:16] + struct.pack("!H", csum(pseudo + tcp)) + tcp[18:]
         ip = struct.pack("!BBHHHBBH", 0x45, 0, 20 + len(tcp), 0, 0x4000,
-                         64, 6, 0) + s + d
+                         ttl, 6, 0) + s + d
         ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
     return ip + tcp
 
@@ -357,7 +359,7 @@ def cmd_tcp(a):
     if a.payload is not None:
         data = a.payload.encode().decode("unicode_escape").encode("latin-1")
     send_raw(tcp_segment(src, a.dst, a.sport, a.dport, seq, ack, flags,
-                         a.win, options, data), a.dst)
+                         a.win, options, data, a.ttl), a.dst)
     if not (a.no_advance or a.retrans or a.seq_add or a.ack_add):
         length = len(data) + bool(flags & TCP_FLAGS["S"]) + \
             bool(flags & TCP_FLAGS["F"])
@@ -492,6 +494,7 @@ def main():
     c.add_argument("--seq-add", type=lambda v: int(v, 0), default=0)
     c.add_argument("--ack-add", type=lambda v: int(v, 0), default=0)
     c.add_argument("--win", type=int, default=29200)
+    c.add_argument("--ttl", type=int, default=64)
     c.add_argument("--wscale", type=int)
     c.add_argument("--mss", type=int)
     c.add_argument("--sack-perm", action="store_true")

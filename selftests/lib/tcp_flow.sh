@@ -5,30 +5,37 @@
 
 # A TCP flow whose segments the test writes itself (pkt.py tcp), between
 # the client and the server through the firewall.  Neither end's stack
-# may see them (it would answer with RSTs of its own), so each end drops
-# them on arrival, in a chain that runs before any tracking.
+# may see them (it would answer with RSTs of its own), so they leave with
+# TTL (hop limit) TF_QUIET_TTL, which no real stack here uses, and each
+# end drops what arrives with it (less the firewall's hop) in a chain
+# that runs before any tracking.  That table is made once per namespace
+# and topology (topo_create forgets TF_QUIETED), not once per flow: an
+# nft run costs seconds under emulation.
+TF_QUIET_TTL=99
 # tcp_flow 4|6 CLIENT_PORT SERVER_PORT: the flow that seg and fw_state use.
 tcp_flow() {
-	local ns port
+	local ns
 	tcp_ends "$@"
+	TF_QUIET=1
 	for ns in $CL $SV; do
-		port=$TF_CP
-		[ $ns = $SV ] && port=$TF_SP
+		case " $TF_QUIETED " in *" $ns "*) continue ;; esac
 		ip netns exec $ns nft -f - <<NFT
-table inet kct_quiet_$port {
+table inet kct_quiet {
 	chain prerouting {
 		type filter hook prerouting priority -400; policy accept;
-		tcp dport $port drop
+		ip ttl { $((TF_QUIET_TTL - 1)), $TF_QUIET_TTL } drop
+		ip6 hoplimit { $((TF_QUIET_TTL - 1)), $TF_QUIET_TTL } drop
 	}
 }
 NFT
+		TF_QUIETED+=" $ns"
 	done
 }
 
 # tcp_ends 4|6 CLIENT_PORT SERVER_PORT: the same for a real connection
 # (the ends' stacks see everything): what fw_state and tf_line use.
 tcp_ends() {
-	TF_FAM=$1 TF_CP=$2 TF_SP=$3
+	TF_FAM=$1 TF_CP=$2 TF_SP=$3 TF_QUIET=
 	if [ "$1" = 6 ]; then
 		TF_CL=$CL6 TF_SV=$SV6
 	else
@@ -48,6 +55,7 @@ seg() {
 		else
 			args+=(tcp --ns $SV --dst $TF_CL --sport $TF_SP --dport $TF_CP)
 		fi
+		[ -z "$TF_QUIET" ] || args+=(--ttl $TF_QUIET_TTL)
 		# shellcheck disable=SC2206
 		args+=(--flags $rest)
 	done

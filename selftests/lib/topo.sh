@@ -31,6 +31,7 @@ in_sv() { ip netns exec $SV "$@"; }
 # step.  The firewall's links come up before the others add their
 # default routes through it.
 topo_create() {
+	TF_QUIETED= # lib/tcp_flow.sh: no namespace has its quiet table yet
 	ip -b - <<EOF
 netns add $CL
 netns add $FW
