@@ -17,6 +17,10 @@ KLOG_HARMLESS='^(\[[ 0-9.]*\] )?rcu:[[:space:]]*RCU lockdep checking is enabled\
 
 # klog_problems: read a kernel log on stdin; print its first reports with
 # the lines around them and succeed when there is one, else fail quietly.
+# (The verdict is the output, not the pipeline's status: under pipefail
+# the first grep may die of SIGPIPE once the second has seen enough.)
 klog_problems() {
-	grep -E -v "$KLOG_HARMLESS" | grep -E -B 2 -A 25 -m 5 "$KLOG_BAD"
+	local out
+	out=$(grep -E -v "$KLOG_HARMLESS" | grep -E -B 2 -A 25 -m 5 "$KLOG_BAD")
+	[ -n "$out" ] && printf '%s\n' "$out"
 }
