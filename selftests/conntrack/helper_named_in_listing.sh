@@ -100,7 +100,7 @@ run() {
 	# Not through in_fw: $! must be conntrack's own pid (ip execs it).
 	ip netns exec $FW conntrack -E -p tcp >$ev 2>&1 &
 	evpid=$!
-	sleep $((1 * KCT_PATIENCE))
+	wait_for ct_events_ready $FW 1
 	# The families side by side: a run takes half as long.
 	walk 6 >/tmp/kct-ct-$1.6 &
 	walk 4 >/tmp/kct-ct-$1.4
