@@ -25,10 +25,7 @@ ktap_expect "none was refused for lack of room" 0 \
 	"$(kct_invalid $FW table_full)"
 
 below() { [ "$(in_fw sysctl -n net.kct.count)" -le 95 ]; }
-for i in $(seq 30); do
-	below && break
-	sleep 1
-done
+poll 30 below
 count=$(in_fw sysctl -n net.kct.count)
 ktap_check "the GC brings the table to 95% or less (count $count)" below
 ktap_expect "early_drop counts what it ended" $((99 - count)) \

@@ -16,10 +16,7 @@ udp_flood $CL 20000 50
 ktap_expect "50 flows tracked" 50 "$(kct_count $FW "udp" "[UNREPLIED]")"
 
 gone() { [ "$(in_fw sysctl -n net.kct.count)" -eq 0 ]; }
-for i in $(seq 30); do
-	gone && break
-	sleep 1
-done
+poll 30 gone
 ktap_check "net.kct.count is back to 0 after their timeout" gone
 ktap_expect "/proc/net/kct is empty" 0 "$(kct_count $FW "")"
 ktap_done
