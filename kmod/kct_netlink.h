@@ -5,7 +5,7 @@
 #include <linux/netlink.h>
 #include <net/netlink.h>
 #include <net/netfilter/nf_conntrack.h>
-#include <linux/netfilter/nf_conntrack_tcp.h>
+#include "kct_proto.h"
 
 struct nfnetlink_subsystem;
 
@@ -22,21 +22,6 @@ void kct_netlink_exit(void);
 /* kct owns both subsystems: events and requests are ours to answer. */
 extern bool kct_netlink_active;
 
-/* The CTA_FILTER_*_FLAGS bits of the uapi (one per tuple field). */
-#define KCT_FILTER_IP_SRC		BIT(0)
-#define KCT_FILTER_IP_DST		BIT(1)
-#define KCT_FILTER_TUPLE_ZONE		BIT(2)
-#define KCT_FILTER_PROTO_NUM		BIT(3)
-#define KCT_FILTER_PROTO_SRC_PORT	BIT(4)
-#define KCT_FILTER_PROTO_DST_PORT	BIT(5)
-#define KCT_FILTER_ICMP_TYPE		BIT(6)
-#define KCT_FILTER_ICMP_CODE		BIT(7)
-#define KCT_FILTER_ICMP_ID		BIT(8)
-#define KCT_FILTER_ICMPV6_TYPE		BIT(9)
-#define KCT_FILTER_ICMPV6_CODE		BIT(10)
-#define KCT_FILTER_ICMPV6_ID		BIT(11)
-#define KCT_FILTER_ALL			(BIT(12) - 1)
-
 /* kct_netlink_tuple.c: tuples to and from attributes. */
 extern const struct nla_policy kct_nl_tuple_policy[];
 int kct_nl_put_tuple(struct sk_buff *skb, int type,
@@ -51,14 +36,8 @@ int kct_nl_fill_conn(struct sk_buff *skb, u32 portid, u32 seq, u16 msg,
 		     unsigned int flags, struct nf_conn *ct, bool destroy);
 size_t kct_nl_conn_size(void);
 
-struct kct_nl_tcp_change {
-	bool set[2];
-	struct nf_ct_tcp_flags flags[2];
-};
-
-int kct_nl_tcp_parse(const struct nlattr *attr, struct nf_conn *ct,
-		     struct kct_nl_tcp_change *c);
-void kct_nl_tcp_apply(struct nf_conn *ct, const struct kct_nl_tcp_change *c);
+int kct_nl_protoinfo(const struct nlattr *attr, struct nf_conn *ct,
+		     bool commit);
 
 /* kct_netlink_exp.c: the expectation subsystem's callbacks. */
 extern const struct nfnetlink_subsystem kct_nl_exp_subsys;
