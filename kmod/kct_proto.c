@@ -39,7 +39,7 @@ bool kct_ports_invert(struct nf_conntrack_tuple *inv,
 void kct_ports_print_tuple(struct seq_file *s,
 			   const struct nf_conntrack_tuple *t)
 {
-	seq_printf(s, "sport=%hu dport=%hu ", ntohs(t->src.u.all),
+	seq_printf(s, "sport=%u dport=%u ", ntohs(t->src.u.all),
 		   ntohs(t->dst.u.all));
 }
 
