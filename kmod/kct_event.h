@@ -87,10 +87,11 @@ static inline void kct_event_destroy(struct nf_conn *ct)
  */
 static inline u32 kct_event_snapshot(struct nf_conn *ct)
 {
+	const struct kct_proto *proto = kct_proto_find(nf_ct_protonum(ct));
 	u32 bits = (u32)READ_ONCE(ct->status) & (IPS_SEEN_REPLY | IPS_ASSURED);
 
-	if (nf_ct_protonum(ct) == IPPROTO_TCP)
-		bits |= (u32)READ_ONCE(kct_proto_data(ct)->tcp.state) << 24;
+	if (proto->event_state)
+		bits |= (u32)proto->event_state(ct) << 24;
 	return bits;
 }
 

@@ -31,6 +31,7 @@
 #include "kct_helper.h"
 #include "kct_table.h"
 #include "kct_proto.h"
+#include "kct_tuple.h"
 
 /* net.kct.expect_max: global like stock's, per-namespace counts. */
 int kct_expect_max __read_mostly;
@@ -389,13 +390,7 @@ static int kct_expect_seq_show(struct seq_file *s, void *v)
 	left = (s32)(READ_ONCE(exp->timeout) - nfct_time_stamp) / HZ;
 	seq_printf(s, "%d l3proto = %u proto=%u ", left > 0 ? left : 0,
 		   t->src.l3num, t->dst.protonum);
-	if (t->src.l3num == NFPROTO_IPV4)
-		seq_printf(s, "src=%pI4 dst=%pI4 ", &t->src.u3.ip, &t->dst.u3.ip);
-	else
-		seq_printf(s, "src=%pI6 dst=%pI6 ", t->src.u3.ip6, t->dst.u3.ip6);
-	if (t->dst.protonum == IPPROTO_TCP || t->dst.protonum == IPPROTO_UDP)
-		seq_printf(s, "sport=%hu dport=%hu ", ntohs(t->src.u.all),
-			   ntohs(t->dst.u.all));
+	kct_tuple_print(s, t);
 	seq_printf(s, "%s\n", exp->helper->stock.name);
 	return 0;
 }

@@ -138,17 +138,14 @@ repeat:
 		KCT_STAT_INC(p->kn, found);
 	} else {
 		if (!kct_tuple_invert(&reply, tuple))
-			return proto == &kct_proto_icmp ||
-			       proto == &kct_proto_icmpv6 ?
-			       KCT_INVALID_ICMP_BAD_TYPE :
-			       KCT_INVALID_BAD_HEADER;
+			return proto->no_reply ?: KCT_INVALID_BAD_HEADER;
 		ct = kct_conn_alloc(p, tuple, &reply, hash, &why);
 		if (!ct) {
 			KCT_STAT_INC(p->kn, drop);
 			*verdict = NF_DROP;
 			return why;
 		}
-		why = proto->new(ct, p);
+		why = proto->new ? proto->new(ct, p) : KCT_VALID;
 		if (why) {
 			nf_ct_put(ct);
 			return why;
@@ -295,7 +292,7 @@ static unsigned int kct_confirm(void *priv, struct sk_buff *skb,
 	 * a new flow at once, typical of UDP and DNS).  Where stock lets
 	 * them share, the packet joins the existing connection.
 	 */
-	if (existing && nf_ct_protonum(ct) != IPPROTO_TCP &&
+	if (existing && kct_proto_find(nf_ct_protonum(ct))->allow_clash &&
 	    kct_tuple_equal(&existing->tuplehash[IP_CT_DIR_ORIGINAL].tuple,
 			    &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple)) {
 		nf_ct_set(skb, existing, ctinfo);

@@ -187,10 +187,8 @@ static int kct_nl_delete(struct sk_buff *skb, const struct nfnl_info *info,
 #define KCT_NL_STATUS_SETTABLE	(IPS_SEEN_REPLY | IPS_ASSURED)
 
 static int kct_nl_check_change(const struct nlattr * const cda[],
-			       struct nf_conn *ct, struct kct_nl_tcp_change *tcp)
+			       struct nf_conn *ct)
 {
-	int err;
-
 	if (cda[CTA_HELP] || cda[CTA_NAT_SRC] || cda[CTA_NAT_DST] ||
 	    cda[CTA_NAT_SEQ_ADJ_ORIG] ||
 	    cda[CTA_NAT_SEQ_ADJ_REPLY] || cda[CTA_LABELS] ||
@@ -204,20 +202,26 @@ static int kct_nl_check_change(const struct nlattr * const cda[],
 		if ((now ^ want) & ~(want & KCT_NL_STATUS_SETTABLE))
 			return -EBUSY;
 	}
-	memset(tcp, 0, sizeof(*tcp));
-	if (cda[CTA_PROTOINFO]) {
-		err = kct_nl_tcp_parse(cda[CTA_PROTOINFO], ct, tcp);
-		if (err)
-			return err;
-	}
+	if (cda[CTA_PROTOINFO])
+		return kct_nl_protoinfo(cda[CTA_PROTOINFO], ct, false);
 	return 0;
 }
 
-static void kct_nl_change(const struct nlattr * const cda[],
-			  struct nf_conn *ct,
-			  const struct kct_nl_tcp_change *tcp)
+/*
+ * Apply a checked change.  The protocol's part comes first: its tracker
+ * checks it again under the connection's lock, and if the state moved
+ * in between, nothing is changed.
+ */
+static int kct_nl_change(const struct nlattr * const cda[],
+			 struct nf_conn *ct)
 {
-	kct_nl_tcp_apply(ct, tcp);
+	int err;
+
+	if (cda[CTA_PROTOINFO]) {
+		err = kct_nl_protoinfo(cda[CTA_PROTOINFO], ct, true);
+		if (err)
+			return err;
+	}
 	if (cda[CTA_STATUS]) {
 		u32 want = ntohl(nla_get_be32(cda[CTA_STATUS]));
 
@@ -240,13 +244,13 @@ static void kct_nl_change(const struct nlattr * const cda[],
 		WRITE_ONCE(ct->mark, (READ_ONCE(ct->mark) & ~mask) |
 				     (mark & mask));
 	}
+	return 0;
 }
 
 /* NEW on an existing connection updates it (conntrack -U). */
 static int kct_nl_new(struct sk_buff *skb, const struct nfnl_info *info,
 		      const struct nlattr * const cda[])
 {
-	struct kct_nl_tcp_change tcp;
 	struct nf_conn *ct;
 	int err;
 
@@ -259,11 +263,11 @@ static int kct_nl_new(struct sk_buff *skb, const struct nfnl_info *info,
 	if (info->nlh->nlmsg_flags & NLM_F_EXCL)
 		err = -EEXIST;
 	else
-		err = kct_nl_check_change(cda, ct, &tcp);
-	if (!err) {
-		kct_nl_change(cda, ct, &tcp);
+		err = kct_nl_check_change(cda, ct);
+	if (!err)
+		err = kct_nl_change(cda, ct);
+	if (!err)
 		kct_event_update(ct);
-	}
 	nf_ct_put(ct);
 	return err;
 }

@@ -4,21 +4,7 @@
 
 #include <net/netlink.h>
 #include <net/netfilter/nf_conntrack_tuple.h>
-
-/* The CTA_FILTER_*_FLAGS bits of the uapi (one per tuple field). */
-#define KCT_FILTER_IP_SRC		BIT(0)
-#define KCT_FILTER_IP_DST		BIT(1)
-#define KCT_FILTER_TUPLE_ZONE		BIT(2)
-#define KCT_FILTER_PROTO_NUM		BIT(3)
-#define KCT_FILTER_PROTO_SRC_PORT	BIT(4)
-#define KCT_FILTER_PROTO_DST_PORT	BIT(5)
-#define KCT_FILTER_ICMP_TYPE		BIT(6)
-#define KCT_FILTER_ICMP_CODE		BIT(7)
-#define KCT_FILTER_ICMP_ID		BIT(8)
-#define KCT_FILTER_ICMPV6_TYPE		BIT(9)
-#define KCT_FILTER_ICMPV6_CODE		BIT(10)
-#define KCT_FILTER_ICMPV6_ID		BIT(11)
-#define KCT_FILTER_ALL			(BIT(12) - 1)
+#include "kct_proto.h"
 
 /* Tuples to and from attributes. */
 extern const struct nla_policy kct_nl_tuple_policy[];

@@ -8,6 +8,7 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/siphash.h>
+#include <linux/seq_file.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include "kct_tuple.h"
@@ -120,6 +121,22 @@ bool kct_tuple_invert(struct nf_conntrack_tuple *inv,
 	inv->dst.protonum = orig->dst.protonum;
 	inv->dst.dir = !orig->dst.dir;
 	return proto->invert(inv, orig);
+}
+
+/*
+ * @t as /proc/net/nf_conntrack and nf_conntrack_expect print a tuple:
+ * the addresses, then the protocol's own fields.
+ */
+void kct_tuple_print(struct seq_file *s, const struct nf_conntrack_tuple *t)
+{
+	const struct kct_proto *proto = kct_proto_find(t->dst.protonum);
+
+	if (t->src.l3num == NFPROTO_IPV4)
+		seq_printf(s, "src=%pI4 dst=%pI4 ", &t->src.u3.ip, &t->dst.u3.ip);
+	else
+		seq_printf(s, "src=%pI6 dst=%pI6 ", t->src.u3.ip6, t->dst.u3.ip6);
+	if (proto->print_tuple)
+		proto->print_tuple(s, t);
 }
 
 /*

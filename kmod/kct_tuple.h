@@ -13,6 +13,7 @@ bool kct_tuple_from_skb(const struct sk_buff *skb, unsigned int nhoff,
 bool kct_tuple_invert(struct nf_conntrack_tuple *inv,
 		      const struct nf_conntrack_tuple *orig);
 u32 kct_tuple_hash(const struct net *net, const struct nf_conntrack_tuple *t);
+void kct_tuple_print(struct seq_file *s, const struct nf_conntrack_tuple *t);
 void kct_tuple_init_key(void);
 
 /* Same connection direction: addresses, ports/ids, protocols. */

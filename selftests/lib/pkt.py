@@ -7,9 +7,12 @@ exchanges use ordinary sockets; packets that no real program sends
 protocols) are built by hand and sent from a raw socket, so they leave
 the namespace through its OUTPUT hooks like any locally made packet.
 
-  udp-echo  --port P [--port P ...]       echo every datagram back (v4+v6)
+  udp-echo  --port P [--port P ...] [--lite]
+                                          echo every datagram back (v4+v6;
+                                          --lite: UDP-Lite, both here and
+                                          for the udp client)
   udp       --dst A --dport P [--sport P] [--count N] [--interval S]
-            [--reply | --refused] [--timeout S]
+            [--reply | --refused] [--timeout S] [--lite]
                                           send N datagrams from one socket;
                                           --reply: each must be echoed,
                                           --refused: a port unreachable
@@ -26,6 +29,10 @@ the namespace through its OUTPUT hooks like any locally made packet.
                                           one IP packet of protocol N
   udp-raw   --dst A --sport P --dport P [--bad-checksum]
                                           one UDP datagram, built by hand
+  udplite-raw --dst A --sport P --dport P [--cscov N] [--bad-checksum]
+                                          one UDP-Lite datagram, built by
+                                          hand, with checksum coverage N
+                                          (0: all; a bad one is not checked)
   tcp       --dst A --sport P --dport P --flags F [--data N] [--seq-add N]
             [--ack-add N] [--seq N] [--ack N] [--win W] [--wscale S]
             [--sack-perm] [--mss M] [--retrans] [--no-advance] [--ns NS]
@@ -116,11 +123,16 @@ def send_raw(pkt_bytes, dst):
     s.close()
 
 
+# UDP-Lite (RFC 3828): a datagram socket of protocol 136.
+IPPROTO_UDPLITE = 136
+
+
 def cmd_udp_echo(a):
     socks = []
+    proto = IPPROTO_UDPLITE if a.lite else 0
     for port in a.port:
         for fam, addr in ((socket.AF_INET, "0.0.0.0"), (socket.AF_INET6, "::")):
-            s = socket.socket(fam, socket.SOCK_DGRAM)
+            s = socket.socket(fam, socket.SOCK_DGRAM, proto)
             s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             if fam == socket.AF_INET6:
                 s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
@@ -135,7 +147,8 @@ def cmd_udp_echo(a):
 
 def cmd_udp(a):
     fam = socket.AF_INET6 if is_v6(a.dst) else socket.AF_INET
-    s = socket.socket(fam, socket.SOCK_DGRAM)
+    s = socket.socket(fam, socket.SOCK_DGRAM,
+                      IPPROTO_UDPLITE if a.lite else 0)
     # Another socket (a sink in the test) may hold the port as well.
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     if a.sport:
@@ -257,6 +270,37 @@ def cmd_udp_raw(a):
         (c,) = struct.unpack("!H", pkt[at:at + 2])
         pkt = pkt[:at] + struct.pack("!H", c ^ 0x5a5a) + pkt[at + 2:]
     send_raw(pkt, a.dst)
+    return 0
+
+
+def cmd_udplite_raw(a):
+    """UDP-Lite has no scapy layer: header and checksum made here."""
+    l4, l6 = scapy()
+    src = source_for(a.dst)
+    data = b"kct lite\n"
+    length = 8 + len(data)
+    cover = a.cscov or length
+    hdr = struct.pack("!HHHH", a.sport, a.dport, a.cscov, 0)
+    if is_v6(a.dst):
+        pseudo = (socket.inet_pton(socket.AF_INET6, src) +
+                  socket.inet_pton(socket.AF_INET6, a.dst) +
+                  struct.pack("!I3xB", length, IPPROTO_UDPLITE))
+    else:
+        pseudo = (socket.inet_aton(src) + socket.inet_aton(a.dst) +
+                  struct.pack("!xBH", IPPROTO_UDPLITE, length))
+    # A coverage outside 8..length has no checksum to compute: any
+    # non-zero value does (zero is not allowed in UDP-Lite).
+    check = 0x4b43
+    if 8 <= cover <= length:
+        check = csum(pseudo + (hdr + data)[:cover]) or 0xffff
+    if a.bad_checksum:
+        check ^= 0x5a5a
+    lite = struct.pack("!HHHH", a.sport, a.dport, a.cscov, check) + data
+    if is_v6(a.dst):
+        pkt = l6.IPv6(src=src, dst=a.dst, nh=IPPROTO_UDPLITE) / lite
+    else:
+        pkt = l4.IP(src=src, dst=a.dst, proto=IPPROTO_UDPLITE) / lite
+    send_raw(bytes(pkt), a.dst)
     return 0
 
 
@@ -438,6 +482,7 @@ def main():
 
     c = sub.add_parser("udp-echo", help="UDP echo server")
     c.add_argument("--port", type=int, action="append", required=True)
+    c.add_argument("--lite", action="store_true")
     c.set_defaults(fn=cmd_udp_echo)
 
     c = sub.add_parser("udp", help="UDP client on one socket")
@@ -450,6 +495,7 @@ def main():
     g = c.add_mutually_exclusive_group()
     g.add_argument("--reply", action="store_true")
     g.add_argument("--refused", action="store_true")
+    c.add_argument("--lite", action="store_true")
     c.set_defaults(fn=cmd_udp)
 
     c = sub.add_parser("icmp", help="one ICMP/ICMPv6 query or reply")
@@ -481,6 +527,14 @@ def main():
     c.add_argument("--dport", type=int, required=True)
     c.add_argument("--bad-checksum", action="store_true")
     c.set_defaults(fn=cmd_udp_raw)
+
+    c = sub.add_parser("udplite-raw", help="one hand-made UDP-Lite datagram")
+    c.add_argument("--dst", required=True)
+    c.add_argument("--sport", type=int, required=True)
+    c.add_argument("--dport", type=int, required=True)
+    c.add_argument("--cscov", type=int, default=0)
+    c.add_argument("--bad-checksum", action="store_true")
+    c.set_defaults(fn=cmd_udplite_raw)
 
     c = sub.add_parser("tcp", help="one hand-made TCP segment")
     c.add_argument("--dst", required=True)
