@@ -72,6 +72,8 @@ static inline u32 kct_event_snapshot(struct nf_conn *ct)
 
 	if (nf_ct_protonum(ct) == IPPROTO_TCP)
 		bits |= (u32)READ_ONCE(kct_proto_data(ct)->tcp.state) << 24;
+	else if (nf_ct_protonum(ct) == IPPROTO_SCTP)
+		bits |= (u32)READ_ONCE(kct_proto_data(ct)->sctp.state) << 24;
 	return bits;
 }
 

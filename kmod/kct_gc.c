@@ -65,6 +65,8 @@ static bool kct_gc_can_evict(struct nf_conn *ct)
 {
 	if (!test_bit(IPS_ASSURED_BIT, &ct->status))
 		return true;
+	if (nf_ct_protonum(ct) == IPPROTO_SCTP)
+		return kct_sctp_can_early_drop(&kct_proto_data(ct)->sctp);
 	return nf_ct_protonum(ct) == IPPROTO_TCP &&
 	       kct_tcp_can_early_drop(&kct_proto_data(ct)->tcp);
 }

@@ -297,6 +297,7 @@ static unsigned int kct_confirm(void *priv, struct sk_buff *skb,
 	 * them share, the packet joins the existing connection.
 	 */
 	if (existing && nf_ct_protonum(ct) != IPPROTO_TCP &&
+	    nf_ct_protonum(ct) != IPPROTO_SCTP &&
 	    kct_tuple_equal(&existing->tuplehash[IP_CT_DIR_ORIGINAL].tuple,
 			    &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple)) {
 		nf_ct_set(skb, existing, ctinfo);

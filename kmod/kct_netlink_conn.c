@@ -11,6 +11,7 @@
 #include <net/netfilter/nf_conntrack_helper.h>
 #include "kct_netlink.h"
 #include "kct_conn.h"
+#include "kct_proto_sctp.h"
 
 static int kct_nl_put_tcp(struct sk_buff *skb, struct nf_conn *ct,
 			  bool destroy)
@@ -113,6 +114,9 @@ int kct_nl_fill_conn(struct sk_buff *skb, u32 portid, u32 seq, u16 msg,
 		goto cancel;
 	if (nf_ct_protonum(ct) == IPPROTO_TCP &&
 	    kct_nl_put_tcp(skb, ct, destroy))
+		goto cancel;
+	if (nf_ct_protonum(ct) == IPPROTO_SCTP &&
+	    kct_sctp_to_nlattr(skb, ct, destroy))
 		goto cancel;
 	if (!destroy && kct_nl_put_helper(skb, ct))
 		goto cancel;

@@ -64,6 +64,7 @@ static int kct_nl_put_proto(struct sk_buff *skb,
 	switch (t->dst.protonum) {
 	case IPPROTO_TCP:
 	case IPPROTO_UDP:
+	case IPPROTO_SCTP:
 		if (nla_put_be16(skb, CTA_PROTO_SRC_PORT, t->src.u.all) ||
 		    nla_put_be16(skb, CTA_PROTO_DST_PORT, t->dst.u.all))
 			err = -EMSGSIZE;
@@ -167,6 +168,7 @@ static int kct_nl_parse_proto(const struct nlattr *attr,
 	switch (t->dst.protonum) {
 	case IPPROTO_TCP:
 	case IPPROTO_UDP:
+	case IPPROTO_SCTP:
 		if (tb[CTA_PROTO_SRC_PORT]) {
 			t->src.u.all = nla_get_be16(tb[CTA_PROTO_SRC_PORT]);
 			*present |= KCT_FILTER_PROTO_SRC_PORT;
@@ -216,6 +218,7 @@ static u32 kct_nl_tuple_needs(u8 protonum)
 	switch (protonum) {
 	case IPPROTO_TCP:
 	case IPPROTO_UDP:
+	case IPPROTO_SCTP:
 		return need | KCT_FILTER_PROTO_SRC_PORT |
 		       KCT_FILTER_PROTO_DST_PORT;
 	case IPPROTO_ICMP:

@@ -106,6 +106,7 @@ static void kct_print_tuple(struct seq_file *s,
 	switch (t->dst.protonum) {
 	case IPPROTO_TCP:
 	case IPPROTO_UDP:
+	case IPPROTO_SCTP:
 		seq_printf(s, "sport=%hu dport=%hu ", ntohs(t->src.u.all),
 			   ntohs(t->dst.u.all));
 		break;

@@ -79,6 +79,8 @@ const struct kct_proto *kct_proto_find(u8 l4num)
 		return &kct_proto_tcp;
 	case IPPROTO_UDP:
 		return &kct_proto_udp;
+	case IPPROTO_SCTP:
+		return &kct_proto_sctp;
 	case IPPROTO_ICMP:
 		return &kct_proto_icmp;
 	case IPPROTO_ICMPV6:
