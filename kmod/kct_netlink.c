@@ -21,6 +21,7 @@
 #include "kct_event.h"
 #include "kct_table.h"
 #include "kct_tuple.h"
+#include "kct_proto_sctp.h"
 
 bool kct_netlink_active __read_mostly;
 
@@ -190,6 +191,8 @@ static int kct_nl_check_change(const struct nlattr * const cda[],
 	memset(tcp, 0, sizeof(*tcp));
 	if (cda[CTA_PROTOINFO]) {
 		err = kct_nl_tcp_parse(cda[CTA_PROTOINFO], ct, tcp);
+		if (!err && nf_ct_protonum(ct) == IPPROTO_SCTP)
+			err = kct_sctp_from_nlattr(cda[CTA_PROTOINFO], ct, false);
 		if (err)
 			return err;
 	}
@@ -201,6 +204,8 @@ static void kct_nl_change(const struct nlattr * const cda[],
 			  const struct kct_nl_tcp_change *tcp)
 {
 	kct_nl_tcp_apply(ct, tcp);
+	if (nf_ct_protonum(ct) == IPPROTO_SCTP)
+		kct_sctp_from_nlattr(cda[CTA_PROTOINFO], ct, true);
 	if (cda[CTA_STATUS]) {
 		u32 want = ntohl(nla_get_be32(cda[CTA_STATUS]));
 

@@ -167,6 +167,7 @@ size_t kct_nl_conn_size(void)
 
 static const struct nla_policy kct_nl_protoinfo_policy[CTA_PROTOINFO_MAX + 1] = {
 	[CTA_PROTOINFO_TCP]	= { .type = NLA_NESTED },
+	[CTA_PROTOINFO_SCTP]	= { .type = NLA_NESTED },
 };
 
 static const struct nla_policy kct_nl_tcp_policy[CTA_PROTOINFO_TCP_MAX + 1] = {

@@ -206,22 +206,34 @@ static const struct nla_policy kct_sctp_nl_policy[CTA_PROTOINFO_SCTP_MAX + 1] = 
 	[CTA_PROTOINFO_SCTP_VTAG_REPLY] = { .type = NLA_U32 },
 };
 
+static const struct nla_policy kct_sctp_nl_info_policy[CTA_PROTOINFO_MAX + 1] = {
+	[CTA_PROTOINFO_TCP] = { .type = NLA_NESTED },
+	[CTA_PROTOINFO_DCCP] = { .type = NLA_NESTED },
+	[CTA_PROTOINFO_SCTP] = { .type = NLA_NESTED },
+};
+
 /*
- * An update's CTA_PROTOINFO_SCTP (@attr, NULL if none): the state and both
- * tags, all three or none, as stock takes them.  With @apply false only
- * checks, so that a request is refused before it changes anything.
+ * An update's CTA_PROTOINFO (@info, NULL if none) for an SCTP @ct: its
+ * CTA_PROTOINFO_SCTP, if any, sets the state and both tags, all three
+ * given, as stock takes them.  With @apply false it only checks, so that
+ * a request is refused before it changes anything.
  */
-int kct_sctp_from_nlattr(const struct nlattr *attr, struct nf_conn *ct,
+int kct_sctp_from_nlattr(const struct nlattr *info, struct nf_conn *ct,
 			 bool apply)
 {
 	struct kct_sctp_conn *sc = &kct_proto_data(ct)->sctp;
 	struct nlattr *tb[CTA_PROTOINFO_SCTP_MAX + 1];
+	struct nlattr *pi[CTA_PROTOINFO_MAX + 1];
 	int err;
 
-	if (!attr)
+	if (!info)
 		return 0;
-	err = nla_parse_nested(tb, CTA_PROTOINFO_SCTP_MAX, attr,
-			       kct_sctp_nl_policy, NULL);
+	err = nla_parse_nested(pi, CTA_PROTOINFO_MAX, info,
+			       kct_sctp_nl_info_policy, NULL);
+	if (err || !pi[CTA_PROTOINFO_SCTP])
+		return err;
+	err = nla_parse_nested(tb, CTA_PROTOINFO_SCTP_MAX,
+			       pi[CTA_PROTOINFO_SCTP], kct_sctp_nl_policy, NULL);
 	if (err)
 		return err;
 	if (!tb[CTA_PROTOINFO_SCTP_STATE] ||

@@ -12,7 +12,7 @@
  */
 void kct_sctp_print(struct seq_file *s, struct nf_conn *ct);
 int kct_sctp_to_nlattr(struct sk_buff *skb, struct nf_conn *ct, bool destroy);
-int kct_sctp_from_nlattr(const struct nlattr *attr, struct nf_conn *ct,
+int kct_sctp_from_nlattr(const struct nlattr *info, struct nf_conn *ct,
 			 bool apply);
 
 #endif /* _KCT_PROTO_SCTP_H */
