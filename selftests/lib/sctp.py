@@ -20,6 +20,21 @@ Run it inside a namespace (ip netns exec NS python3 sctp.py ...), or give
   connect --addr A --dst A --dport P [--sport P] [--hold S]
         open an association from A, send "hello", expect it echoed, keep
         it S seconds (default 0), then shut it down.
+  collide --addr A --port P --peer A [--server] [--hold S]
+        one end of an INIT collision: listen on A:P, then open an
+        association to the peer's same port (the client after 0.3 s, the
+        server after 1 s); the client sends "hello" a second later and
+        expects it echoed ("echo came back"), the server echoes it; both
+        keep the association S seconds before closing.
+  walk --cl-ns NS --sv-ns NS --fw-ns NS --cl A --sv A --table NAME STEP...
+        hand-made packets between client A and server A, and after each
+        step the firewall's line of the flow in /proc/net/NAME, all in one
+        process (each process start costs seconds under emulation).
+        STEP is "CPORT SPORT STATE | SIDE VTAG CHUNK... | ...": send each
+        packet (SIDE cl or sv, VTAG and CHUNKs as for send), then wait up
+        to 5 s for the flow's line to show STATE and print it (STATE
+        NONE: wait until there is none and print "none"; "-": print
+        nothing).
 
 Several commands may be given at once, separated by a lone "+", to save
 the interpreter's start-up.  Exit status 0 when everything asked for
@@ -121,6 +136,49 @@ def cmd_send(a):
     return 0
 
 
+def flow_line(table, cl, sv, cport, sport):
+    """The firewall's line of the flow, either way round, or None."""
+    fam = "ipv6 " if is_v6(cl) else "ipv4 "
+    keys = (" sport=%d dport=%d " % (cport, sport),
+            " sport=%d dport=%d " % (sport, cport))
+    with open("/proc/net/" + table) as f:
+        for line in f:
+            if line.startswith(fam) and any(k in line for k in keys):
+                return line.rstrip("\n")
+    return None
+
+
+def cmd_walk(a):
+    ns = {"cl": a.cl_ns, "sv": a.sv_ns}
+    for step in a.steps:
+        head, *packets = [x.split() for x in step.split("|")]
+        cport, sport, state = int(head[0]), int(head[1]), head[2]
+        for side, vtag, *chunks in packets:
+            enter_netns(ns[side])
+            src, dst = (a.cl, a.sv) if side == "cl" else (a.sv, a.cl)
+            sp, dp = (cport, sport) if side == "cl" else (sport, cport)
+            bad = "--bad-crc" in chunks
+            chunks = [chunk_bytes(c) for c in chunks if c != "--bad-crc"]
+            send_raw(sctp_packet(src, dst, sp, dp, int(vtag, 0), chunks,
+                                 bad), dst)
+        if state == "-":
+            continue
+        enter_netns(a.fw_ns)
+        deadline = time.time() + 5 * PATIENCE
+        while True:
+            line = flow_line(a.table, a.cl, a.sv, cport, sport)
+            if state == "NONE" and line is None:
+                line = "none"
+                break
+            if line is not None and " %s " % state in line:
+                break
+            if time.time() > deadline:
+                break
+            time.sleep(0.1)
+        print(line or "none", flush=True)
+    return 0
+
+
 def sctp_socket(addr, port):
     fam = socket.AF_INET6 if is_v6(addr) else socket.AF_INET
     s = socket.socket(fam, socket.SOCK_STREAM, socket.IPPROTO_SCTP)
@@ -163,6 +221,36 @@ def cmd_connect(a):
     return 0 if rest == b"" else 1
 
 
+def cmd_collide(a):
+    """Both ends of an INIT collision: each listens, then connects."""
+    fam = socket.AF_INET6 if is_v6(a.addr) else socket.AF_INET
+    s = socket.socket(fam, socket.SOCK_SEQPACKET, socket.IPPROTO_SCTP)
+    s.bind((a.addr, a.port))
+    s.listen(5)
+    s.settimeout(25 * PATIENCE)
+    peer = (a.peer, a.port)
+    if a.server:
+        # Opens second, while the client's INIT ACK is held up.
+        time.sleep(1)
+        s.connect(peer)
+        data, frm = s.recvfrom(64)
+        s.sendto(data, frm)
+    else:
+        time.sleep(0.3)
+        s.connect(peer)
+        # Sends when the delayed INIT ACK is about to come.
+        time.sleep(1)
+        s.sendto(b"hello", peer)
+        data, _ = s.recvfrom(64)
+        if data != b"hello":
+            print("collide: echo was %r" % data, file=sys.stderr)
+            return 1
+        print("echo came back", flush=True)
+    time.sleep(a.hold)
+    s.close()
+    return 0
+
+
 def parser():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -187,6 +275,18 @@ def parser():
     c.add_argument("--sport", type=int, default=0)
     c.add_argument("--hold", type=float, default=0)
     c.set_defaults(func=cmd_connect)
+    c = sub.add_parser("collide", help="one end of an INIT collision")
+    c.add_argument("--addr", required=True)
+    c.add_argument("--port", type=int, required=True)
+    c.add_argument("--peer", required=True)
+    c.add_argument("--server", action="store_true")
+    c.add_argument("--hold", type=float, default=0)
+    c.set_defaults(func=cmd_collide)
+    c = sub.add_parser("walk", help="packets and the firewall's lines")
+    for o in ("--cl-ns", "--sv-ns", "--fw-ns", "--cl", "--sv", "--table"):
+        c.add_argument(o, required=True)
+    c.add_argument("steps", nargs="+", metavar="STEP")
+    c.set_defaults(func=cmd_walk)
     return p
 
 

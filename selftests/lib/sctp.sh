@@ -1,8 +1,8 @@
 # Shell helpers for kct's SCTP selftests (selftests/tracker/sctp_*.sh):
 # hand-made SCTP packets between the client and the server through the
 # firewall (lib/sctp.py), and the line /proc/net/kct should show for
-# them.  Source it after ktap.sh, topo.sh and tracker.sh; the flow
-# variables are tracker.sh's (TF_FAM, TF_CL, TF_SV, TF_CP, TF_SP), so
+# them.  Source it after ktap.sh, topo.sh and tracker.sh; a flow is named
+# with tracker.sh's tcp_ends (TF_FAM, TF_CL, TF_SV, TF_CP, TF_SP), so
 # fw_state, fw_timeout and tf_lines work on SCTP flows too.
 
 SCTP_PY="$TRACKER_LIB/sctp.py"
@@ -11,42 +11,42 @@ SCTP_PY="$TRACKER_LIB/sctp.py"
 SCTP_CT=0x1a2b3c4d
 SCTP_ST=0x5e6f7081
 
-# sctp_flow 4|6 CLIENT_PORT SERVER_PORT: a flow of hand-made packets.
-# Neither end's stack may see them (it would answer with ABORTs), so
-# each end drops them before any tracking.
-sctp_flow() {
-	local ns port
-	tcp_ends "$@"
+# sctp_quiet CLIENT_PORTS SERVER_PORTS: hand-made packets to these ports
+# (nft sets, "41000-41009") are for the firewall only: neither end's stack
+# may see them (it would answer with ABORTs), so each end drops them
+# before any tracking.
+sctp_quiet() {
+	local ns ports
 	for ns in $CL $SV; do
-		port=$TF_CP
-		[ $ns = $SV ] && port=$TF_SP
+		ports=$1
+		[ $ns = $SV ] && ports=$2
 		ip netns exec $ns nft -f - <<NFT
-table inet kct_quiet_sctp_$port {
+table inet kct_quiet_sctp {
 	chain prerouting {
 		type filter hook prerouting priority -400; policy accept;
-		sctp dport $port drop
+		sctp dport { $ports } drop
 	}
 }
 NFT
 	done
 }
 
-# chunks "SIDE VTAG CHUNK..."...: send packets of the flow, in order, in
-# one process; SIDE is cl or sv, CHUNK as sctp.py send takes it.
-chunks() {
-	local args=() spec side vtag rest
-	for spec in "$@"; do
-		read -r side vtag rest <<<"$spec"
-		[ ${#args[@]} -gt 0 ] && args+=(+)
-		if [ "$side" = cl ]; then
-			args+=(send --ns $CL --dst $TF_SV --sport $TF_CP --dport $TF_SP)
-		else
-			args+=(send --ns $SV --dst $TF_CL --sport $TF_SP --dport $TF_CP)
-		fi
-		# shellcheck disable=SC2206
-		args+=(--vtag "$vtag" $rest)
-	done
-	python3 "$SCTP_PY" "${args[@]}"
+# sctp_walk 4|6 TABLE STEP...: lib/sctp.py's walk between the client and
+# the server of the topology, the firewall's lines read from
+# /proc/net/TABLE; prints "LINE / SECONDS" per step that waits for a
+# state (countdown normalised as kct_norm does).
+sctp_walk() {
+	local cl=$CL4 sv=$SV4 line
+	[ "$1" = 6 ] && cl=$CL6 sv=$SV6
+	python3 "$SCTP_PY" walk --cl-ns $CL --sv-ns $SV --fw-ns $FW \
+		--cl "$cl" --sv "$sv" --table "$2" "${@:3}" |
+		while IFS= read -r line; do
+			if [ "$line" = none ]; then
+				echo "none / -"
+			else
+				echo "$(kct_norm "$line") / $(kct_timeout "$line")"
+			fi
+		done
 }
 
 # sctp_line STATE [FLAGS...]: the line /proc/net/kct should show for the
@@ -63,15 +63,6 @@ sctp_line() {
 		head="ipv4     2 sctp     132 T"
 	fi
 	echo "$head $st src=$a dst=$b sport=$TF_CP dport=$TF_SP ${unrep}src=$b dst=$a sport=$TF_SP dport=$TF_CP ${assured}mark=0 zone=0 use=2"
-}
-
-# sctp_step STATE "SIDE VTAG CHUNK..."...: send, wait for STATE on the
-# firewall, print "LINE / SECONDS".
-sctp_step() {
-	local st=$1
-	shift
-	chunks "$@" || echo "sctp.py failed"
-	echo "$(fw_state "$st") / $(fw_timeout)"
 }
 
 # SCTP_TIMEOUTS: stock's timeout sysctls of the states, and the values
