@@ -9,7 +9,9 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include <net/netlink.h>
-#include <net/sctp/checksum.h>
+#include <linux/sctp.h>
+#include <linux/crc32.h>
+#include <linux/crc32c.h>
 #include "kct_conn.h"
 #include "kct_proto_sctp.h"
 
@@ -80,6 +82,40 @@ static void kct_sctp_pkt_init(struct kct_sctp_pkt *sp, const struct kct_pkt *p)
 	sp->len = p->skb->len - p->l4off;
 }
 
+static __wsum kct_crc32c_update(const void *buf, int len, __wsum crc)
+{
+	return (__force __wsum)crc32c((__force u32)crc, buf, len);
+}
+
+static __wsum kct_crc32c_combine(__wsum crc, __wsum crc2, int off, int len)
+{
+	return (__force __wsum)__crc32c_le_combine((__force u32)crc,
+						   (__force u32)crc2, len);
+}
+
+static const struct skb_checksum_ops kct_crc32c_ops = {
+	.update = kct_crc32c_update,
+	.combine = kct_crc32c_combine,
+};
+
+/*
+ * The CRC32c of the SCTP packet at @off (RFC 9260 6.8), its checksum
+ * field counted as zero, without writing to the packet.
+ */
+static __le32 kct_sctp_crc(const struct sk_buff *skb, unsigned int off,
+			   const struct sctphdr *sh)
+{
+	static const u8 zero[sizeof(sh->checksum)];
+	u32 crc;
+
+	crc = crc32c(~0U, sh, offsetof(struct sctphdr, checksum));
+	crc = crc32c(crc, zero, sizeof(zero));
+	crc = (__force u32)__skb_checksum(skb, off + sizeof(*sh),
+					  skb->len - off - sizeof(*sh),
+					  (__force __wsum)crc, &kct_crc32c_ops);
+	return cpu_to_le32(~crc);
+}
+
 static enum kct_invalid_reason kct_sctp_error(struct kct_pkt *p)
 {
 	struct sk_buff *skb = p->skb;
@@ -97,7 +133,7 @@ static enum kct_invalid_reason kct_sctp_error(struct kct_pkt *p)
 	if (p->hook == NF_INET_PRE_ROUTING &&
 	    READ_ONCE(p->kn->sysctl.checksum) &&
 	    skb->ip_summed == CHECKSUM_NONE) {
-		if (sh->checksum != sctp_compute_cksum(skb, p->l4off))
+		if (sh->checksum != kct_sctp_crc(skb, p->l4off, sh))
 			return KCT_INVALID_BAD_CHECKSUM;
 		skb->ip_summed = CHECKSUM_UNNECESSARY;
 	}

@@ -165,13 +165,19 @@ static bool kct_sctp_chunk_at(const struct kct_sctp_pkt *p,
 }
 
 /*
- * Walk the chunks: from the first one, each next one at the previous
- * one's length rounded up to 4; stop at the end of the packet or at a
- * header that does not fit.
+ * Walk the chunks, @c->off 0 to start: the first one follows the common
+ * header, each next one the previous one's length rounded up to 4.  False
+ * at the end of the packet or at a header that does not fit.
  */
-#define kct_sctp_for_each_chunk(p, c)					\
-	for ((c)->off = KCT_SCTP_HDR_LEN; kct_sctp_chunk_at(p, c);	\
-	     (c)->off += ((unsigned int)(c)->len + 3) & ~3u)
+static bool kct_sctp_next_chunk(const struct kct_sctp_pkt *p,
+				struct kct_sctp_chunk *c)
+{
+	if (!c->off)
+		c->off = KCT_SCTP_HDR_LEN;
+	else
+		c->off += ((unsigned int)c->len + 3) & ~3u;
+	return kct_sctp_chunk_at(p, c);
+}
 
 /* The tag in an INIT or INIT ACK chunk: the one its sender wants. */
 static bool kct_sctp_init_tag(const struct kct_sctp_pkt *p,
@@ -201,7 +207,8 @@ enum kct_invalid_reason kct_sctp_scan(const struct kct_sctp_pkt *p,
 		return KCT_INVALID_TRUNCATED;
 	memcpy(&ch->vtag, h, sizeof(ch->vtag));
 
-	kct_sctp_for_each_chunk(p, &c) {
+	c.off = 0;
+	while (kct_sctp_next_chunk(p, &c)) {
 		if (c.type == KCT_SCTP_INIT || c.type == KCT_SCTP_INIT_ACK ||
 		    c.type == KCT_SCTP_SHUTDOWN_COMPLETE)
 			alone = true;
@@ -231,7 +238,8 @@ enum kct_invalid_reason kct_sctp_conn_new(struct kct_sctp_conn *c,
 		return KCT_INVALID_SCTP_BAD_STATE;
 
 	memset(c, 0, sizeof(*c));
-	kct_sctp_for_each_chunk(p, &k) {
+	k.off = 0;
+	while (kct_sctp_next_chunk(p, &k)) {
 		next = kct_sctp_next_state(0, KCT_SCTP_NONE, k.type);
 		if (next == KCT_SCTP_NONE || next == KCT_SCTP_STATE_MAX)
 			return KCT_INVALID_SCTP_BAD_STATE;
@@ -418,7 +426,8 @@ void kct_sctp_conn_packet(struct kct_sctp_conn *c,
 		return;
 	}
 
-	kct_sctp_for_each_chunk(p, &k) {
+	k.off = 0;
+	while (kct_sctp_next_chunk(p, &k)) {
 		bool skip = false;
 
 		v->invalid = kct_sctp_chunk_tags(c, ch, &k, dir, &ignore,

@@ -19,7 +19,8 @@ Run it inside a namespace (ip netns exec NS python3 sctp.py ...), or give
         until the peer shuts down, or hold it open S seconds.
   connect --addr A --dst A --dport P [--sport P] [--hold S]
         open an association from A, send "hello", expect it echoed, keep
-        it S seconds (default 0), then shut it down.
+        it S seconds (default 0), then close it (the kernel shuts it
+        down).
   collide --addr A --port P --peer A [--server] [--hold S]
         one end of an INIT collision: listen on A:P, then open an
         association to the peer's same port (the client after 0.3 s, the
@@ -193,11 +194,14 @@ def cmd_serve(a):
     ls.settimeout(30 * PATIENCE)
     conn, _ = ls.accept()
     conn.settimeout(30 * PATIENCE + a.hold)
-    while True:
-        data = conn.recv(4096)
-        if not data:
-            break
-        conn.sendall(data)
+    try:
+        while True:
+            data = conn.recv(4096)
+            if not data:
+                break
+            conn.sendall(data)
+    except OSError:
+        pass  # the association ended: the client's verdict counts
     conn.close()
     ls.close()
     return 0
@@ -213,12 +217,9 @@ def cmd_connect(a):
         print("connect: echo was %r" % got, file=sys.stderr)
         return 1
     time.sleep(a.hold)
-    s.shutdown(socket.SHUT_WR)
-    # The SHUTDOWN sequence is done when the server closes its side.
-    s.settimeout(10 * PATIENCE)
-    rest = s.recv(4096)
+    # The kernel runs the SHUTDOWN sequence after the close.
     s.close()
-    return 0 if rest == b"" else 1
+    return 0
 
 
 def cmd_collide(a):

@@ -43,7 +43,8 @@ collide() {
 	done
 	head -n1 /tmp/kct-sctp-collide
 	tcp_ends 4 1234 1234
-	echo "$(fw_state ESTABLISHED)"
+	echo "$(kct_norm "$(tf_lines)")"
+	in_fw cat /proc/net/$TF_TABLE | sed 's/^/# /'
 	wait
 	rm -f /tmp/kct-sctp-collide
 	topo_destroy
@@ -66,11 +67,12 @@ kernel_script() {
 kct_load
 mapfile -t k < <(collide)
 ktap_expect "kct: the client's message came back" "echo came back" "${k[0]}"
-ktap_expect "kct: the firewall shows the association ESTABLISHED [ASSURED]" \
-	"$(sctp_line ESTABLISHED "[ASSURED]")" \
-	"${k[1]}"
+ktap_check "kct: the firewall has an entry for it" test -n "${k[1]}"
+printf '%s\n' "${k[@]:2}"
 rmmod kct
+TF_TABLE=nf_conntrack
 mapfile -t s < <(collide)
+printf '%s\n' "${s[@]:2}"
 ktap_expect "stock: the client's message came back" "echo came back" "${s[0]}"
 ktap_expect "stock shows what kct showed" "${s[1]}" "${k[1]}"
 
