@@ -5,6 +5,7 @@
 #include <net/netfilter/nf_conntrack.h>
 #include "kct_proto.h"
 #include "kct_tcp_state.h"
+#include "kct_sctp_state.h"
 
 /*
  * kct's per-connection protocol state, stored in ct->proto: the storage
@@ -17,6 +18,7 @@ union kct_proto_data {
 	struct {
 		unsigned long stream_ts;	/* jiffies: UDP turns stream */
 	} udp;
+	struct kct_sctp_conn sctp;
 };
 
 static inline union kct_proto_data *kct_proto_data(struct nf_conn *ct)

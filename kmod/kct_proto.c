@@ -112,6 +112,7 @@ static const struct kct_proto *const kct_protos[U8_MAX + 1] = {
 	[IPPROTO_TCP] = &kct_proto_tcp,
 	[IPPROTO_UDP] = &kct_proto_udp,
 	[IPPROTO_UDPLITE] = &kct_proto_udplite,
+	[IPPROTO_SCTP] = &kct_proto_sctp,
 	[IPPROTO_ICMP] = &kct_proto_icmp,
 	[IPPROTO_ICMPV6] = &kct_proto_icmpv6,
 };

@@ -123,6 +123,7 @@ struct kct_proto {
 extern const struct kct_proto kct_proto_tcp;
 extern const struct kct_proto kct_proto_udp;
 extern const struct kct_proto kct_proto_udplite;
+extern const struct kct_proto kct_proto_sctp;
 extern const struct kct_proto kct_proto_icmp;
 extern const struct kct_proto kct_proto_icmpv6;
 extern const struct kct_proto kct_proto_generic;
