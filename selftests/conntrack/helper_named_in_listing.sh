@@ -11,6 +11,7 @@
 # and kct_ftp; every line must be stock's, countdowns aside (UPDATE
 # events: each distinct line, however often it came).
 # kct-test-cost: 238
+# kct-test-timeout: 600
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 require_tool conntrack nft iptables python3
