@@ -8,7 +8,7 @@
 
 /*
  * Connection events, for whoever wants to hear of them: NEW when a
- * connection is confirmed, UPDATE when its TCP state, SEEN_REPLY or
+ * connection is confirmed, UPDATE when its TCP or SCTP state, SEEN_REPLY or
  * ASSURED changes (or a request changed it), DESTROY when it leaves the
  * table.  The table and the packet path announce them here and know no
  * more; a sink (ctnetlink, for conntrack -E) registers to carry them on.
@@ -59,7 +59,8 @@ void __kct_event(struct nf_conn *ct, enum kct_event_kind kind);
  */
 static inline bool kct_event_wanted(enum kct_event_kind kind)
 {
-	return READ_ONCE(*READ_ONCE(kct_event_gate.listening)) &
+	/* Pairs with kct_event_register(): its bits are set before. */
+	return READ_ONCE(*smp_load_acquire(&kct_event_gate.listening)) &
 	       kct_event_gate.bits[kind];
 }
 

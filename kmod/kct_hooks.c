@@ -162,6 +162,8 @@ repeat:
 		goto repeat;
 	}
 	if (why) {
+		/* An INVALID SCTP packet may have moved the state first. */
+		kct_event_changed(ct, before);
 		nf_ct_put(ct);
 		return why;
 	}

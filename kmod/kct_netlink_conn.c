@@ -62,7 +62,7 @@ static int kct_nl_put_helper(struct sk_buff *skb, const struct nf_conn *ct)
 
 /*
  * Append @ct as message @msg of the conntrack subsystem.  @destroy builds
- * a DESTROY event: no timeout when none is left, TCP state only, no
+ * a DESTROY event: no timeout when none is left, protocol state only, no
  * helper (stock names it in dumps, answers, NEW and UPDATE events).
  */
 int kct_nl_fill_conn(struct sk_buff *skb, u32 portid, u32 seq, u16 msg,

@@ -100,7 +100,6 @@ const struct kct_proto kct_proto_generic = {
 	.tuple = kct_generic_tuple,
 	.invert = kct_generic_invert,
 	.packet = kct_generic_packet,
-	.timeout = kct_generic_timeout,
 	.allow_clash = true,
 };
 

@@ -76,8 +76,6 @@ struct kct_proto {
 	enum kct_invalid_reason (*packet)(struct nf_conn *ct,
 					  const struct kct_pkt *p,
 					  enum ip_conntrack_info ctinfo);
-	/* The timeout (jiffies) the connection's present state gives it. */
-	unsigned int (*timeout)(struct nf_conn *ct);
 	/*
 	 * Two packets of one new flow raced to confirm it: the loser joins
 	 * the winner's connection instead of being dropped (stock's
@@ -145,12 +143,6 @@ void kct_ports_from_nlattr(struct nlattr *tb[], struct nf_conntrack_tuple *t,
 #define KCT_PORTS_NL_FIELDS \
 	(KCT_FILTER_PROTO_SRC_PORT | KCT_FILTER_PROTO_DST_PORT)
 
-/*
- * UDP's way of following a flow, which UDP-Lite shares: udp_timeout
- * until it is a stream, then udp_timeout_stream and ASSURED.
- */
-unsigned int kct_udp_stream_timeout(struct nf_conn *ct, bool stream);
-void kct_udp_follow(struct nf_conn *ct, bool stream);
 
 static inline unsigned int kct_timeout(const struct nf_conn *ct,
 				       enum kct_timeout which)

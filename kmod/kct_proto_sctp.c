@@ -201,12 +201,6 @@ static void kct_sctp_print(struct seq_file *s, struct nf_conn *ct)
 		seq_printf(s, "%s ", kct_sctp_state_names[state]);
 }
 
-static unsigned int kct_sctp_timeout_now(struct nf_conn *ct)
-{
-	return kct_sctp_state_timeout(ct,
-				      READ_ONCE(kct_proto_data(ct)->sctp.state));
-}
-
 static bool kct_sctp_early_drop(struct nf_conn *ct)
 {
 	return kct_sctp_can_early_drop(&kct_proto_data(ct)->sctp);
@@ -297,7 +291,6 @@ const struct kct_proto kct_proto_sctp = {
 	.error = kct_sctp_error,
 	.new = kct_sctp_new,
 	.packet = kct_sctp_packet,
-	.timeout = kct_sctp_timeout_now,
 	/* Stock lets no SCTP clash share an entry: allow_clash stays false. */
 	.can_early_drop = kct_sctp_early_drop,
 	.event_state = kct_sctp_event_state,

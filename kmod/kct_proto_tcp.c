@@ -283,13 +283,6 @@ static void kct_tcp_print(struct seq_file *s, struct nf_conn *ct)
 		seq_printf(s, "%s ", kct_tcp_state_names[state]);
 }
 
-static unsigned int kct_tcp_timeout_now(struct nf_conn *ct)
-{
-	u8 state = READ_ONCE(kct_proto_data(ct)->tcp.state);
-
-	return state ? kct_tcp_state_timeout(ct, state) :
-		       kct_timeout(ct, KCT_TIMEOUT_TCP_SYN_SENT);
-}
 
 static bool kct_tcp_early_drop(struct nf_conn *ct)
 {
@@ -406,7 +399,6 @@ const struct kct_proto kct_proto_tcp = {
 	.error = kct_tcp_error,
 	.new = kct_tcp_new,
 	.packet = kct_tcp_packet,
-	.timeout = kct_tcp_timeout_now,
 	.can_early_drop = kct_tcp_early_drop,
 	.event_state = kct_tcp_event_state,
 	.print = kct_tcp_print,

@@ -8,6 +8,7 @@
 #include <linux/udp.h>
 #include <linux/netfilter.h>
 #include "kct_conn.h"
+#include "kct_proto_udp.h"
 
 /* How long a two-way UDP flow must live before it counts as a stream. */
 #define KCT_UDP_STREAM_DELAY (2 * HZ)
@@ -48,22 +49,12 @@ static bool kct_udp_is_stream(struct nf_conn *ct)
 	       time_after(jiffies, kct_proto_data(ct)->udp.stream_ts);
 }
 
-unsigned int kct_udp_stream_timeout(struct nf_conn *ct, bool stream)
-{
-	return kct_timeout(ct, stream ? KCT_TIMEOUT_UDP_STREAM :
-					KCT_TIMEOUT_UDP);
-}
-
 void kct_udp_follow(struct nf_conn *ct, bool stream)
 {
-	kct_refresh(ct, kct_udp_stream_timeout(ct, stream));
+	kct_refresh(ct, kct_timeout(ct, stream ? KCT_TIMEOUT_UDP_STREAM :
+						 KCT_TIMEOUT_UDP));
 	if (stream && !test_bit(IPS_ASSURED_BIT, &ct->status))
 		set_bit(IPS_ASSURED_BIT, &ct->status);
-}
-
-static unsigned int kct_udp_timeout(struct nf_conn *ct)
-{
-	return kct_udp_stream_timeout(ct, kct_udp_is_stream(ct));
 }
 
 /* The core marks the reply seen after this runs, as stock does. */
@@ -83,7 +74,6 @@ const struct kct_proto kct_proto_udp = {
 	.error = kct_udp_error,
 	.new = kct_udp_new,
 	.packet = kct_udp_packet,
-	.timeout = kct_udp_timeout,
 	.allow_clash = true,
 	.print_tuple = kct_ports_print_tuple,
 	.tuple_to_nlattr = kct_ports_to_nlattr,

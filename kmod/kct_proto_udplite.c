@@ -12,6 +12,7 @@
 #include <linux/udp.h>
 #include <linux/netfilter.h>
 #include "kct_conn.h"
+#include "kct_proto_udp.h"
 
 static enum kct_invalid_reason kct_udplite_error(struct kct_pkt *p)
 {
@@ -39,12 +40,6 @@ static enum kct_invalid_reason kct_udplite_error(struct kct_pkt *p)
 	return KCT_VALID;
 }
 
-static unsigned int kct_udplite_timeout(struct nf_conn *ct)
-{
-	return kct_udp_stream_timeout(ct, test_bit(IPS_SEEN_REPLY_BIT,
-						   &ct->status));
-}
-
 static enum kct_invalid_reason kct_udplite_packet(struct nf_conn *ct,
 						  const struct kct_pkt *p,
 						  enum ip_conntrack_info ctinfo)
@@ -60,7 +55,6 @@ const struct kct_proto kct_proto_udplite = {
 	.invert = kct_ports_invert,
 	.error = kct_udplite_error,
 	.packet = kct_udplite_packet,
-	.timeout = kct_udplite_timeout,
 	.allow_clash = true,
 	.print_tuple = kct_ports_print_tuple,
 	.tuple_to_nlattr = kct_ports_to_nlattr,

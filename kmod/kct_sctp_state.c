@@ -174,19 +174,25 @@ static bool kct_sctp_next_chunk(const struct kct_sctp_pkt *p,
 {
 	if (!c->off)
 		c->off = KCT_SCTP_HDR_LEN;
+	else if (!c->len)
+		return false;	/* would not advance; kct_sctp_scan refuses it */
 	else
 		c->off += ((unsigned int)c->len + 3) & ~3u;
 	return kct_sctp_chunk_at(p, c);
 }
 
-/* The tag in an INIT or INIT ACK chunk: the one its sender wants. */
+/*
+ * The tag in an INIT or INIT ACK chunk: the one its sender wants.  The
+ * chunk must hold its whole fixed part (tag, window, stream counts,
+ * initial TSN: 16 bytes), as stock requires, or the packet is INVALID.
+ */
 static bool kct_sctp_init_tag(const struct kct_sctp_pkt *p,
 			      const struct kct_sctp_chunk *c, __be32 *tag)
 {
-	__be32 buf;
+	__be32 buf[4];
 	const void *t;
 
-	t = p->read(p->ctx, c->off + 4, sizeof(buf), &buf);
+	t = p->read(p->ctx, c->off + 4, sizeof(buf), buf);
 	if (!t)
 		return false;
 	memcpy(tag, t, sizeof(*tag));

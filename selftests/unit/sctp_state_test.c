@@ -216,6 +216,10 @@ static void test_new(void)
 	p.len -= 2;	/* the packet ends inside the tag */
 	kct_check(open_with(&p) == KCT_INVALID_TRUNCATED,
 		  "an INIT whose packet ends inside its tag is refused");
+	begin(&p, 0);
+	chunk(&p, KCT_SCTP_INIT, 0, CT, 8);	/* tag and window only */
+	kct_check(open_with(&p) == KCT_INVALID_TRUNCATED,
+		  "an INIT without its whole 16-byte fixed part is refused");
 }
 
 static void test_life(void)
