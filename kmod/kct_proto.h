@@ -143,7 +143,6 @@ void kct_ports_from_nlattr(struct nlattr *tb[], struct nf_conntrack_tuple *t,
 #define KCT_PORTS_NL_FIELDS \
 	(KCT_FILTER_PROTO_SRC_PORT | KCT_FILTER_PROTO_DST_PORT)
 
-
 static inline unsigned int kct_timeout(const struct nf_conn *ct,
 				       enum kct_timeout which)
 {

@@ -283,7 +283,6 @@ static void kct_tcp_print(struct seq_file *s, struct nf_conn *ct)
 		seq_printf(s, "%s ", kct_tcp_state_names[state]);
 }
 
-
 static bool kct_tcp_early_drop(struct nf_conn *ct)
 {
 	return kct_tcp_can_early_drop(&kct_proto_data(ct)->tcp);

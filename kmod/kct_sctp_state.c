@@ -172,10 +172,11 @@ static bool kct_sctp_chunk_at(const struct kct_sctp_pkt *p,
 static bool kct_sctp_next_chunk(const struct kct_sctp_pkt *p,
 				struct kct_sctp_chunk *c)
 {
+	/* A zero length would not advance (kct_sctp_scan refuses it). */
+	if (c->off && !c->len)
+		return false;
 	if (!c->off)
 		c->off = KCT_SCTP_HDR_LEN;
-	else if (!c->len)
-		return false;	/* would not advance; kct_sctp_scan refuses it */
 	else
 		c->off += ((unsigned int)c->len + 3) & ~3u;
 	return kct_sctp_chunk_at(p, c);

@@ -51,6 +51,12 @@ assoc() {
 		--dport 7132 --sport "$2" --hold "${3:-0}"
 }
 
+# sctp_up: the flow's entry says the association is up.
+sctp_up() {
+	case "$(tf_lines)" in *" ESTABLISHED "*) return 0 ;; esac
+	return 1
+}
+
 # run_all TABLE: the associations, with the firewall's lines and the
 # listing; one result per line.
 run_all() {
@@ -68,6 +74,8 @@ run_all() {
 		in_fw cat /proc/net/$TF_TABLE | sed 's/^/# /'
 		tcp_ends $fam 40133 7132
 		assoc $fam 40133 $((4 * KCT_PATIENCE)) >/dev/null 2>&1 &
+		# Both ends' programs start first, slowly under emulation.
+		poll 30 sctp_up
 		echo "IPv$fam up: $(fw_state ESTABLISHED)"
 		echo "IPv$fam listed: $(in_fw conntrack -L -p sctp 2>/dev/null |
 			ct_norm | grep "sport=40133" | paste -sd'|')"
