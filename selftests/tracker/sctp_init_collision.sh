@@ -9,6 +9,7 @@
 # tools/testing/selftests/netfilter/conntrack_sctp_collision.sh; that
 # script, taken from the linux-source-6.1 package (scripts/setup.sh
 # extracts it), also passes with kct loaded and with stock.
+# kct-test-cost: 86
 . "$(dirname "$0")/../lib/ktap.sh"
 . "$(dirname "$0")/../lib/topo.sh"
 . "$(dirname "$0")/../lib/tracker.sh"

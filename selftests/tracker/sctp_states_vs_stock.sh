@@ -20,6 +20,7 @@
 # with stock.  kct's timeout sysctls start at stock's defaults.
 # Real stacks pass these states too fast to see, so the packets are made
 # by hand (lib/sctp.py).
+# kct-test-cost: 42
 . "$(dirname "$0")/../lib/ktap.sh"
 . "$(dirname "$0")/../lib/topo.sh"
 . "$(dirname "$0")/../lib/tracker.sh"
