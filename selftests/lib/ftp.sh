@@ -260,12 +260,13 @@ kct_expect_count_is() {
 	[ "$(kct_expect_count "$ns" "$@")" = "$n" ]
 }
 
-# kct_expect_wait_count NS N [PATTERN...]: wait up to 10 s (times
-# KCT_PATIENCE) until exactly N lines match.
+# kct_expect_wait_count NS N [PATTERN...]: wait up to 30 s (times
+# KCT_PATIENCE) until exactly N lines match: long enough for a master
+# connection reset a moment ago to leave CLOSE (10 s) and the table.
 kct_expect_wait_count() {
 	local ns=$1 n=$2
 	shift 2
-	poll 10 kct_expect_count_is "$ns" "$n" "$@" && return 0
+	poll 30 kct_expect_count_is "$ns" "$n" "$@" && return 0
 	echo "wanted $n expectations matching '$*', table:"
 	kct_expect "$ns"
 	return 1
