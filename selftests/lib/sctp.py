@@ -21,12 +21,14 @@ Run it inside a namespace (ip netns exec NS python3 sctp.py ...), or give
         open an association from A, send "hello", expect it echoed, keep
         it S seconds (default 0), then close it (the kernel shuts it
         down).
-  collide --addr A --port P --peer A [--server] [--hold S]
+  collide --addr A --port P --peer A --signal FILE [--server] [--hold S]
         one end of an INIT collision: listen on A:P, then open an
-        association to the peer's same port (the client after 0.3 s, the
-        server after 1 s); the client sends "hello" a second later and
-        expects it echoed ("echo came back"), the server echoes it; both
-        keep the association S seconds before closing.
+        association to the peer's same port.  The client creates FILE
+        and connects at once; the server waits for FILE to appear and
+        connects 0.7 s later, so that the order does not depend on which
+        process started first.  The client sends "hello" a second after
+        its connect and expects it echoed ("echo came back"), the server
+        echoes it; both keep the association S seconds before closing.
   walk --cl-ns NS --sv-ns NS --fw-ns NS --cl A --sv A --table NAME STEP...
         hand-made packets between client A and server A, and after each
         step the firewall's line of the flow in /proc/net/NAME, all in one
@@ -232,12 +234,18 @@ def cmd_collide(a):
     peer = (a.peer, a.port)
     if a.server:
         # Opens second, while the client's INIT ACK is held up.
-        time.sleep(1)
+        deadline = time.monotonic() + 25 * PATIENCE
+        while not os.path.exists(a.signal):
+            if time.monotonic() > deadline:
+                print("collide: the client never connected", file=sys.stderr)
+                return 1
+            time.sleep(0.02)
+        time.sleep(0.7)
         s.connect(peer)
         data, frm = s.recvfrom(64)
         s.sendto(data, frm)
     else:
-        time.sleep(0.3)
+        open(a.signal, "w").close()
         s.connect(peer)
         # Sends when the delayed INIT ACK is about to come.
         time.sleep(1)
@@ -280,6 +288,7 @@ def parser():
     c.add_argument("--addr", required=True)
     c.add_argument("--port", type=int, required=True)
     c.add_argument("--peer", required=True)
+    c.add_argument("--signal", required=True)
     c.add_argument("--server", action="store_true")
     c.add_argument("--hold", type=float, default=0)
     c.set_defaults(func=cmd_collide)
