@@ -51,10 +51,10 @@ isolate_network=NO
 use_localtime=NO
 xferlog_enable=NO
 vsftpd_log_file=$FTP_DIR/vsftpd.log
-connect_timeout=10
-accept_timeout=10
-data_connection_timeout=30
-idle_session_timeout=120
+connect_timeout=$((10 * KCT_PATIENCE))
+accept_timeout=$((10 * KCT_PATIENCE))
+data_connection_timeout=$((30 * KCT_PATIENCE))
+idle_session_timeout=$((120 * KCT_PATIENCE))
 ${FTP_EXTRA_CONF:-}
 CONF
 	# Not through in_sv: $! must be vsftpd's own pid (ip execs it).

@@ -20,7 +20,7 @@ then runs the steps in order and prints what happened, one line each:
   accept           accepts one data connection, reads it to the end,
                    prints "data N bytes"
   mark:FILE        creates FILE (tells the shell a point was reached)
-  wait:FILE        waits (up to 120 s) until FILE exists
+  wait:FILE        waits (up to 120 s, times KCT_PATIENCE) until FILE exists
   sleep:SECS
   rst              closes the connection with a reset
   gap:N:TEXT       forges a segment of this connection carrying TEXT, N
@@ -47,6 +47,9 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pkt  # noqa: E402  (checksums, hand-made segments)
 
+# Waits are this many times longer on a slow (debug) kernel.
+PATIENCE = int(os.environ.get("KCT_PATIENCE", "1"))
+
 ETH_P_ALL = 0x0003  # outgoing packets reach only taps of every protocol
 ETH_P_IP = 0x0800
 
@@ -60,7 +63,7 @@ class Control:
         fam = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.family = fam
         self.sock = socket.socket(fam, socket.SOCK_STREAM)
-        self.sock.settimeout(60)
+        self.sock.settimeout(60 * PATIENCE)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         # What this end sends, to forge segments that fit (gap:, icmp:).
         self.cap = None
@@ -156,7 +159,7 @@ class Control:
 
 
 def read_all(conn):
-    conn.settimeout(60)
+    conn.settimeout(60 * PATIENCE)
     total = 0
     while True:
         data = conn.recv(65536)
@@ -201,14 +204,15 @@ def run(ctl, step):
         ctl.data_port = int(re.search(r"\(\|\|\|(\d+)\|\)", ctl.last).group(1))
         print("epsv", ctl.data_port)
     elif op == "connect":
-        conn = socket.create_connection((ctl.host, ctl.data_port), timeout=30)
+        conn = socket.create_connection((ctl.host, ctl.data_port),
+                                        timeout=30 * PATIENCE)
         print("data", read_all(conn), "bytes")
     elif op == "listen":
         ls = socket.socket(ctl.family, socket.SOCK_STREAM)
         ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         ls.bind(("", int(arg)))
         ls.listen(1)
-        ls.settimeout(60)
+        ls.settimeout(60 * PATIENCE)
         ctl.listener = ls
     elif op == "accept":
         conn, _ = ctl.listener.accept()
@@ -216,7 +220,7 @@ def run(ctl, step):
     elif op == "mark":
         open(arg, "w").close()
     elif op == "wait":
-        deadline = time.time() + 120
+        deadline = time.time() + 120 * PATIENCE
         while not os.path.exists(arg):
             if time.time() > deadline:
                 raise RuntimeError("timed out waiting for " + arg)
