@@ -12,31 +12,34 @@ stock_table() {
 	ip netns exec "$1" cat /proc/net/nf_conntrack
 }
 
-# kct_entries NS PATTERN...: the lines of NS's table containing every
-# PATTERN (plain strings).  Pure bash past the one read: under emulation
-# every process costs a noticeable fraction of a second.
-kct_entries() {
-	local ns=$1 line p ok
-	shift
+# lines_with PATTERN...: the lines of stdin containing every PATTERN
+# (plain strings).  Pure bash: under emulation every process costs a
+# noticeable fraction of a second.
+lines_with() {
+	local line p ok
 	while IFS= read -r line; do
 		ok=1
 		for p in "$@"; do
 			[[ $line == *"$p"* ]] || { ok=; break; }
 		done
 		[ -n "$ok" ] && printf '%s\n' "$line"
-	done < <(kct_table "$ns")
+	done
 	return 0
+}
+
+# kct_entries NS PATTERN...: the lines of NS's table containing every
+# PATTERN.
+kct_entries() {
+	local ns=$1
+	shift
+	lines_with "$@" < <(kct_table "$ns")
 }
 
 # kct_count NS [PATTERN...]: how many lines kct_entries finds.
 kct_count() {
-	local out
-	out=$(kct_entries "$@")
-	if [ -z "$out" ]; then
-		echo 0
-	else
-		printf '%s\n' "$out" | wc -l
-	fi
+	local lines
+	mapfile -t lines < <(kct_entries "$@")
+	echo ${#lines[@]}
 }
 
 # kct_entry NS PATTERN...: the one line matching every PATTERN, waiting

@@ -241,16 +241,10 @@ kct_expect() {
 
 # kct_expect_count NS [PATTERN...]: lines of it containing every PATTERN.
 kct_expect_count() {
-	local ns=$1 line p ok n=0
+	local ns=$1 lines
 	shift
-	while IFS= read -r line; do
-		ok=1
-		for p in "$@"; do
-			[[ $line == *"$p"* ]] || { ok=; break; }
-		done
-		[ -n "$ok" ] && n=$((n + 1))
-	done < <(kct_expect "$ns")
-	echo $n
+	mapfile -t lines < <(kct_expect "$ns" | lines_with "$@")
+	echo ${#lines[@]}
 }
 
 # kct_expect_count_is NS N [PATTERN...]: exactly N lines match.
