@@ -5,6 +5,7 @@
 #include <net/netfilter/nf_conntrack.h>
 #include "kct_proto.h"
 #include "kct_tcp_state.h"
+#include "kct_sctp_state.h"
 
 /*
  * kct's per-connection protocol state, stored in ct->proto: the storage
@@ -17,6 +18,7 @@ union kct_proto_data {
 	struct {
 		unsigned long stream_ts;	/* jiffies: UDP turns stream */
 	} udp;
+	struct kct_sctp_conn sctp;
 };
 
 static inline union kct_proto_data *kct_proto_data(struct nf_conn *ct)
@@ -32,5 +34,8 @@ struct nf_conn *kct_conn_alloc(struct kct_pkt *p,
 			       const struct nf_conntrack_tuple *reply,
 			       u32 hash, enum kct_invalid_reason *why);
 void kct_conn_kill(struct nf_conn *ct);
+
+/* Set or refresh a connection's timeout (relative until confirmed). */
+void kct_refresh(struct nf_conn *ct, unsigned long extra_jiffies);
 
 #endif /* _KCT_CONN_H */

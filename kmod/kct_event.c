@@ -1,48 +1,75 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ctnetlink events, multicast to the nfnetlink conntrack groups of the
- * connection's namespace, in the message format of stock's events: NEW
- * carries the creation flags, UPDATE none, DESTROY is a DELETE message.
+ * Connection events: one sink at a time (ctnetlink) hears what the table
+ * and the packet path announce.
+ *
+ * Lifetime and locking:
+ * - kct_event_gate.sink changes only under kct_event_mutex, from module
+ *   init and exit; announcers read it under RCU and call the sink's
+ *   deliver() inside that same read-side section.
+ * - kct_event_unregister() closes the gate, then waits for a grace
+ *   period: once it returns no deliver() runs or will run, so the sink's
+ *   subsystem may go.
+ * - The gate's listening pointer is never NULL: it points to a zero byte
+ *   while no sink is registered, else to the sink's own word, which must
+ *   outlive the registration (ctnetlink's is the kernel's).  Its bits are
+ *   copied before the pointer is published; an announcer racing with
+ *   either change at worst misses or drops one event, as if it had come
+ *   a moment earlier or later.
  */
-#include <linux/netfilter/nfnetlink.h>
-#include <linux/netfilter/nfnetlink_conntrack.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include "kct_event.h"
 
-static const struct {
-	u16 msg;
-	u16 flags;
-} kct_event_kinds[] = {
-	[KCT_EVENT_NEW]	= { IPCTNL_MSG_CT_NEW, NLM_F_CREATE | NLM_F_EXCL },
-	[KCT_EVENT_UPDATE] = { IPCTNL_MSG_CT_NEW, 0 },
-	[KCT_EVENT_DESTROY] = { IPCTNL_MSG_CT_DELETE, 0 },
+static const u8 kct_event_nobody;
+static DEFINE_MUTEX(kct_event_mutex);
+
+struct kct_event_gate kct_event_gate __read_mostly = {
+	.listening = &kct_event_nobody,
 };
 
-static_assert(NFNLGRP_CONNTRACK_NEW + KCT_EVENT_UPDATE ==
-	      NFNLGRP_CONNTRACK_UPDATE);
-static_assert(NFNLGRP_CONNTRACK_NEW + KCT_EVENT_DESTROY ==
-	      NFNLGRP_CONNTRACK_DESTROY);
+int kct_event_register(const struct kct_event_sink *sink)
+{
+	int ret = 0;
 
+	mutex_lock(&kct_event_mutex);
+	if (rcu_dereference_protected(kct_event_gate.sink,
+				      lockdep_is_held(&kct_event_mutex))) {
+		ret = -EBUSY;
+		goto out;
+	}
+	memcpy(kct_event_gate.bits, sink->bits, sizeof(kct_event_gate.bits));
+	rcu_assign_pointer(kct_event_gate.sink, sink);
+	/* The bits before the pointer that makes them count. */
+	smp_store_release(&kct_event_gate.listening, sink->listening);
+out:
+	mutex_unlock(&kct_event_mutex);
+	return ret;
+}
+
+void kct_event_unregister(const struct kct_event_sink *sink)
+{
+	mutex_lock(&kct_event_mutex);
+	if (rcu_dereference_protected(kct_event_gate.sink,
+				      lockdep_is_held(&kct_event_mutex)) != sink) {
+		mutex_unlock(&kct_event_mutex);
+		return;
+	}
+	WRITE_ONCE(kct_event_gate.listening, &kct_event_nobody);
+	RCU_INIT_POINTER(kct_event_gate.sink, NULL);
+	mutex_unlock(&kct_event_mutex);
+	/* Every deliver() that saw the sink has returned after this. */
+	synchronize_rcu();
+}
+
+/* Someone may listen: hand the event to the sink, if there still is one. */
 void __kct_event(struct nf_conn *ct, enum kct_event_kind kind)
 {
-	unsigned int group = kct_event_group(kind);
-	struct net *net = nf_ct_net(ct);
-	struct sk_buff *skb;
+	const struct kct_event_sink *sink;
 
-	/* Someone listens, but maybe not in this namespace. */
-	if (!nfnetlink_has_listeners(net, group))
-		return;
-	skb = nlmsg_new(kct_nl_conn_size(), GFP_ATOMIC);
-	if (!skb)
-		goto lost;
-	if (kct_nl_fill_conn(skb, 0, 0, kct_event_kinds[kind].msg,
-			     kct_event_kinds[kind].flags, ct,
-			     kind == KCT_EVENT_DESTROY)) {
-		kfree_skb(skb);
-		goto lost;
-	}
-	nfnetlink_send(skb, net, 0, group, 0, GFP_ATOMIC);
-	return;
-lost:
-	/* Listeners learn that they missed something (ENOBUFS). */
-	nfnetlink_set_err(net, 0, group, -ENOBUFS);
+	rcu_read_lock();
+	sink = rcu_dereference(kct_event_gate.sink);
+	if (sink)
+		sink->deliver(ct, kind);
+	rcu_read_unlock();
 }

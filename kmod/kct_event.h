@@ -2,46 +2,66 @@
 #ifndef _KCT_EVENT_H
 #define _KCT_EVENT_H
 
-#include <linux/netfilter.h>
-#include <linux/netfilter/nfnetlink.h>
+#include <linux/compiler.h>
 #include <net/netfilter/nf_conntrack.h>
 #include "kct_conn.h"
-#include "kct_netlink.h"
 
 /*
- * ctnetlink events (conntrack -E): NEW when a connection is confirmed,
- * UPDATE when its TCP state, SEEN_REPLY or ASSURED changes (or a request
- * changed it), DESTROY when it leaves the table.  While kct does not own
- * ctnetlink, or nobody listens, this is a test of two read-mostly words;
- * nothing is built unless someone listens to that group in that
- * namespace.
+ * Connection events, for whoever wants to hear of them: NEW when a
+ * connection is confirmed, UPDATE when its TCP or SCTP state, SEEN_REPLY or
+ * ASSURED changes (or a request changed it), DESTROY when it leaves the
+ * table.  The table and the packet path announce them here and know no
+ * more; a sink (ctnetlink, for conntrack -E) registers to carry them on.
+ * The rules of the sink's life are stated in kct_event.c.
  */
 enum kct_event_kind {
 	KCT_EVENT_NEW,
 	KCT_EVENT_UPDATE,
 	KCT_EVENT_DESTROY,
+	KCT_EVENT_KINDS
 };
+
+struct kct_event_sink {
+	/*
+	 * Bit @bits[kind] of *@listening is set while anyone, in any
+	 * namespace, may want events of that kind; otherwise @deliver is
+	 * not called.  It is read on every event, so it must be a word the
+	 * sink's subsystem keeps up to date anyway.
+	 */
+	const u8 *listening;
+	u8 bits[KCT_EVENT_KINDS];
+	/*
+	 * Called under RCU, in softirq or process context, with a
+	 * reference on @ct held by the caller: it must not sleep.
+	 */
+	void (*deliver)(struct nf_conn *ct, enum kct_event_kind kind);
+};
+
+int kct_event_register(const struct kct_event_sink *sink);
+void kct_event_unregister(const struct kct_event_sink *sink);
+
+/* What the announcing side reads: see kct_event.c. */
+struct kct_event_gate {
+	const u8 *listening;
+	u8 bits[KCT_EVENT_KINDS];
+	const struct kct_event_sink __rcu *sink;
+};
+
+extern struct kct_event_gate kct_event_gate;
 
 void __kct_event(struct nf_conn *ct, enum kct_event_kind kind);
 
-/* Each kind goes to its own nfnetlink group, in this order. */
-static inline unsigned int kct_event_group(enum kct_event_kind kind)
-{
-	return NFNLGRP_CONNTRACK_NEW + kind;
-}
-
 /*
- * Whether anyone could want the event.  nfnetlink keeps one bit per
- * conntrack group that has a listener in any namespace (stock's own
- * events test it too), so while nobody runs conntrack -E the packet path
- * pays one read and no call; __kct_event() then asks about the
- * connection's namespace.
+ * Whether anyone could want the event.  While nobody listens (or no
+ * sink is registered) the packet path pays this test of two read-mostly
+ * words and no call; the sink then decides about the connection's
+ * namespace.
  */
 static inline bool kct_event_wanted(enum kct_event_kind kind)
 {
-	return READ_ONCE(kct_netlink_active) &&
-	       (READ_ONCE(nf_ctnetlink_has_listener) &
-		BIT(kct_event_group(kind)));
+	/* Pairs with kct_event_register(): its bits are set before. */
+	return READ_ONCE(*smp_load_acquire(&kct_event_gate.listening)) &
+	       kct_event_gate.bits[kind];
 }
 
 static inline void kct_event_new(struct nf_conn *ct)
@@ -68,10 +88,11 @@ static inline void kct_event_destroy(struct nf_conn *ct)
  */
 static inline u32 kct_event_snapshot(struct nf_conn *ct)
 {
+	const struct kct_proto *proto = kct_proto_find(nf_ct_protonum(ct));
 	u32 bits = (u32)READ_ONCE(ct->status) & (IPS_SEEN_REPLY | IPS_ASSURED);
 
-	if (nf_ct_protonum(ct) == IPPROTO_TCP)
-		bits |= (u32)READ_ONCE(kct_proto_data(ct)->tcp.state) << 24;
+	if (proto->event_state)
+		bits |= (u32)proto->event_state(ct) << 24;
 	return bits;
 }
 

@@ -5,6 +5,22 @@
  * in one list under one lock (struct kct_net), and only packets that
  * would create a connection look there.  Expired ones are removed
  * lazily: when met, and by the GC worker.
+ *
+ * Lifetime and locking:
+ * - A namespace's list changes only under its expect_lock (taken with
+ *   BHs off: the packet path takes it too); expect_count counts what is
+ *   listed and is read without the lock as a hint.  Readers that do not
+ *   change the list (dumps, /proc) walk it under RCU.
+ * - The list holds one reference on each listed expectation, dropped
+ *   when it is taken off; anyone else holding one took it under the
+ *   lock, or under RCU with refcount_inc_not_zero().  The last put frees
+ *   it after a grace period, so an RCU reader may still see one that is
+ *   off the list, but never a freed one.
+ * - An expectation holds a reference on its master connection for its
+ *   whole life, so exp->master is always valid.  exp->helper is valid
+ *   while the expectation is listed, and for RCU readers until they
+ *   unlock: a helper's removal takes its expectations off every list,
+ *   then waits for a grace period (kct_helper_unregister()).
  */
 #include <linux/slab.h>
 #include <linux/proc_fs.h>
@@ -15,6 +31,7 @@
 #include "kct_helper.h"
 #include "kct_table.h"
 #include "kct_proto.h"
+#include "kct_tuple.h"
 
 /* net.kct.expect_max: global like stock's, per-namespace counts. */
 int kct_expect_max __read_mostly;
@@ -89,7 +106,9 @@ static bool kct_expect_expired(const struct kct_expect *exp)
 
 /* Take @exp off the list (lock held) and drop the list's reference. */
 static void kct_expect_unlink(struct kct_expect *exp)
+	__must_hold(&kct_pernet(exp->net)->expect_lock)
 {
+	lockdep_assert_held(&kct_pernet(exp->net)->expect_lock);
 	hlist_del_rcu(&exp->node);
 	atomic_dec(&kct_pernet(exp->net)->expect_count);
 	KCT_STAT_INC(kct_pernet(exp->net), expect_delete);
@@ -165,7 +184,7 @@ int kct_expect_related(struct kct_expect *exp)
 			oldest = i;	/* the list is newest first */
 		}
 	}
-	if (exp->helper->max_expected && mine >= exp->helper->max_expected) {
+	if (exp->helper->policy.max_expected && mine >= exp->helper->policy.max_expected) {
 		kct_expect_unlink(oldest);
 		mine--;
 	}
@@ -176,7 +195,7 @@ int kct_expect_related(struct kct_expect *exp)
 	}
 
 	refcount_inc(&exp->use);
-	WRITE_ONCE(exp->timeout, nfct_time_stamp + exp->helper->timeout * HZ);
+	WRITE_ONCE(exp->timeout, nfct_time_stamp + exp->helper->policy.timeout * HZ);
 	hlist_add_head_rcu(&exp->node, &kn->expect_list);
 	atomic_inc(&kn->expect_count);
 	KCT_STAT_INC(kn, expect_create);
@@ -188,7 +207,7 @@ EXPORT_SYMBOL_GPL(kct_expect_related);
 
 /*
  * The expectation a new connection with tuple @t fulfils, if any, taken
- * off the list (unless permanent) and returned with a reference.
+ * off the list and returned with a reference.
  */
 struct kct_expect *kct_expect_take(struct kct_net *kn,
 				   const struct nf_conntrack_tuple *t)
@@ -215,8 +234,7 @@ struct kct_expect *kct_expect_take(struct kct_net *kn,
 			continue;
 		found = i;
 		refcount_inc(&found->use);
-		if (!(found->flags & KCT_EXPECT_PERMANENT))
-			kct_expect_unlink(found);
+		kct_expect_unlink(found);
 		break;
 	}
 	spin_unlock_bh(&kn->expect_lock);
@@ -372,16 +390,8 @@ static int kct_expect_seq_show(struct seq_file *s, void *v)
 	left = (s32)(READ_ONCE(exp->timeout) - nfct_time_stamp) / HZ;
 	seq_printf(s, "%d l3proto = %u proto=%u ", left > 0 ? left : 0,
 		   t->src.l3num, t->dst.protonum);
-	if (t->src.l3num == NFPROTO_IPV4)
-		seq_printf(s, "src=%pI4 dst=%pI4 ", &t->src.u3.ip, &t->dst.u3.ip);
-	else
-		seq_printf(s, "src=%pI6 dst=%pI6 ", t->src.u3.ip6, t->dst.u3.ip6);
-	if (t->dst.protonum == IPPROTO_TCP || t->dst.protonum == IPPROTO_UDP)
-		seq_printf(s, "sport=%hu dport=%hu ", ntohs(t->src.u.all),
-			   ntohs(t->dst.u.all));
-	if (exp->flags & KCT_EXPECT_PERMANENT)
-		seq_puts(s, "PERMANENT");
-	seq_printf(s, "%s%s\n", exp->flags ? " " : "", exp->helper->name);
+	kct_tuple_print(s, t);
+	seq_printf(s, "%s\n", exp->helper->stock.name);
 	return 0;
 }
 

@@ -4,7 +4,7 @@
 
 #include <linux/refcount.h>
 #include <net/netfilter/nf_conntrack.h>
-#include "kct_netns.h"
+#include "kct_pernet.h"
 
 struct kct_helper;
 
@@ -22,12 +22,9 @@ struct kct_expect {
 	const struct kct_helper *helper;
 	struct net *net;
 	u32 timeout;			/* jiffies32, absolute once inserted */
-	unsigned int flags;
 	refcount_t use;
 	struct rcu_head rcu;
 };
-
-#define KCT_EXPECT_PERMANENT	0x1
 
 /* For helpers. */
 struct kct_expect *kct_expect_alloc(struct nf_conn *master);

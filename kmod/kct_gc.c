@@ -50,8 +50,8 @@ enum kct_gc_fate {
 /*
  * A namespace whose table is more than 95% full gets room back before
  * new connections have to evict anything: the GC also ends connections
- * that never proved themselves (not ASSURED) and TCP connections that are
- * closing anyway.
+ * that never proved themselves (not ASSURED) and those its protocol says
+ * may go (TCP connections that are closing anyway).
  */
 static bool kct_gc_nearly_full(const struct nf_conn *ct)
 {
@@ -63,10 +63,12 @@ static bool kct_gc_nearly_full(const struct nf_conn *ct)
 
 static bool kct_gc_can_evict(struct nf_conn *ct)
 {
+	const struct kct_proto *proto;
+
 	if (!test_bit(IPS_ASSURED_BIT, &ct->status))
 		return true;
-	return nf_ct_protonum(ct) == IPPROTO_TCP &&
-	       kct_tcp_can_early_drop(&kct_proto_data(ct)->tcp);
+	proto = kct_proto_find(nf_ct_protonum(ct));
+	return proto->can_early_drop && proto->can_early_drop(ct);
 }
 
 static enum kct_gc_fate kct_gc_expired_or_evicted(struct nf_conn *ct,

@@ -4,6 +4,20 @@
  * stock assignment rules find kct's helpers), assignment to a new
  * connection from the template a -j CT rule attached, and running the
  * helper on each packet.
+ *
+ * Lifetime and locking:
+ * - A connection's helper pointer (its nf_conn_help area) is set once,
+ *   on the packet path before the connection is confirmed, and cleared
+ *   only by kct_helper_unregister(); it is read under RCU, and what it
+ *   points to (a struct kct_helper in a helper module) stays valid until
+ *   that reader unlocks.
+ * - kct_helper_unregister() runs in process context, once per helper,
+ *   from its module's exit.  When it returns no connection or
+ *   expectation refers to the helper and no help() or destroy() call
+ *   runs or will run: the module may go.
+ * - The hooks call in here from their RCU section; kct_helper_run() and
+ *   kct_helper_destroy() take their own, as they may be called outside
+ *   one (destroy from the table's unlink, in any context).
  */
 #include <linux/module.h>
 #include <net/netfilter/nf_conntrack_extend.h>
@@ -46,10 +60,7 @@ void kct_helper_init(struct kct_helper *h, const char *name, u16 id,
 	h->policy.max_expected = max_expected;
 	h->policy.timeout = timeout;
 	strscpy(h->policy.name, name, sizeof(h->policy.name));
-	h->name = s->name;
 	h->help = help;
-	h->max_expected = max_expected;
-	h->timeout = timeout;
 }
 EXPORT_SYMBOL_GPL(kct_helper_init);
 
@@ -82,6 +93,7 @@ static void kct_helper_unassign_all(const struct kct_helper *h)
 
 void kct_helper_unregister(struct kct_helper *h)
 {
+	might_sleep();
 	kct_helper_unassign_all(h);
 	kct_expect_helper_gone(h);
 	/*
@@ -100,7 +112,7 @@ void kct_helper_unregister(struct kct_helper *h)
 	kct_helper_unassign_all(h);
 	/* A help() that was running above may have added expectations. */
 	kct_expect_helper_gone(h);
-	/* /proc readers may still be printing exp->helper->name. */
+	/* /proc readers may still be printing exp->helper->stock.name. */
 	synchronize_rcu();
 }
 EXPORT_SYMBOL_GPL(kct_helper_unregister);
@@ -120,6 +132,7 @@ bool kct_helper_ext_pin(struct nf_conn *ct)
 	struct nf_ct_ext *ext = ct->ext;
 	unsigned int id;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "confirm outside RCU");
 	if (!ext || !READ_ONCE(ext->gen_id))
 		return true;
 	for (id = 0; id < NF_CT_EXT_NUM; id++) {
@@ -139,6 +152,7 @@ const struct kct_helper *kct_helper_of(const struct nf_conn *ct)
 	const struct nf_conntrack_helper *helper;
 	const struct nf_conn_help *help = nfct_help(ct);
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "helper lookup outside RCU");
 	if (!help)
 		return NULL;
 	helper = rcu_dereference(help->helper);
@@ -156,6 +170,7 @@ void kct_helper_assign(struct nf_conn *ct, const struct nf_conn *tmpl)
 	const struct nf_conn_help *tmpl_help = nfct_help(tmpl);
 	struct nf_conn_help *help;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "helper assignment outside RCU");
 	if (!tmpl_help)
 		return;
 	helper = rcu_dereference(tmpl_help->helper);

@@ -25,9 +25,6 @@ struct kct_helper {
 	int (*help)(struct sk_buff *skb, unsigned int protoff,
 		    struct nf_conn *ct, enum ip_conntrack_info ctinfo);
 	void (*destroy)(struct nf_conn *ct);
-	const char *name;		/* shown in /proc/net/kct_expect */
-	unsigned int max_expected;	/* per master connection */
-	unsigned int timeout;		/* of its expectations, seconds */
 };
 
 void kct_helper_init(struct kct_helper *h, const char *name, u16 id,

@@ -108,12 +108,12 @@ static enum kct_invalid_reason kct_track_packet(struct kct_pkt *p,
 						const struct nf_conn *tmpl,
 						unsigned int *verdict)
 {
-	struct nf_conntrack_tuple tuple, reply;
+	struct nf_conntrack_tuple *tuple = &p->tuple;
 	struct nf_conntrack_tuple_hash *h;
+	struct nf_conntrack_tuple reply;
 	const struct kct_proto *proto;
 	enum ip_conntrack_info ctinfo;
 	enum kct_invalid_reason why;
-	unsigned int l4off;
 	struct nf_conn *ct;
 	u32 hash, before;
 
@@ -126,35 +126,31 @@ static enum kct_invalid_reason kct_track_packet(struct kct_pkt *p,
 		if (why || p->skb->_nfct)
 			return why;
 	}
-	if (!kct_tuple_from_skb(p->skb, skb_network_offset(p->skb), p->pf,
-				&tuple, &l4off))
+	if (!kct_tuple_finish(p, proto))
 		return KCT_INVALID_TRUNCATED;
 
 repeat:
-	hash = kct_tuple_hash(p->net, &tuple);
-	h = kct_table_find(p->kn, &tuple, hash);
+	hash = kct_tuple_hash(p->net, tuple);
+	h = kct_table_find(p->kn, tuple, hash);
 	if (h) {
 		ct = nf_ct_tuplehash_to_ctrack(h);
 		ctinfo = kct_ctinfo(h);
 		KCT_STAT_INC(p->kn, found);
 	} else {
-		if (!kct_tuple_invert(&reply, &tuple))
-			return proto == &kct_proto_icmp ||
-			       proto == &kct_proto_icmpv6 ?
-			       KCT_INVALID_ICMP_BAD_TYPE :
-			       KCT_INVALID_BAD_HEADER;
-		ct = kct_conn_alloc(p, &tuple, &reply, hash, &why);
+		if (!kct_tuple_invert(&reply, tuple))
+			return proto->no_reply ?: KCT_INVALID_BAD_HEADER;
+		ct = kct_conn_alloc(p, tuple, &reply, hash, &why);
 		if (!ct) {
 			KCT_STAT_INC(p->kn, drop);
 			*verdict = NF_DROP;
 			return why;
 		}
-		why = proto->new(ct, p);
+		why = proto->new ? proto->new(ct, p) : KCT_VALID;
 		if (why) {
 			nf_ct_put(ct);
 			return why;
 		}
-		ctinfo = kct_adopt(p, ct, &tuple, tmpl);
+		ctinfo = kct_adopt(p, ct, tuple, tmpl);
 	}
 
 	before = kct_event_snapshot(ct);	/* for conntrack -E's UPDATE */
@@ -166,6 +162,8 @@ repeat:
 		goto repeat;
 	}
 	if (why) {
+		/* An INVALID SCTP packet may have moved the state first. */
+		kct_event_changed(ct, before);
 		nf_ct_put(ct);
 		return why;
 	}
@@ -296,7 +294,7 @@ static unsigned int kct_confirm(void *priv, struct sk_buff *skb,
 	 * a new flow at once, typical of UDP and DNS).  Where stock lets
 	 * them share, the packet joins the existing connection.
 	 */
-	if (existing && nf_ct_protonum(ct) != IPPROTO_TCP &&
+	if (existing && kct_proto_find(nf_ct_protonum(ct))->allow_clash &&
 	    kct_tuple_equal(&existing->tuplehash[IP_CT_DIR_ORIGINAL].tuple,
 			    &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple)) {
 		nf_ct_set(skb, existing, ctinfo);

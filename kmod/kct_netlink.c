@@ -12,17 +12,34 @@
  * Only one module can own the subsystem.  If nf_conntrack_netlink got it
  * first, kct loads without this interface and says so once; while kct
  * owns it, loading nf_conntrack_netlink fails with EBUSY.
+ *
+ * Lifetime and locking:
+ * - The event sink is registered after both subsystems and unregistered
+ *   before them: events go out only while kct owns ctnetlink, and none
+ *   once kct_netlink_exit() has returned.
+ * - Requests run one at a time under nfnetlink's ctnetlink mutex
+ *   (NFNL_CB_MUTEX), so two updates of one connection do not interleave
+ *   (the mark is read, masked and written back).  The packet path runs
+ *   alongside: what a request changes is set-only status bits, words
+ *   written whole, and TCP flags under ct->lock.  Dumps run without the
+ *   mutex, over the table's iterator.
  */
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
-#include "kct_netlink_filter.h"
+#include "kct_netlink.h"
+#include "kct_netlink_conn.h"
+#include "kct_netlink_dump.h"
+#include "kct_netlink_event.h"
+#include "kct_netlink_exp.h"
+#include "kct_netlink_tuple.h"
 #include "kct_event.h"
 #include "kct_table.h"
 #include "kct_tuple.h"
 
-bool kct_netlink_active __read_mostly;
+/* kct owns both subsystems: requests and events are ours to answer. */
+static bool kct_netlink_active;
 
 static const struct nla_policy kct_nl_ct_policy[CTA_MAX + 1] = {
 	[CTA_TUPLE_ORIG]	= { .type = NLA_NESTED },
@@ -170,10 +187,8 @@ static int kct_nl_delete(struct sk_buff *skb, const struct nfnl_info *info,
 #define KCT_NL_STATUS_SETTABLE	(IPS_SEEN_REPLY | IPS_ASSURED)
 
 static int kct_nl_check_change(const struct nlattr * const cda[],
-			       struct nf_conn *ct, struct kct_nl_tcp_change *tcp)
+			       struct nf_conn *ct)
 {
-	int err;
-
 	if (cda[CTA_HELP] || cda[CTA_NAT_SRC] || cda[CTA_NAT_DST] ||
 	    cda[CTA_NAT_SEQ_ADJ_ORIG] ||
 	    cda[CTA_NAT_SEQ_ADJ_REPLY] || cda[CTA_LABELS] ||
@@ -187,20 +202,26 @@ static int kct_nl_check_change(const struct nlattr * const cda[],
 		if ((now ^ want) & ~(want & KCT_NL_STATUS_SETTABLE))
 			return -EBUSY;
 	}
-	memset(tcp, 0, sizeof(*tcp));
-	if (cda[CTA_PROTOINFO]) {
-		err = kct_nl_tcp_parse(cda[CTA_PROTOINFO], ct, tcp);
-		if (err)
-			return err;
-	}
+	if (cda[CTA_PROTOINFO])
+		return kct_nl_protoinfo(cda[CTA_PROTOINFO], ct, false);
 	return 0;
 }
 
-static void kct_nl_change(const struct nlattr * const cda[],
-			  struct nf_conn *ct,
-			  const struct kct_nl_tcp_change *tcp)
+/*
+ * Apply a checked change.  The protocol's part comes first: its tracker
+ * checks it again under the connection's lock, and if the state moved
+ * in between, nothing is changed.
+ */
+static int kct_nl_change(const struct nlattr * const cda[],
+			 struct nf_conn *ct)
 {
-	kct_nl_tcp_apply(ct, tcp);
+	int err;
+
+	if (cda[CTA_PROTOINFO]) {
+		err = kct_nl_protoinfo(cda[CTA_PROTOINFO], ct, true);
+		if (err)
+			return err;
+	}
 	if (cda[CTA_STATUS]) {
 		u32 want = ntohl(nla_get_be32(cda[CTA_STATUS]));
 
@@ -223,16 +244,17 @@ static void kct_nl_change(const struct nlattr * const cda[],
 		WRITE_ONCE(ct->mark, (READ_ONCE(ct->mark) & ~mask) |
 				     (mark & mask));
 	}
+	return 0;
 }
 
 /* NEW on an existing connection updates it (conntrack -U). */
 static int kct_nl_new(struct sk_buff *skb, const struct nfnl_info *info,
 		      const struct nlattr * const cda[])
 {
-	struct kct_nl_tcp_change tcp;
 	struct nf_conn *ct;
 	int err;
 
+	lockdep_assert(lockdep_nfnl_is_held(NFNL_SUBSYS_CTNETLINK));
 	err = kct_nl_lookup(info, cda, &ct);
 	if (err == -ENOENT && (info->nlh->nlmsg_flags & NLM_F_CREATE))
 		return -EOPNOTSUPP;	/* kct creates entries from packets only */
@@ -241,11 +263,11 @@ static int kct_nl_new(struct sk_buff *skb, const struct nfnl_info *info,
 	if (info->nlh->nlmsg_flags & NLM_F_EXCL)
 		err = -EEXIST;
 	else
-		err = kct_nl_check_change(cda, ct, &tcp);
-	if (!err) {
-		kct_nl_change(cda, ct, &tcp);
+		err = kct_nl_check_change(cda, ct);
+	if (!err)
+		err = kct_nl_change(cda, ct);
+	if (!err)
 		kct_event_update(ct);
-	}
 	nf_ct_put(ct);
 	return err;
 }
@@ -292,8 +314,7 @@ static int kct_nl_put_cpu(struct sk_buff *skb, const struct kct_stat *st)
 			    htonl(st->search_restart)) ||
 	       nla_put_be32(skb, CTA_STATS_CLASH_RESOLVE,
 			    htonl(st->clash_resolve)) ||
-	       nla_put_be32(skb, CTA_STATS_CHAIN_TOOLONG,
-			    htonl(st->chaintoolong));
+	       nla_put_be32(skb, CTA_STATS_CHAIN_TOOLONG, 0);
 }
 
 /* conntrack -S: one message per CPU, cb->args[0] the next CPU. */
@@ -371,7 +392,13 @@ int kct_netlink_init(void)
 	}
 	if (err)
 		return err;
-	WRITE_ONCE(kct_netlink_active, true);
+	err = kct_nl_event_init();
+	if (err) {
+		nfnetlink_subsys_unregister(&kct_nl_exp_subsys);
+		nfnetlink_subsys_unregister(&kct_nl_ct_subsys);
+		return err;
+	}
+	kct_netlink_active = true;
 	return 0;
 }
 
@@ -379,7 +406,9 @@ void kct_netlink_exit(void)
 {
 	if (!kct_netlink_active)
 		return;
-	WRITE_ONCE(kct_netlink_active, false);
+	kct_netlink_active = false;
+	/* No event is sent once this returns. */
+	kct_nl_event_exit();
 	nfnetlink_subsys_unregister(&kct_nl_exp_subsys);
 	nfnetlink_subsys_unregister(&kct_nl_ct_subsys);
 }

@@ -1,51 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * One connection as a ctnetlink message, with the attributes stock
- * gives: both tuples, status, timeout (seconds left), TCP state with
- * window scales and flags, helper name, mark, id and, in answers, use.
+ * gives: both tuples, status, timeout (seconds left), the protocol's
+ * own info (TCP: state, window scales and flags), helper name, mark, id
+ * and, in answers, use.
  * Dumps, GET answers and events (@portid 0) all come from here.
  */
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
-#include <linux/netfilter/nf_conntrack_tcp.h>
+#include <linux/netfilter/nf_conntrack_tcp.h>	/* the largest protoinfo */
 #include <net/netfilter/nf_conntrack_helper.h>
-#include "kct_netlink.h"
+#include "kct_netlink_conn.h"
+#include "kct_netlink_tuple.h"
 #include "kct_conn.h"
 
-static int kct_nl_put_tcp(struct sk_buff *skb, struct nf_conn *ct,
-			  bool destroy)
+/* CTA_PROTOINFO, with what the protocol's tracker says in it. */
+static int kct_nl_put_protoinfo(struct sk_buff *skb, struct nf_conn *ct,
+				const struct kct_proto *proto, bool destroy)
 {
-	struct kct_tcp_conn *tc = &kct_proto_data(ct)->tcp;
-	struct nf_ct_tcp_flags flags[2] = {};
-	struct nlattr *info, *tcp;
-	u8 state, scale[2];
+	struct nlattr *nest = nla_nest_start(skb, CTA_PROTOINFO);
 
-	/* One consistent picture of the state the tracker writes. */
-	spin_lock_bh(&ct->lock);
-	state = tc->state;
-	scale[0] = tc->seen[0].td_scale;
-	scale[1] = tc->seen[1].td_scale;
-	flags[0].flags = tc->seen[0].flags;
-	flags[1].flags = tc->seen[1].flags;
-	spin_unlock_bh(&ct->lock);
-
-	info = nla_nest_start(skb, CTA_PROTOINFO);
-	if (!info)
+	if (!nest || proto->protoinfo_to_nlattr(skb, ct, destroy))
 		return -EMSGSIZE;
-	tcp = nla_nest_start(skb, CTA_PROTOINFO_TCP);
-	if (!tcp || nla_put_u8(skb, CTA_PROTOINFO_TCP_STATE, state))
-		return -EMSGSIZE;
-	/* A destroyed connection says only its last state, as stock. */
-	if (!destroy &&
-	    (nla_put_u8(skb, CTA_PROTOINFO_TCP_WSCALE_ORIGINAL, scale[0]) ||
-	     nla_put_u8(skb, CTA_PROTOINFO_TCP_WSCALE_REPLY, scale[1]) ||
-	     nla_put(skb, CTA_PROTOINFO_TCP_FLAGS_ORIGINAL, sizeof(flags[0]),
-		     &flags[0]) ||
-	     nla_put(skb, CTA_PROTOINFO_TCP_FLAGS_REPLY, sizeof(flags[1]),
-		     &flags[1])))
-		return -EMSGSIZE;
-	nla_nest_end(skb, tcp);
-	nla_nest_end(skb, info);
+	nla_nest_end(skb, nest);
 	return 0;
 }
 
@@ -85,12 +62,13 @@ static int kct_nl_put_helper(struct sk_buff *skb, const struct nf_conn *ct)
 
 /*
  * Append @ct as message @msg of the conntrack subsystem.  @destroy builds
- * a DESTROY event: no timeout when none is left, TCP state only, no
+ * a DESTROY event: no timeout when none is left, protocol state only, no
  * helper (stock names it in dumps, answers, NEW and UPDATE events).
  */
 int kct_nl_fill_conn(struct sk_buff *skb, u32 portid, u32 seq, u16 msg,
 		     unsigned int flags, struct nf_conn *ct, bool destroy)
 {
+	const struct kct_proto *proto = kct_proto_find(nf_ct_protonum(ct));
 	u32 mark = READ_ONCE(ct->mark);
 	long left = kct_nl_seconds_left(ct);
 	struct nlmsghdr *nlh;
@@ -111,8 +89,8 @@ int kct_nl_fill_conn(struct sk_buff *skb, u32 portid, u32 seq, u16 msg,
 	if ((!destroy || left > 0) &&
 	    nla_put_be32(skb, CTA_TIMEOUT, htonl(max(left, 0L))))
 		goto cancel;
-	if (nf_ct_protonum(ct) == IPPROTO_TCP &&
-	    kct_nl_put_tcp(skb, ct, destroy))
+	if (proto->protoinfo_to_nlattr &&
+	    kct_nl_put_protoinfo(skb, ct, proto, destroy))
 		goto cancel;
 	if (!destroy && kct_nl_put_helper(skb, ct))
 		goto cancel;
@@ -154,7 +132,8 @@ size_t kct_nl_conn_size(void)
 	       2 * tuple +
 	       4 * nla_total_size(sizeof(u32)) +	/* status..id */
 	       nla_total_size(sizeof(u32)) +		/* use */
-	       2 * nla_total_size(0) +			/* protoinfo */
+	       /* protoinfo: TCP's is the largest (SCTP's: 3 attributes) */
+	       2 * nla_total_size(0) +
 	       3 * nla_total_size(sizeof(u8)) +
 	       2 * nla_total_size(sizeof(struct nf_ct_tcp_flags)) +
 	       nla_total_size(0) +			/* help */
@@ -163,81 +142,25 @@ size_t kct_nl_conn_size(void)
 
 static const struct nla_policy kct_nl_protoinfo_policy[CTA_PROTOINFO_MAX + 1] = {
 	[CTA_PROTOINFO_TCP]	= { .type = NLA_NESTED },
+	[CTA_PROTOINFO_DCCP]	= { .type = NLA_NESTED },
+	[CTA_PROTOINFO_SCTP]	= { .type = NLA_NESTED },
 };
-
-static const struct nla_policy kct_nl_tcp_policy[CTA_PROTOINFO_TCP_MAX + 1] = {
-	[CTA_PROTOINFO_TCP_STATE] = NLA_POLICY_MAX(NLA_U8, KCT_TCP_SYN_SENT2),
-	[CTA_PROTOINFO_TCP_WSCALE_ORIGINAL] =
-		NLA_POLICY_MAX(NLA_U8, KCT_TCP_MAX_WSCALE),
-	[CTA_PROTOINFO_TCP_WSCALE_REPLY] =
-		NLA_POLICY_MAX(NLA_U8, KCT_TCP_MAX_WSCALE),
-	[CTA_PROTOINFO_TCP_FLAGS_ORIGINAL] =
-		NLA_POLICY_EXACT_LEN(sizeof(struct nf_ct_tcp_flags)),
-	[CTA_PROTOINFO_TCP_FLAGS_REPLY] =
-		NLA_POLICY_EXACT_LEN(sizeof(struct nf_ct_tcp_flags)),
-};
-
-/* The side flags a request may change: what conntrack -U sends. */
-#define KCT_NL_TCP_FLAGS_SETTABLE (KCT_TCP_SIDE_SACK | KCT_TCP_SIDE_LIBERAL)
 
 /*
- * Check a CTA_PROTOINFO of an update against @ct.  Other protocols have
- * nothing to change, as with stock.  kct does not let a request move the
- * TCP state machine or its window scales; the SACK and liberal flags of
- * each side it does change, as stock does.
+ * A request's CTA_PROTOINFO for @ct: checked only, or with @commit also
+ * applied, by the protocol's tracker.  A protocol with no state of its
+ * own has nothing to change, as with stock.
  */
-int kct_nl_tcp_parse(const struct nlattr *attr, struct nf_conn *ct,
-		     struct kct_nl_tcp_change *c)
+int kct_nl_protoinfo(const struct nlattr *attr, struct nf_conn *ct,
+		     bool commit)
 {
-	static const int flag_attr[2] = { CTA_PROTOINFO_TCP_FLAGS_ORIGINAL,
-					  CTA_PROTOINFO_TCP_FLAGS_REPLY };
-	static const int scale_attr[2] = { CTA_PROTOINFO_TCP_WSCALE_ORIGINAL,
-					   CTA_PROTOINFO_TCP_WSCALE_REPLY };
-	struct kct_tcp_conn *tc = &kct_proto_data(ct)->tcp;
+	const struct kct_proto *proto = kct_proto_find(nf_ct_protonum(ct));
 	struct nlattr *pi[CTA_PROTOINFO_MAX + 1];
-	struct nlattr *tb[CTA_PROTOINFO_TCP_MAX + 1];
-	int err, dir;
+	int err;
 
-	memset(c, 0, sizeof(*c));
 	err = nla_parse_nested(pi, CTA_PROTOINFO_MAX, attr,
 			       kct_nl_protoinfo_policy, NULL);
-	if (err)
+	if (err || !proto->nlattr_to_protoinfo)
 		return err;
-	if (nf_ct_protonum(ct) != IPPROTO_TCP || !pi[CTA_PROTOINFO_TCP])
-		return 0;
-	err = nla_parse_nested(tb, CTA_PROTOINFO_TCP_MAX, pi[CTA_PROTOINFO_TCP],
-			       kct_nl_tcp_policy, NULL);
-	if (err)
-		return err;
-	if (tb[CTA_PROTOINFO_TCP_STATE] &&
-	    nla_get_u8(tb[CTA_PROTOINFO_TCP_STATE]) != READ_ONCE(tc->state))
-		return -EOPNOTSUPP;
-	for (dir = 0; dir < 2; dir++) {
-		if (tb[scale_attr[dir]] &&
-		    nla_get_u8(tb[scale_attr[dir]]) !=
-		    READ_ONCE(tc->seen[dir].td_scale))
-			return -EOPNOTSUPP;
-		if (!tb[flag_attr[dir]])
-			continue;
-		memcpy(&c->flags[dir], nla_data(tb[flag_attr[dir]]),
-		       sizeof(c->flags[dir]));
-		if (c->flags[dir].mask & ~KCT_NL_TCP_FLAGS_SETTABLE)
-			return -EOPNOTSUPP;
-		c->set[dir] = true;
-	}
-	return 0;
-}
-
-void kct_nl_tcp_apply(struct nf_conn *ct, const struct kct_nl_tcp_change *c)
-{
-	struct kct_tcp_conn *tc = &kct_proto_data(ct)->tcp;
-	int dir;
-
-	spin_lock_bh(&ct->lock);
-	for (dir = 0; dir < 2; dir++)
-		if (c->set[dir])
-			tc->seen[dir].flags =
-				(tc->seen[dir].flags & ~c->flags[dir].mask) |
-				(c->flags[dir].flags & c->flags[dir].mask);
-	spin_unlock_bh(&ct->lock);
+	return proto->nlattr_to_protoinfo(pi, ct, commit);
 }

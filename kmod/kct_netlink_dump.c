@@ -8,7 +8,8 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include <linux/slab.h>
-#include "kct_netlink_filter.h"
+#include "kct_netlink_dump.h"
+#include "kct_netlink_conn.h"
 #include "kct_table.h"
 
 /*

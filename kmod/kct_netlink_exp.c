@@ -8,7 +8,8 @@
 #include <linux/siphash.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
-#include "kct_netlink.h"
+#include "kct_netlink_exp.h"
+#include "kct_netlink_tuple.h"
 #include "kct_expect.h"
 #include "kct_helper.h"
 
@@ -67,9 +68,9 @@ static int kct_exp_fill(struct sk_buff *skb, u32 portid, u32 seq,
 			     &exp->master->tuplehash[IP_CT_DIR_ORIGINAL].tuple) ||
 	    nla_put_be32(skb, CTA_EXPECT_TIMEOUT, htonl(max(left, 0))) ||
 	    nla_put_be32(skb, CTA_EXPECT_ID, htonl(kct_exp_id(exp))) ||
-	    nla_put_be32(skb, CTA_EXPECT_FLAGS, htonl(exp->flags)) ||
+	    nla_put_be32(skb, CTA_EXPECT_FLAGS, 0) ||
 	    nla_put_be32(skb, CTA_EXPECT_CLASS, 0) ||
-	    nla_put_string(skb, CTA_EXPECT_HELP_NAME, exp->helper->name)) {
+	    nla_put_string(skb, CTA_EXPECT_HELP_NAME, exp->helper->stock.name)) {
 		nlmsg_cancel(skb, nlh);
 		return -EMSGSIZE;
 	}
@@ -122,7 +123,7 @@ static bool kct_exp_selected(struct kct_expect *exp, const void *arg)
 		return false;
 	if (s->by_id && kct_exp_id(exp) != s->id)
 		return false;
-	if (s->helper && strcmp(exp->helper->name, s->helper))
+	if (s->helper && strcmp(exp->helper->stock.name, s->helper))
 		return false;
 	return true;
 }
@@ -160,6 +161,7 @@ static int kct_exp_dump_one(struct kct_expect *exp, void *arg)
 	struct kct_exp_sel *s = arg;
 	int err = 0;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "expectation walk outside RCU");
 	if (s->family && exp->tuple.src.l3num != s->family)
 		return 0;
 	if (!refcount_inc_not_zero(&exp->use))

@@ -8,6 +8,7 @@
  */
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include "kct_netlink_filter.h"
+#include "kct_netlink_tuple.h"
 
 static const struct nla_policy kct_nl_filter_policy[CTA_FILTER_MAX + 1] = {
 	[CTA_FILTER_ORIG_FLAGS]	= NLA_POLICY_MASK(NLA_U32, KCT_FILTER_ALL),

@@ -2,8 +2,8 @@
 #ifndef _KCT_NETLINK_FILTER_H
 #define _KCT_NETLINK_FILTER_H
 
-#include <linux/netlink.h>
-#include "kct_netlink.h"
+#include <net/netlink.h>
+#include <net/netfilter/nf_conntrack.h>
 
 /* Which connections a dump or flush is about (all: a zeroed filter). */
 struct kct_nl_filter {
@@ -18,8 +18,5 @@ struct kct_nl_filter {
 int kct_nl_filter_parse(const struct nlattr * const cda[], u8 family,
 			struct kct_nl_filter *f);
 bool kct_nl_filter_match(const struct kct_nl_filter *f, struct nf_conn *ct);
-
-int kct_nl_dump_table(struct sk_buff *skb, struct netlink_callback *cb);
-unsigned int kct_nl_flush(struct net *net, const struct kct_nl_filter *f);
 
 #endif /* _KCT_NETLINK_FILTER_H */

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Tuples as ctnetlink attributes: CTA_TUPLE_IP (addresses) and
- * CTA_TUPLE_PROTO (protocol number, ports or ICMP type/code/id), both
- * ways.  A request names a connection by a complete tuple; a dump filter
- * may give only some fields, and says which in CTA_FILTER.
+ * CTA_TUPLE_PROTO (protocol number, and the fields the protocol's
+ * tracker puts and takes: ports, ICMP type/code/id), both ways.  A
+ * request names a connection by a complete tuple; a dump filter may
+ * give only some fields, and says which in CTA_FILTER.
  */
 #include <linux/netfilter/nfnetlink_conntrack.h>
-#include "kct_netlink.h"
+#include "kct_netlink_tuple.h"
 
 static const struct nla_policy kct_nl_ip_policy[CTA_IP_MAX + 1] = {
 	[CTA_IP_V4_SRC]	= { .type = NLA_U32 },
@@ -56,33 +57,13 @@ static int kct_nl_put_ip(struct sk_buff *skb,
 static int kct_nl_put_proto(struct sk_buff *skb,
 			    const struct nf_conntrack_tuple *t)
 {
+	const struct kct_proto *proto = kct_proto_find(t->dst.protonum);
 	struct nlattr *nest = nla_nest_start(skb, CTA_TUPLE_PROTO);
-	int err = 0;
 
 	if (!nest || nla_put_u8(skb, CTA_PROTO_NUM, t->dst.protonum))
 		return -EMSGSIZE;
-	switch (t->dst.protonum) {
-	case IPPROTO_TCP:
-	case IPPROTO_UDP:
-		if (nla_put_be16(skb, CTA_PROTO_SRC_PORT, t->src.u.all) ||
-		    nla_put_be16(skb, CTA_PROTO_DST_PORT, t->dst.u.all))
-			err = -EMSGSIZE;
-		break;
-	case IPPROTO_ICMP:
-		if (nla_put_be16(skb, CTA_PROTO_ICMP_ID, t->src.u.icmp.id) ||
-		    nla_put_u8(skb, CTA_PROTO_ICMP_TYPE, t->dst.u.icmp.type) ||
-		    nla_put_u8(skb, CTA_PROTO_ICMP_CODE, t->dst.u.icmp.code))
-			err = -EMSGSIZE;
-		break;
-	case IPPROTO_ICMPV6:
-		if (nla_put_be16(skb, CTA_PROTO_ICMPV6_ID, t->src.u.icmp.id) ||
-		    nla_put_u8(skb, CTA_PROTO_ICMPV6_TYPE, t->dst.u.icmp.type) ||
-		    nla_put_u8(skb, CTA_PROTO_ICMPV6_CODE, t->dst.u.icmp.code))
-			err = -EMSGSIZE;
-		break;
-	}
-	if (err)
-		return err;
+	if (proto->tuple_to_nlattr && proto->tuple_to_nlattr(skb, t))
+		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
 }
@@ -153,6 +134,7 @@ static int kct_nl_parse_proto(const struct nlattr *attr,
 			      struct nf_conntrack_tuple *t, u32 *present)
 {
 	struct nlattr *tb[CTA_PROTO_MAX + 1];
+	const struct kct_proto *proto;
 	int err;
 
 	err = nla_parse_nested(tb, CTA_PROTO_MAX, attr, kct_nl_proto_policy,
@@ -163,69 +145,17 @@ static int kct_nl_parse_proto(const struct nlattr *attr,
 		return -EINVAL;
 	t->dst.protonum = nla_get_u8(tb[CTA_PROTO_NUM]);
 	*present |= KCT_FILTER_PROTO_NUM;
-
-	switch (t->dst.protonum) {
-	case IPPROTO_TCP:
-	case IPPROTO_UDP:
-		if (tb[CTA_PROTO_SRC_PORT]) {
-			t->src.u.all = nla_get_be16(tb[CTA_PROTO_SRC_PORT]);
-			*present |= KCT_FILTER_PROTO_SRC_PORT;
-		}
-		if (tb[CTA_PROTO_DST_PORT]) {
-			t->dst.u.all = nla_get_be16(tb[CTA_PROTO_DST_PORT]);
-			*present |= KCT_FILTER_PROTO_DST_PORT;
-		}
-		break;
-	case IPPROTO_ICMP:
-		if (tb[CTA_PROTO_ICMP_TYPE]) {
-			t->dst.u.icmp.type = nla_get_u8(tb[CTA_PROTO_ICMP_TYPE]);
-			*present |= KCT_FILTER_ICMP_TYPE;
-		}
-		if (tb[CTA_PROTO_ICMP_CODE]) {
-			t->dst.u.icmp.code = nla_get_u8(tb[CTA_PROTO_ICMP_CODE]);
-			*present |= KCT_FILTER_ICMP_CODE;
-		}
-		if (tb[CTA_PROTO_ICMP_ID]) {
-			t->src.u.icmp.id = nla_get_be16(tb[CTA_PROTO_ICMP_ID]);
-			*present |= KCT_FILTER_ICMP_ID;
-		}
-		break;
-	case IPPROTO_ICMPV6:
-		if (tb[CTA_PROTO_ICMPV6_TYPE]) {
-			t->dst.u.icmp.type = nla_get_u8(tb[CTA_PROTO_ICMPV6_TYPE]);
-			*present |= KCT_FILTER_ICMPV6_TYPE;
-		}
-		if (tb[CTA_PROTO_ICMPV6_CODE]) {
-			t->dst.u.icmp.code = nla_get_u8(tb[CTA_PROTO_ICMPV6_CODE]);
-			*present |= KCT_FILTER_ICMPV6_CODE;
-		}
-		if (tb[CTA_PROTO_ICMPV6_ID]) {
-			t->src.u.icmp.id = nla_get_be16(tb[CTA_PROTO_ICMPV6_ID]);
-			*present |= KCT_FILTER_ICMPV6_ID;
-		}
-		break;
-	}
+	proto = kct_proto_find(t->dst.protonum);
+	if (proto->nlattr_to_tuple)
+		proto->nlattr_to_tuple(tb, t, present);
 	return 0;
 }
 
 /* The fields a lookup needs for each protocol. */
 static u32 kct_nl_tuple_needs(u8 protonum)
 {
-	u32 need = KCT_FILTER_IP_SRC | KCT_FILTER_IP_DST | KCT_FILTER_PROTO_NUM;
-
-	switch (protonum) {
-	case IPPROTO_TCP:
-	case IPPROTO_UDP:
-		return need | KCT_FILTER_PROTO_SRC_PORT |
-		       KCT_FILTER_PROTO_DST_PORT;
-	case IPPROTO_ICMP:
-		return need | KCT_FILTER_ICMP_TYPE | KCT_FILTER_ICMP_CODE |
-		       KCT_FILTER_ICMP_ID;
-	case IPPROTO_ICMPV6:
-		return need | KCT_FILTER_ICMPV6_TYPE | KCT_FILTER_ICMPV6_CODE |
-		       KCT_FILTER_ICMPV6_ID;
-	}
-	return need;
+	return KCT_FILTER_IP_SRC | KCT_FILTER_IP_DST | KCT_FILTER_PROTO_NUM |
+	       kct_proto_find(protonum)->nl_tuple_fields;
 }
 
 /*

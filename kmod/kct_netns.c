@@ -5,7 +5,9 @@
  * off where it is not wanted.
  */
 #include "kct_netns.h"
+#include "kct_pernet.h"
 #include "kct_proc.h"
+#include "kct_stat.h"
 #include "kct_sysctl.h"
 #include "kct_hooks.h"
 #include "kct_gc.h"

@@ -2,81 +2,10 @@
 #ifndef _KCT_NETNS_H
 #define _KCT_NETNS_H
 
-#include <linux/percpu.h>
-#include <net/net_namespace.h>
-#include <net/netns/generic.h>
-#include "kct_invalid.h"
-#include "kct_timeouts.h"
-
 /*
- * Per-CPU counters, the columns of /proc/net/stat/kct (stock's, in stock's
- * order) plus kct's per-reason INVALID counters.
+ * Setting up and tearing down kct in every network namespace; what kct
+ * keeps per namespace is in kct_pernet.h.
  */
-struct kct_stat {
-	unsigned int found;
-	unsigned int invalid;
-	unsigned int ignore;
-	unsigned int insert;
-	unsigned int insert_failed;
-	unsigned int clash_resolve;
-	unsigned int drop;
-	unsigned int early_drop;
-	unsigned int icmp_error;
-	unsigned int expect_new;
-	unsigned int expect_create;
-	unsigned int expect_delete;
-	unsigned int search_restart;
-	unsigned int chaintoolong;
-	unsigned int invalid_reason[KCT_INVALID_MAX];
-};
-
-/* The net.kct.* settings of one namespace. */
-struct kct_sysctl {
-	int enable;
-	int checksum;
-	int log_invalid;
-	int tcp_loose;
-	int tcp_be_liberal;
-	int tcp_ignore_invalid_rst;
-	int tcp_max_retrans;
-	unsigned int timeouts[KCT_TIMEOUT_MAX];	/* in jiffies */
-};
-
-/* Everything kct keeps per network namespace. */
-struct kct_net {
-	struct net *net;
-	atomic_t count;
-	atomic_t expect_count;
-	/* Its expectations, newest first (kct_expect.c); RCU readers. */
-	struct hlist_head expect_list;
-	spinlock_t expect_lock;		/* writers of expect_list */
-	struct kct_stat __percpu *stat;
-	struct kct_sysctl sysctl;
-	struct ctl_table_header *sysctl_header;
-	bool hooks_registered;
-	bool defrag_ipv4;
-	bool defrag_ipv6;
-};
-
-extern unsigned int kct_net_id;
-
-static inline struct kct_net *kct_pernet(const struct net *net)
-{
-	return net_generic(net, kct_net_id);
-}
-
-/* @field names a member of struct kct_stat, so it cannot be parenthesised. */
-static inline void kct_stat_inc(struct kct_net *kn, size_t offset)
-{
-	unsigned int __percpu *counter =
-		(unsigned int __percpu *)((char __percpu *)kn->stat + offset);
-
-	this_cpu_inc(*counter);
-}
-
-#define KCT_STAT_INC(kn, member) \
-	kct_stat_inc(kn, offsetof(struct kct_stat, member))
-
 int kct_netns_register(void);
 void kct_netns_unregister(void);
 

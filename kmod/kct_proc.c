@@ -11,6 +11,7 @@
 #include "kct_proc.h"
 #include "kct_proto.h"
 #include "kct_table.h"
+#include "kct_tuple.h"
 
 /*
  * A read resumes where the previous one stopped: at the connection of
@@ -86,35 +87,9 @@ static void kct_seq_stop(struct seq_file *seq, void *v)
 
 static const char *kct_l3_name(u16 l3num)
 {
-	switch (l3num) {
-	case NFPROTO_IPV4:
+	if (l3num == NFPROTO_IPV4)
 		return "ipv4";
-	case NFPROTO_IPV6:
-		return "ipv6";
-	}
-	return "unknown";
-}
-
-static void kct_print_tuple(struct seq_file *s,
-			    const struct nf_conntrack_tuple *t)
-{
-	if (t->src.l3num == NFPROTO_IPV4)
-		seq_printf(s, "src=%pI4 dst=%pI4 ", &t->src.u3.ip, &t->dst.u3.ip);
-	else
-		seq_printf(s, "src=%pI6 dst=%pI6 ", t->src.u3.ip6, t->dst.u3.ip6);
-
-	switch (t->dst.protonum) {
-	case IPPROTO_TCP:
-	case IPPROTO_UDP:
-		seq_printf(s, "sport=%hu dport=%hu ", ntohs(t->src.u.all),
-			   ntohs(t->dst.u.all));
-		break;
-	case IPPROTO_ICMP:
-	case IPPROTO_ICMPV6:
-		seq_printf(s, "type=%u code=%u id=%u ", t->dst.u.icmp.type,
-			   t->dst.u.icmp.code, ntohs(t->src.u.icmp.id));
-		break;
-	}
+	return l3num == NFPROTO_IPV6 ? "ipv6" : "unknown";
 }
 
 static int kct_seq_show(struct seq_file *s, void *v)
@@ -132,10 +107,10 @@ static int kct_seq_show(struct seq_file *s, void *v)
 		seq_printf(s, "%ld ", (long)(nf_ct_expires(ct) / HZ));
 	if (proto->print)
 		proto->print(s, ct);
-	kct_print_tuple(s, &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple);
+	kct_tuple_print(s, &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple);
 	if (!test_bit(IPS_SEEN_REPLY_BIT, &ct->status))
 		seq_puts(s, "[UNREPLIED] ");
-	kct_print_tuple(s, &ct->tuplehash[IP_CT_DIR_REPLY].tuple);
+	kct_tuple_print(s, &ct->tuplehash[IP_CT_DIR_REPLY].tuple);
 	if (test_bit(IPS_HW_OFFLOAD_BIT, &ct->status))
 		seq_puts(s, "[HW_OFFLOAD] ");
 	else if (test_bit(IPS_OFFLOAD_BIT, &ct->status))

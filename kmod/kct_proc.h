@@ -6,7 +6,5 @@ struct net;
 
 int kct_proc_init_net(struct net *net);
 void kct_proc_exit_net(struct net *net);
-int kct_stat_init_net(struct net *net);
-void kct_stat_exit_net(struct net *net);
 
 #endif /* _KCT_PROC_H */

@@ -5,13 +5,18 @@
 #include <linux/skbuff.h>
 #include <linux/seq_file.h>
 #include <net/netfilter/nf_conntrack.h>
-#include "kct_netns.h"
+#include "kct_pernet.h"
 
-/* What the hooks learned about one packet before any tracker sees it. */
+/*
+ * What the hooks learned about one packet before any tracker sees it: its
+ * headers are parsed once, here, and every later step reads them from
+ * this.
+ */
 struct kct_pkt {
 	struct sk_buff *skb;
 	struct net *net;
 	struct kct_net *kn;
+	struct nf_conntrack_tuple tuple;	/* original direction */
 	unsigned int l4off;	/* offset of the transport header */
 	u8 pf;			/* NFPROTO_IPV4 or NFPROTO_IPV6 */
 	u8 l4num;		/* IPPROTO_* after IPv6 extension headers */
@@ -19,19 +24,49 @@ struct kct_pkt {
 };
 
 /*
- * One transport protocol's tracker.  new() and packet() run with the
- * connection's lock held only where the tracker asks for it (TCP takes
- * ct->lock itself); both return KCT_VALID or why the packet is INVALID.
+ * The CTA_FILTER_*_FLAGS bits of the ctnetlink uapi, one per tuple field:
+ * which fields a dump filter gives, and which a complete tuple has.
+ */
+#define KCT_FILTER_IP_SRC		BIT(0)
+#define KCT_FILTER_IP_DST		BIT(1)
+#define KCT_FILTER_TUPLE_ZONE		BIT(2)
+#define KCT_FILTER_PROTO_NUM		BIT(3)
+#define KCT_FILTER_PROTO_SRC_PORT	BIT(4)
+#define KCT_FILTER_PROTO_DST_PORT	BIT(5)
+#define KCT_FILTER_ICMP_TYPE		BIT(6)
+#define KCT_FILTER_ICMP_CODE		BIT(7)
+#define KCT_FILTER_ICMP_ID		BIT(8)
+#define KCT_FILTER_ICMPV6_TYPE		BIT(9)
+#define KCT_FILTER_ICMPV6_CODE		BIT(10)
+#define KCT_FILTER_ICMPV6_ID		BIT(11)
+#define KCT_FILTER_ALL			(BIT(12) - 1)
+
+struct nlattr;
+
+/*
+ * One transport protocol's tracker: everything kct knows about the
+ * protocol, for the packet path and for every client of the table
+ * (/proc, ctnetlink, expectations, GC).  Found by kct_proto_find(); a
+ * protocol without a tracker of its own gets kct_proto_generic.
+ *
+ * new() and packet() run with the connection's lock held only where the
+ * tracker asks for it (TCP takes ct->lock itself); both return KCT_VALID
+ * or why the packet is INVALID.  Every operation but tuple(), invert()
+ * and packet() may be NULL: the protocol has nothing there.
  */
 struct kct_proto {
 	u8 l4num;
 	const char *name;	/* as /proc/net/nf_conntrack prints it */
+
+	/* --- the packet path --- */
 	/* Fill the transport part of @t; false when the header is short. */
 	bool (*tuple)(const struct sk_buff *skb, unsigned int l4off,
 		      struct nf_conntrack_tuple *t);
 	/* The transport part of the reply tuple; false if it has none. */
 	bool (*invert)(struct nf_conntrack_tuple *inv,
 		       const struct nf_conntrack_tuple *orig);
+	/* Why a first packet with no reply tuple is INVALID (0: bad_header). */
+	enum kct_invalid_reason no_reply;
 	/* Checks on the packet alone (checksum, ICMP errors, flags). */
 	enum kct_invalid_reason (*error)(struct kct_pkt *p);
 	/* May this first packet create a connection?  Sets up ct->proto. */
@@ -41,8 +76,43 @@ struct kct_proto {
 	enum kct_invalid_reason (*packet)(struct nf_conn *ct,
 					  const struct kct_pkt *p,
 					  enum ip_conntrack_info ctinfo);
-	/* The protocol's own text in /proc/net/kct (TCP: its state). */
+	/*
+	 * Two packets of one new flow raced to confirm it: the loser joins
+	 * the winner's connection instead of being dropped (stock's
+	 * allow_clash).
+	 */
+	bool allow_clash;
+	/* May a nearly full table end this ASSURED connection early? */
+	bool (*can_early_drop)(struct nf_conn *ct);
+	/* The protocol state whose change is an UPDATE event (TCP's state). */
+	u8 (*event_state)(struct nf_conn *ct);
+
+	/* --- /proc/net/kct and /proc/net/kct_expect --- */
+	/* The protocol's own text before the tuples (TCP: its state). */
 	void (*print)(struct seq_file *s, struct nf_conn *ct);
+	/* The transport part of a tuple ("sport=1 dport=2 "). */
+	void (*print_tuple)(struct seq_file *s,
+			    const struct nf_conntrack_tuple *t);
+
+	/* --- ctnetlink --- */
+	/* The transport part of @t as CTA_PROTO_* attributes. */
+	int (*tuple_to_nlattr)(struct sk_buff *skb,
+			       const struct nf_conntrack_tuple *t);
+	/* CTA_PROTO_* @tb into @t, each one's KCT_FILTER_* bit in @present. */
+	void (*nlattr_to_tuple)(struct nlattr *tb[],
+				struct nf_conntrack_tuple *t, u32 *present);
+	/* The KCT_FILTER_* bits of the fields a complete tuple has. */
+	u32 nl_tuple_fields;
+	/* The protocol's CTA_PROTOINFO_<PROTO> nest (inside CTA_PROTOINFO). */
+	int (*protoinfo_to_nlattr)(struct sk_buff *skb, struct nf_conn *ct,
+				   bool destroy);
+	/*
+	 * A request's CTA_PROTOINFO (@pi, parsed, CTA_PROTOINFO_MAX + 1
+	 * entries): check it against @ct, and with @commit also apply it
+	 * (checked again under the connection's lock).  0 or -errno.
+	 */
+	int (*nlattr_to_protoinfo)(struct nlattr *pi[], struct nf_conn *ct,
+				   bool commit);
 };
 
 /* Returned by a tracker's packet(): close this connection, retry as new. */
@@ -50,6 +120,8 @@ struct kct_proto {
 
 extern const struct kct_proto kct_proto_tcp;
 extern const struct kct_proto kct_proto_udp;
+extern const struct kct_proto kct_proto_udplite;
+extern const struct kct_proto kct_proto_sctp;
 extern const struct kct_proto kct_proto_icmp;
 extern const struct kct_proto kct_proto_icmpv6;
 extern const struct kct_proto kct_proto_generic;
@@ -61,9 +133,15 @@ bool kct_ports_tuple(const struct sk_buff *skb, unsigned int l4off,
 		     struct nf_conntrack_tuple *t);
 bool kct_ports_invert(struct nf_conntrack_tuple *inv,
 		      const struct nf_conntrack_tuple *orig);
-
-/* Set or refresh a connection's timeout (relative until confirmed). */
-void kct_refresh(struct nf_conn *ct, unsigned long extra_jiffies);
+/* The other operations those protocols share. */
+void kct_ports_print_tuple(struct seq_file *s,
+			   const struct nf_conntrack_tuple *t);
+int kct_ports_to_nlattr(struct sk_buff *skb,
+			const struct nf_conntrack_tuple *t);
+void kct_ports_from_nlattr(struct nlattr *tb[], struct nf_conntrack_tuple *t,
+			   u32 *present);
+#define KCT_PORTS_NL_FIELDS \
+	(KCT_FILTER_PROTO_SRC_PORT | KCT_FILTER_PROTO_DST_PORT)
 
 static inline unsigned int kct_timeout(const struct nf_conn *ct,
 				       enum kct_timeout which)

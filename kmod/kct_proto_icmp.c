@@ -11,6 +11,8 @@
 #include <linux/netfilter.h>
 #include <net/ipv6.h>
 #include <net/ndisc.h>
+#include <net/netlink.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
 #include "kct_conn.h"
 #include "kct_table.h"
 #include "kct_tuple.h"
@@ -252,6 +254,16 @@ static enum kct_invalid_reason kct_icmpv6_new(struct nf_conn *ct,
 	return KCT_INVALID_ICMP_BAD_TYPE;
 }
 
+static unsigned int kct_icmp_timeout(struct nf_conn *ct)
+{
+	return kct_timeout(ct, KCT_TIMEOUT_ICMP);
+}
+
+static unsigned int kct_icmpv6_timeout(struct nf_conn *ct)
+{
+	return kct_timeout(ct, KCT_TIMEOUT_ICMPV6);
+}
+
 /*
  * The connection stays for the whole timeout after a reply, so that
  * duplicate replies still find it.
@@ -260,7 +272,7 @@ static enum kct_invalid_reason kct_icmp_packet(struct nf_conn *ct,
 					       const struct kct_pkt *p,
 					       enum ip_conntrack_info ctinfo)
 {
-	kct_refresh(ct, kct_timeout(ct, KCT_TIMEOUT_ICMP));
+	kct_refresh(ct, kct_icmp_timeout(ct));
 	return KCT_VALID;
 }
 
@@ -268,8 +280,86 @@ static enum kct_invalid_reason kct_icmpv6_packet(struct nf_conn *ct,
 						 const struct kct_pkt *p,
 						 enum ip_conntrack_info ctinfo)
 {
-	kct_refresh(ct, kct_timeout(ct, KCT_TIMEOUT_ICMPV6));
+	kct_refresh(ct, kct_icmpv6_timeout(ct));
 	return KCT_VALID;
+}
+
+/* Both families print the same fields, as stock does. */
+static void kct_icmp_print_tuple(struct seq_file *s,
+				 const struct nf_conntrack_tuple *t)
+{
+	seq_printf(s, "type=%u code=%u id=%u ", t->dst.u.icmp.type,
+		   t->dst.u.icmp.code, ntohs(t->src.u.icmp.id));
+}
+
+/*
+ * ctnetlink names the same fields with attributes of each family's own:
+ * CTA_PROTO_ICMP_* for ICMP, CTA_PROTO_ICMPV6_* for ICMPv6.
+ */
+struct kct_icmp_nl {
+	int id, type, code;		/* CTA_PROTO_* */
+	u32 id_f, type_f, code_f;	/* KCT_FILTER_* */
+};
+
+static const struct kct_icmp_nl kct_icmp_nl4 = {
+	CTA_PROTO_ICMP_ID, CTA_PROTO_ICMP_TYPE, CTA_PROTO_ICMP_CODE,
+	KCT_FILTER_ICMP_ID, KCT_FILTER_ICMP_TYPE, KCT_FILTER_ICMP_CODE,
+};
+
+static const struct kct_icmp_nl kct_icmp_nl6 = {
+	CTA_PROTO_ICMPV6_ID, CTA_PROTO_ICMPV6_TYPE, CTA_PROTO_ICMPV6_CODE,
+	KCT_FILTER_ICMPV6_ID, KCT_FILTER_ICMPV6_TYPE, KCT_FILTER_ICMPV6_CODE,
+};
+
+static int kct_icmp_put(struct sk_buff *skb, const struct kct_icmp_nl *a,
+			const struct nf_conntrack_tuple *t)
+{
+	if (nla_put_be16(skb, a->id, t->src.u.icmp.id) ||
+	    nla_put_u8(skb, a->type, t->dst.u.icmp.type) ||
+	    nla_put_u8(skb, a->code, t->dst.u.icmp.code))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static void kct_icmp_get(struct nlattr *tb[], const struct kct_icmp_nl *a,
+			 struct nf_conntrack_tuple *t, u32 *present)
+{
+	if (tb[a->type]) {
+		t->dst.u.icmp.type = nla_get_u8(tb[a->type]);
+		*present |= a->type_f;
+	}
+	if (tb[a->code]) {
+		t->dst.u.icmp.code = nla_get_u8(tb[a->code]);
+		*present |= a->code_f;
+	}
+	if (tb[a->id]) {
+		t->src.u.icmp.id = nla_get_be16(tb[a->id]);
+		*present |= a->id_f;
+	}
+}
+
+static int kct_icmp_to_nlattr(struct sk_buff *skb,
+			      const struct nf_conntrack_tuple *t)
+{
+	return kct_icmp_put(skb, &kct_icmp_nl4, t);
+}
+
+static int kct_icmpv6_to_nlattr(struct sk_buff *skb,
+				const struct nf_conntrack_tuple *t)
+{
+	return kct_icmp_put(skb, &kct_icmp_nl6, t);
+}
+
+static void kct_icmp_from_nlattr(struct nlattr *tb[],
+				 struct nf_conntrack_tuple *t, u32 *present)
+{
+	kct_icmp_get(tb, &kct_icmp_nl4, t, present);
+}
+
+static void kct_icmpv6_from_nlattr(struct nlattr *tb[],
+				   struct nf_conntrack_tuple *t, u32 *present)
+{
+	kct_icmp_get(tb, &kct_icmp_nl6, t, present);
 }
 
 const struct kct_proto kct_proto_icmp = {
@@ -277,9 +367,15 @@ const struct kct_proto kct_proto_icmp = {
 	.name = "icmp",
 	.tuple = kct_icmp_tuple,
 	.invert = kct_icmp_invert,
+	.no_reply = KCT_INVALID_ICMP_BAD_TYPE,
 	.error = kct_icmp_error,
 	.new = kct_icmp_new,
 	.packet = kct_icmp_packet,
+	.print_tuple = kct_icmp_print_tuple,
+	.tuple_to_nlattr = kct_icmp_to_nlattr,
+	.nlattr_to_tuple = kct_icmp_from_nlattr,
+	.nl_tuple_fields = KCT_FILTER_ICMP_TYPE | KCT_FILTER_ICMP_CODE |
+			   KCT_FILTER_ICMP_ID,
 };
 
 const struct kct_proto kct_proto_icmpv6 = {
@@ -287,7 +383,13 @@ const struct kct_proto kct_proto_icmpv6 = {
 	.name = "icmpv6",
 	.tuple = kct_icmp_tuple,
 	.invert = kct_icmpv6_invert,
+	.no_reply = KCT_INVALID_ICMP_BAD_TYPE,
 	.error = kct_icmpv6_error,
 	.new = kct_icmpv6_new,
 	.packet = kct_icmpv6_packet,
+	.print_tuple = kct_icmp_print_tuple,
+	.tuple_to_nlattr = kct_icmpv6_to_nlattr,
+	.nlattr_to_tuple = kct_icmpv6_from_nlattr,
+	.nl_tuple_fields = KCT_FILTER_ICMPV6_TYPE | KCT_FILTER_ICMPV6_CODE |
+			   KCT_FILTER_ICMPV6_ID,
 };

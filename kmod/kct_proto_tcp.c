@@ -9,6 +9,9 @@
 #include <linux/netfilter.h>
 #include <net/tcp.h>
 #include <asm/unaligned.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
+#include <linux/netfilter/nf_conntrack_tcp.h>
+#include <net/netlink.h>
 #include "kct_conn.h"
 
 /*
@@ -280,6 +283,113 @@ static void kct_tcp_print(struct seq_file *s, struct nf_conn *ct)
 		seq_printf(s, "%s ", kct_tcp_state_names[state]);
 }
 
+static bool kct_tcp_early_drop(struct nf_conn *ct)
+{
+	return kct_tcp_can_early_drop(&kct_proto_data(ct)->tcp);
+}
+
+static u8 kct_tcp_event_state(struct nf_conn *ct)
+{
+	return READ_ONCE(kct_proto_data(ct)->tcp.state);
+}
+
+/*
+ * ctnetlink's CTA_PROTOINFO_TCP: the state, each side's window scale and
+ * flags, read as one consistent picture under the connection's lock.
+ */
+static int kct_tcp_to_nlattr(struct sk_buff *skb, struct nf_conn *ct,
+			     bool destroy)
+{
+	struct kct_tcp_conn *tc = &kct_proto_data(ct)->tcp;
+	struct nf_ct_tcp_flags flags[2] = {};
+	struct nlattr *nest;
+	u8 state, scale[2];
+
+	spin_lock_bh(&ct->lock);
+	state = tc->state;
+	scale[0] = tc->seen[0].td_scale;
+	scale[1] = tc->seen[1].td_scale;
+	flags[0].flags = tc->seen[0].flags;
+	flags[1].flags = tc->seen[1].flags;
+	spin_unlock_bh(&ct->lock);
+
+	nest = nla_nest_start(skb, CTA_PROTOINFO_TCP);
+	if (!nest || nla_put_u8(skb, CTA_PROTOINFO_TCP_STATE, state))
+		return -EMSGSIZE;
+	/* A destroyed connection says only its last state, as stock. */
+	if (!destroy &&
+	    (nla_put_u8(skb, CTA_PROTOINFO_TCP_WSCALE_ORIGINAL, scale[0]) ||
+	     nla_put_u8(skb, CTA_PROTOINFO_TCP_WSCALE_REPLY, scale[1]) ||
+	     nla_put(skb, CTA_PROTOINFO_TCP_FLAGS_ORIGINAL, sizeof(flags[0]),
+		     &flags[0]) ||
+	     nla_put(skb, CTA_PROTOINFO_TCP_FLAGS_REPLY, sizeof(flags[1]),
+		     &flags[1])))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static const struct nla_policy kct_tcp_nl_policy[CTA_PROTOINFO_TCP_MAX + 1] = {
+	[CTA_PROTOINFO_TCP_STATE] = NLA_POLICY_MAX(NLA_U8, KCT_TCP_SYN_SENT2),
+	[CTA_PROTOINFO_TCP_WSCALE_ORIGINAL] =
+		NLA_POLICY_MAX(NLA_U8, KCT_TCP_MAX_WSCALE),
+	[CTA_PROTOINFO_TCP_WSCALE_REPLY] =
+		NLA_POLICY_MAX(NLA_U8, KCT_TCP_MAX_WSCALE),
+	[CTA_PROTOINFO_TCP_FLAGS_ORIGINAL] =
+		NLA_POLICY_EXACT_LEN(sizeof(struct nf_ct_tcp_flags)),
+	[CTA_PROTOINFO_TCP_FLAGS_REPLY] =
+		NLA_POLICY_EXACT_LEN(sizeof(struct nf_ct_tcp_flags)),
+};
+
+/* The side flags a request may change: what conntrack -U sends. */
+#define KCT_TCP_NL_SETTABLE (KCT_TCP_SIDE_SACK | KCT_TCP_SIDE_LIBERAL)
+
+/*
+ * A request may not move the state machine or the window scales: a
+ * state or scale it names must be the present one.  The SACK and
+ * liberal flags of each side it does change, as stock does.
+ */
+static int kct_tcp_from_nlattr(struct nlattr *pi[], struct nf_conn *ct,
+			       bool commit)
+{
+	static const int flag_attr[2] = { CTA_PROTOINFO_TCP_FLAGS_ORIGINAL,
+					  CTA_PROTOINFO_TCP_FLAGS_REPLY };
+	static const int scale_attr[2] = { CTA_PROTOINFO_TCP_WSCALE_ORIGINAL,
+					   CTA_PROTOINFO_TCP_WSCALE_REPLY };
+	struct kct_tcp_conn *tc = &kct_proto_data(ct)->tcp;
+	struct nlattr *tb[CTA_PROTOINFO_TCP_MAX + 1];
+	struct nf_ct_tcp_flags f[2] = {};
+	int err, dir;
+
+	if (!pi[CTA_PROTOINFO_TCP])
+		return 0;
+	err = nla_parse_nested(tb, CTA_PROTOINFO_TCP_MAX, pi[CTA_PROTOINFO_TCP],
+			       kct_tcp_nl_policy, NULL);
+	if (err)
+		return err;
+	for (dir = 0; dir < 2; dir++) {
+		if (!tb[flag_attr[dir]])
+			continue;
+		memcpy(&f[dir], nla_data(tb[flag_attr[dir]]), sizeof(f[dir]));
+		if (f[dir].mask & ~KCT_TCP_NL_SETTABLE)
+			return -EOPNOTSUPP;
+	}
+
+	spin_lock_bh(&ct->lock);
+	if (tb[CTA_PROTOINFO_TCP_STATE] &&
+	    nla_get_u8(tb[CTA_PROTOINFO_TCP_STATE]) != tc->state)
+		err = -EOPNOTSUPP;
+	for (dir = 0; dir < 2; dir++)
+		if (tb[scale_attr[dir]] &&
+		    nla_get_u8(tb[scale_attr[dir]]) != tc->seen[dir].td_scale)
+			err = -EOPNOTSUPP;
+	for (dir = 0; !err && commit && dir < 2; dir++)
+		tc->seen[dir].flags = (tc->seen[dir].flags & ~f[dir].mask) |
+				      (f[dir].flags & f[dir].mask);
+	spin_unlock_bh(&ct->lock);
+	return err;
+}
+
 const struct kct_proto kct_proto_tcp = {
 	.l4num = IPPROTO_TCP,
 	.name = "tcp",
@@ -288,5 +398,13 @@ const struct kct_proto kct_proto_tcp = {
 	.error = kct_tcp_error,
 	.new = kct_tcp_new,
 	.packet = kct_tcp_packet,
+	.can_early_drop = kct_tcp_early_drop,
+	.event_state = kct_tcp_event_state,
 	.print = kct_tcp_print,
+	.print_tuple = kct_ports_print_tuple,
+	.tuple_to_nlattr = kct_ports_to_nlattr,
+	.nlattr_to_tuple = kct_ports_from_nlattr,
+	.nl_tuple_fields = KCT_PORTS_NL_FIELDS,
+	.protoinfo_to_nlattr = kct_tcp_to_nlattr,
+	.nlattr_to_protoinfo = kct_tcp_from_nlattr,
 };

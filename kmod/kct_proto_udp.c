@@ -8,6 +8,7 @@
 #include <linux/udp.h>
 #include <linux/netfilter.h>
 #include "kct_conn.h"
+#include "kct_proto_udp.h"
 
 /* How long a two-way UDP flow must live before it counts as a stream. */
 #define KCT_UDP_STREAM_DELAY (2 * HZ)
@@ -41,24 +42,27 @@ static enum kct_invalid_reason kct_udp_new(struct nf_conn *ct,
 	return KCT_VALID;
 }
 
+/* Two-way and still talking two seconds after it began. */
+static bool kct_udp_is_stream(struct nf_conn *ct)
+{
+	return test_bit(IPS_SEEN_REPLY_BIT, &ct->status) &&
+	       time_after(jiffies, kct_proto_data(ct)->udp.stream_ts);
+}
+
+void kct_udp_follow(struct nf_conn *ct, bool stream)
+{
+	kct_refresh(ct, kct_timeout(ct, stream ? KCT_TIMEOUT_UDP_STREAM :
+						 KCT_TIMEOUT_UDP));
+	if (stream && !test_bit(IPS_ASSURED_BIT, &ct->status))
+		set_bit(IPS_ASSURED_BIT, &ct->status);
+}
+
+/* The core marks the reply seen after this runs, as stock does. */
 static enum kct_invalid_reason kct_udp_packet(struct nf_conn *ct,
 					      const struct kct_pkt *p,
 					      enum ip_conntrack_info ctinfo)
 {
-	unsigned long stream_ts = kct_proto_data(ct)->udp.stream_ts;
-
-	/* The core marks the reply seen after this runs, as stock does. */
-	if (!test_bit(IPS_SEEN_REPLY_BIT, &ct->status)) {
-		kct_refresh(ct, kct_timeout(ct, KCT_TIMEOUT_UDP));
-		return KCT_VALID;
-	}
-	if (!time_after(jiffies, stream_ts)) {
-		kct_refresh(ct, kct_timeout(ct, KCT_TIMEOUT_UDP));
-		return KCT_VALID;
-	}
-	kct_refresh(ct, kct_timeout(ct, KCT_TIMEOUT_UDP_STREAM));
-	if (!test_bit(IPS_ASSURED_BIT, &ct->status))
-		set_bit(IPS_ASSURED_BIT, &ct->status);
+	kct_udp_follow(ct, kct_udp_is_stream(ct));
 	return KCT_VALID;
 }
 
@@ -70,4 +74,9 @@ const struct kct_proto kct_proto_udp = {
 	.error = kct_udp_error,
 	.new = kct_udp_new,
 	.packet = kct_udp_packet,
+	.allow_clash = true,
+	.print_tuple = kct_ports_print_tuple,
+	.tuple_to_nlattr = kct_ports_to_nlattr,
+	.nlattr_to_tuple = kct_ports_from_nlattr,
+	.nl_tuple_fields = KCT_PORTS_NL_FIELDS,
 };

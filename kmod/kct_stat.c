@@ -7,8 +7,8 @@
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <net/net_namespace.h>
-#include "kct_proc.h"
-#include "kct_netns.h"
+#include "kct_stat.h"
+#include "kct_pernet.h"
 #include "kct_log.h"
 
 static void *kct_cpu_seq_start(struct seq_file *seq, loff_t *pos)
@@ -58,7 +58,7 @@ static int kct_cpu_seq_show(struct seq_file *seq, void *v)
 	seq_printf(seq,
 		   "%08x  %08x %08x %08x %08x %08x %08x %08x %08x %08x %08x %08x %08x  %08x %08x %08x %08x\n",
 		   atomic_read(&kn->count), st->clash_resolve, st->found, 0,
-		   st->invalid, st->ignore, 0, st->chaintoolong, st->insert,
+		   st->invalid, 0, 0, 0, st->insert,
 		   st->insert_failed, st->drop, st->early_drop, st->icmp_error,
 		   st->expect_new, st->expect_create, st->expect_delete,
 		   st->search_restart);

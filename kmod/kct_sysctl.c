@@ -8,7 +8,7 @@
 #include <linux/slab.h>
 #include <net/net_namespace.h>
 #include "kct_sysctl.h"
-#include "kct_netns.h"
+#include "kct_pernet.h"
 #include "kct_table.h"
 #include "kct_expect.h"
 
@@ -31,6 +31,15 @@ static const struct {
 	[KCT_TIMEOUT_UDP_STREAM] = { "udp_timeout_stream", 120 },
 	[KCT_TIMEOUT_ICMP] = { "icmp_timeout", 30 },
 	[KCT_TIMEOUT_ICMPV6] = { "icmpv6_timeout", 30 },
+	[KCT_TIMEOUT_SCTP_CLOSED] = { "sctp_timeout_closed", 10 },
+	[KCT_TIMEOUT_SCTP_COOKIE_WAIT] = { "sctp_timeout_cookie_wait", 3 },
+	[KCT_TIMEOUT_SCTP_COOKIE_ECHOED] = { "sctp_timeout_cookie_echoed", 3 },
+	[KCT_TIMEOUT_SCTP_ESTABLISHED] = { "sctp_timeout_established", 210 },
+	[KCT_TIMEOUT_SCTP_SHUTDOWN_SENT] = { "sctp_timeout_shutdown_sent", 3 },
+	[KCT_TIMEOUT_SCTP_SHUTDOWN_RECD] = { "sctp_timeout_shutdown_recd", 3 },
+	[KCT_TIMEOUT_SCTP_SHUTDOWN_ACK_SENT] = {
+		"sctp_timeout_shutdown_ack_sent", 3 },
+	[KCT_TIMEOUT_SCTP_HEARTBEAT_SENT] = { "sctp_timeout_heartbeat_sent", 30 },
 	[KCT_TIMEOUT_GENERIC] = { "generic_timeout", 600 },
 };
 

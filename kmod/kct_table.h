@@ -4,7 +4,7 @@
 
 #include <linux/list_nulls.h>
 #include <net/netfilter/nf_conntrack.h>
-#include "kct_netns.h"
+#include "kct_pernet.h"
 
 extern unsigned int kct_max;	/* net.kct.max, global like stock's */
 

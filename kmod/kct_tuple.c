@@ -8,6 +8,7 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/siphash.h>
+#include <linux/seq_file.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include "kct_tuple.h"
@@ -67,17 +68,31 @@ static bool kct_parse_l3(const struct sk_buff *skb, unsigned int nhoff,
 	return false;
 }
 
-/* Parse the packet at @p->skb's network header into @p. */
+/*
+ * The one parse of a packet's network header: addresses and protocol
+ * into @p->tuple, the transport header's offset into @p->l4off.  The
+ * transport part of the tuple is the tracker's (kct_tuple_finish()), as it
+ * may first have to reject the packet.
+ */
 bool kct_tuple_parse_l3(struct kct_pkt *p, unsigned int nhoff)
 {
-	struct nf_conntrack_tuple t;
+	if (!kct_parse_l3(p->skb, nhoff, p->pf, &p->tuple, &p->l4off,
+			  &p->l4num))
+		return false;
+	p->tuple.dst.protonum = p->l4num;
+	p->tuple.dst.dir = IP_CT_DIR_ORIGINAL;
+	return true;
+}
 
-	return kct_parse_l3(p->skb, nhoff, p->pf, &t, &p->l4off, &p->l4num);
+/* The transport part of @p->tuple, from the header kct_tuple_parse_l3 found. */
+bool kct_tuple_finish(struct kct_pkt *p, const struct kct_proto *proto)
+{
+	return proto->tuple(p->skb, p->l4off, &p->tuple);
 }
 
 /*
- * The full tuple of the packet whose network header is at @nhoff (the
- * packet itself, or the one quoted inside an ICMP error).
+ * The full tuple of the packet whose network header is at @nhoff: the
+ * one quoted inside an ICMP error, which no hook has parsed.
  */
 bool kct_tuple_from_skb(const struct sk_buff *skb, unsigned int nhoff,
 			u8 pf, struct nf_conntrack_tuple *t,
@@ -106,6 +121,22 @@ bool kct_tuple_invert(struct nf_conntrack_tuple *inv,
 	inv->dst.protonum = orig->dst.protonum;
 	inv->dst.dir = !orig->dst.dir;
 	return proto->invert(inv, orig);
+}
+
+/*
+ * @t as /proc/net/nf_conntrack and nf_conntrack_expect print a tuple:
+ * the addresses, then the protocol's own fields.
+ */
+void kct_tuple_print(struct seq_file *s, const struct nf_conntrack_tuple *t)
+{
+	const struct kct_proto *proto = kct_proto_find(t->dst.protonum);
+
+	if (t->src.l3num == NFPROTO_IPV4)
+		seq_printf(s, "src=%pI4 dst=%pI4 ", &t->src.u3.ip, &t->dst.u3.ip);
+	else
+		seq_printf(s, "src=%pI6 dst=%pI6 ", t->src.u3.ip6, t->dst.u3.ip6);
+	if (proto->print_tuple)
+		proto->print_tuple(s, t);
 }
 
 /*

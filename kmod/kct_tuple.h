@@ -6,12 +6,14 @@
 #include "kct_proto.h"
 
 bool kct_tuple_parse_l3(struct kct_pkt *p, unsigned int nhoff);
+bool kct_tuple_finish(struct kct_pkt *p, const struct kct_proto *proto);
 bool kct_tuple_from_skb(const struct sk_buff *skb, unsigned int nhoff,
 			u8 pf, struct nf_conntrack_tuple *t,
 			unsigned int *l4off);
 bool kct_tuple_invert(struct nf_conntrack_tuple *inv,
 		      const struct nf_conntrack_tuple *orig);
 u32 kct_tuple_hash(const struct net *net, const struct nf_conntrack_tuple *t);
+void kct_tuple_print(struct seq_file *s, const struct nf_conntrack_tuple *t);
 void kct_tuple_init_key(void);
 
 /* Same connection direction: addresses, ports/ids, protocols. */

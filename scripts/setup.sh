@@ -105,5 +105,16 @@ if [ -n "$tarball" ] && [ ! -e "$src/.lint-extracted" ]; then
 		'linux-source-6.1/include/linux/*' 2>/dev/null || true
 	touch "$src/.lint-extracted"
 fi
+# The kernel's netfilter selftests: selftests/tracker/sctp_init_collision.sh
+# runs its conntrack_sctp_collision.sh against kct.
+nf_tests="$src/tools/testing/selftests/netfilter"
+if [ -n "$tarball" ] && [ ! -e "$nf_tests/.extracted" ]; then
+	say "extracting the kernel's netfilter selftests"
+	mkdir -p "$src"
+	tar -xf "$tarball" -C "$src" --strip-components=1 \
+		--wildcards 'linux-source-6.1/tools/testing/selftests/netfilter/*' \
+		2>/dev/null || true
+	mkdir -p "$nf_tests" && touch "$nf_tests/.extracted"
+fi
 
 say "ready (kernel $abi)"

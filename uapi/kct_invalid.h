@@ -29,6 +29,9 @@ enum kct_invalid_reason {
 	KCT_INVALID_TABLE_FULL,		/* "table_full" */
 	KCT_INVALID_NO_MEMORY,		/* "no_memory" */
 	KCT_INVALID_CLASH,		/* "clash" */
+	KCT_INVALID_SCTP_BAD_CHUNKS,	/* "sctp_bad_chunks" */
+	KCT_INVALID_SCTP_BAD_VTAG,	/* "sctp_bad_vtag" */
+	KCT_INVALID_SCTP_BAD_STATE,	/* "sctp_bad_state" */
 	KCT_INVALID_MAX
 };
 

@@ -6,8 +6,8 @@
 # INVALID), is dropped and never reaches the server.  The same scenario
 # runs against stock nf_conntrack with nf_conntrack_netlink first.  -D
 # with filters deletes just what they select.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
+# kct-test-cost: 94
+. "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 require_tool conntrack socat nft ss
 

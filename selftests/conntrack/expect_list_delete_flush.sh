@@ -5,9 +5,8 @@
 # expectation with its master connection and helper, as
 # /proc/net/kct_expect does; -D expect removes the one it names and -F
 # expect the rest, after which the data connection is no longer RELATED.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+# kct-test-cost: 55
+. "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 require_tool conntrack nft vsftpd python3

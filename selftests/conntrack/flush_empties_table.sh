@@ -2,8 +2,7 @@
 # `conntrack -F` empties kct's table of the namespace it runs in, and
 # only that one: /proc/net/kct and `conntrack -L` are empty afterwards,
 # while the client's namespace keeps its own entries.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
+. "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 require_tool conntrack socat ss
 

@@ -2,8 +2,7 @@
 # `conntrack -G` prints the one connection its tuple names,
 # IPv4 and IPv6; a tuple kct does not track is an
 # error ("such conntrack doesn't exist").
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
+. "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 require_tool conntrack socat ss
 

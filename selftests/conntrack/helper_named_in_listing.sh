@@ -10,9 +10,9 @@
 # nf_conntrack, nf_conntrack_ftp and nf_conntrack_netlink, once with kct
 # and kct_ftp; every line must be stock's, countdowns aside (UPDATE
 # events: each distinct line, however often it came).
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+# kct-test-cost: 238
+# kct-test-timeout: 600
+. "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 require_tool conntrack nft iptables python3
 
@@ -101,7 +101,7 @@ run() {
 	# Not through in_fw: $! must be conntrack's own pid (ip execs it).
 	ip netns exec $FW conntrack -E -p tcp >$ev 2>&1 &
 	evpid=$!
-	sleep $((1 * KCT_PATIENCE))
+	wait_for ct_events_ready $FW 1
 	# The families side by side: a run takes half as long.
 	walk 6 >/tmp/kct-ct-$1.6 &
 	walk 4 >/tmp/kct-ct-$1.4

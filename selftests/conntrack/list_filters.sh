@@ -3,8 +3,7 @@
 # they ask for: protocol (-p), addresses (-s, -d), ports (--sport,
 # --dport), TCP state (--state), mark (-m), family (-f ipv6) and status
 # (--status).
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
+. "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 require_tool conntrack socat ss
 

@@ -4,8 +4,8 @@
 # firewall, once with stock nf_conntrack and its ctnetlink, once with
 # kct, gives the same lines, timeouts and ICMP ids aside; also with
 # -o extended.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
+# kct-test-cost: 52
+. "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 require_tool conntrack socat nft ss
 

@@ -6,8 +6,7 @@
 # requests that name a live connection change nothing: a DELETE with a
 # broken tuple, an update whose protocol part is invalid (its valid mark
 # is not applied either).
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
+. "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 require_tool conntrack socat ss python3
 

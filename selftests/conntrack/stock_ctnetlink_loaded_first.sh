@@ -4,8 +4,7 @@
 # the kernel log; `conntrack` then talks to stock (and sees an empty
 # table).  When kct owns ctnetlink, loading nf_conntrack_netlink fails
 # with EBUSY and `conntrack` keeps working against kct.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
+. "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 require_tool conntrack socat ss
 

@@ -3,8 +3,7 @@
 # stock ctnetlink: an unprivileged user, and root of a user namespace that
 # does not own the network namespace, get "Operation not permitted" from
 # -D, -F and -U, and the table keeps its entries and marks.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
+. "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 require_tool conntrack socat ss setpriv unshare
 

@@ -2,8 +2,7 @@
 # `conntrack -U -m MARK` sets the mark of the connections its filters
 # select in kct's table: /proc/net/kct shows mark=, `conntrack -L -m`
 # and -G find it.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
+. "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 require_tool conntrack socat ss
 

@@ -4,9 +4,8 @@
 # UDP flows is deleted mid-flight.  Its connections go with it (the
 # runner fails the test on any kernel warning), other namespaces keep
 # theirs, and kct unloads cleanly afterwards.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+# kct-test-cost: 113
+. "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/table.sh"
 require_tool socat ping python3
 

@@ -7,9 +7,7 @@
 # namespace deleted after it, forever.  What a user sees: a namespace
 # deleted afterwards disappears too (its veth peer goes), and kct unloads
 # with nothing of the flooding namespace left behind.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+. "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/table.sh"
 require_tool python3
 

@@ -4,9 +4,8 @@
 # which ends it in the firewall's table, and the expectation goes with it
 # (stat counts the delete); the server can then no longer reach the
 # announced port through the firewall.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+# kct-test-cost: 60
+. "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 require_tool nft vsftpd python3 socat
 

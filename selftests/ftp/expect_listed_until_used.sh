@@ -5,9 +5,7 @@
 # (IPv4), EPRT (IPv6) and PASV (227) announced by a raw client that holds
 # the data connection back until the test has looked.  The data connection
 # then shows in /proc/net/kct; stat counts one create and one new each.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+. "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 require_tool nft vsftpd python3
 

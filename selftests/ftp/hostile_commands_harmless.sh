@@ -5,9 +5,8 @@
 # never end, and a bad PORT in one-byte segments; a fake server sends
 # hostile 227 and 229 replies.  None makes an expectation, the kernel log
 # gets no line about kct, the helper or netfilter, and afterwards a good PORT still makes one.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+# kct-test-cost: 70
+. "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 require_tool nft vsftpd python3 socat
 

@@ -8,9 +8,7 @@
 # /proc/net/kct_expect, a connection to port 50010 is dropped by the
 # policy-drop firewall, and the session's own PORT afterwards still
 # makes its expectation and its listing arrives.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+. "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 require_tool nft vsftpd python3 socat
 

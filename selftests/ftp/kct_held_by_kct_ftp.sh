@@ -2,9 +2,8 @@
 # kct cannot be unloaded while kct_ftp, which uses it, is loaded: rmmod
 # kct fails and lsmod names kct_ftp as its user; once kct_ftp is gone,
 # kct unloads.  modprobe kct_ftp loads kct first.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+# kct-test-cost: 6
+. "$(dirname "$0")/../lib/preamble.sh"
 require_tool modprobe rmmod lsmod
 
 ktap_check "modprobe kct_ftp loads kct with it" \

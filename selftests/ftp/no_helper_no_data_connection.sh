@@ -4,9 +4,8 @@
 # otherwise only established and related) lets the control connection
 # through but no data connection, passive or active, IPv4 or IPv6, with
 # nft or iptables rules; no expectation is ever made.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+# kct-test-cost: 113
+. "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 require_tool nft iptables ip6tables vsftpd curl
 

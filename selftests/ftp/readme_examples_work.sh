@@ -9,9 +9,8 @@
 # either helper example added, active and passive transfers go through
 # byte-identical, and `conntrack -L` names the helper of the control
 # connection, as the README says.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+# kct-test-cost: 49
+. "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 . "$(dirname "$0")/../lib/readme.sh"
 require_tool nft iptables vsftpd curl cmp conntrack

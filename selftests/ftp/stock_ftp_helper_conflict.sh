@@ -3,9 +3,8 @@
 # "ftp": with nf_conntrack_ftp loaded, modprobe kct_ftp fails and the
 # kernel log says why; with kct_ftp loaded, nf_conntrack_ftp fails to
 # load; once nf_conntrack_ftp is gone, kct_ftp loads.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+# kct-test-cost: 8
+. "$(dirname "$0")/../lib/preamble.sh"
 require_tool modprobe rmmod
 
 # nf_conntrack_ftp must not outlive the test (the runner does not know it).

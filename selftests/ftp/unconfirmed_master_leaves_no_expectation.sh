@@ -9,9 +9,7 @@
 # with it: /proc/net/kct_expect stays empty, and a connection to the
 # port the PORT named is not RELATED (the policy-drop firewall drops
 # it).
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+. "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 require_tool nft python3 socat modprobe
 

@@ -5,9 +5,7 @@
 # control connection stays tracked without its helper and keeps working,
 # and its next data connection is no longer expected.  Loading kct_ftp
 # again gives a working helper.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+. "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 require_tool nft vsftpd python3 rmmod
 

@@ -3,7 +3,7 @@
 # held open through the firewall, and output normalised for comparison
 # with stock.  Source it after ktap.sh and topo.sh.
 
-trap 'topo_destroy >/dev/null 2>&1; rm -f /tmp/kct-ct-*' EXIT
+trap 'topo_destroy >/dev/null 2>&1; rm -f /tmp/kct-ct-* /tmp/kct-tcp-* /tmp/kct-step-*' EXIT
 
 # not CMD...: succeeds when CMD fails.
 not() { ! "$@"; }
@@ -55,7 +55,19 @@ ct_traffic() {
 	in_cl ping -c1 -W$((2 * KCT_PATIENCE)) $SV4 >/dev/null
 	in_cl ping -6 -c1 -W$((2 * KCT_PATIENCE)) $SV6 >/dev/null
 	echo x | in_cl socat -u - UDP4:$SV4:5000,sourceport=43000 >/dev/null 2>&1
-	sleep 1
+	wait_for ct_udp_listed
+}
+ct_udp_listed() {
+	in_fw conntrack -L -p udp --sport 43000 2>/dev/null | grep -q "dport=5000 "
+}
+
+# ct_events_ready NS N: N listeners (conntrack -E) in namespace NS have
+# joined conntrack's event groups: netfilter netlink sockets (protocol
+# 12) with groups set in /proc/net/netlink.  What to wait for before
+# making the traffic whose events a test reads.
+ct_events_ready() {
+	[ "$(ip netns exec "$1" awk '$2 == 12 && $4 != "00000000" { n++ } END { print n + 0 }' \
+		/proc/net/netlink)" -ge "$2" ]
 }
 
 # ct_norm: conntrack output without what differs between any two runs

@@ -118,13 +118,10 @@ ftp_raw() {
 	ip netns exec "$ns" python3 "$FTP_LIB/ftp_raw.py" "$host" "$port" "$@"
 }
 
-# ftp_wait_file FILE: wait up to 60 s for FILE (a mark of ftp_raw).
+# ftp_wait_file FILE: wait up to 60 s (times KCT_PATIENCE) for FILE (a
+# mark of ftp_raw).
 ftp_wait_file() {
-	local i
-	for i in $(seq 600); do
-		[ -e "$1" ] && return 0
-		sleep 0.1
-	done
+	poll 60 test -e "$1" && return 0
 	echo "timed out waiting for $1"
 	return 1
 }
@@ -256,15 +253,20 @@ kct_expect_count() {
 	echo $n
 }
 
-# kct_expect_wait_count NS N [PATTERN...]: wait up to 10 s (times
-# KCT_PATIENCE) until exactly N lines match.
-kct_expect_wait_count() {
-	local ns=$1 n=$2 i
+# kct_expect_count_is NS N [PATTERN...]: exactly N lines match.
+kct_expect_count_is() {
+	local ns=$1 n=$2
 	shift 2
-	for i in $(seq $((50 * KCT_PATIENCE))); do
-		[ "$(kct_expect_count "$ns" "$@")" = "$n" ] && return 0
-		sleep 0.2
-	done
+	[ "$(kct_expect_count "$ns" "$@")" = "$n" ]
+}
+
+# kct_expect_wait_count NS N [PATTERN...]: wait up to 30 s (times
+# KCT_PATIENCE) until exactly N lines match: long enough for a master
+# connection reset a moment ago to leave CLOSE (10 s) and the table.
+kct_expect_wait_count() {
+	local ns=$1 n=$2
+	shift 2
+	poll 30 kct_expect_count_is "$ns" "$n" "$@" && return 0
 	echo "wanted $n expectations matching '$*', table:"
 	kct_expect "$ns"
 	return 1

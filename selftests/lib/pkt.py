@@ -4,18 +4,23 @@
 Run it inside a namespace (ip netns exec NS python3 pkt.py ...).  Real
 exchanges use ordinary sockets; packets that no real program sends
 (lone replies, ICMP errors about flows that never existed, other IP
-protocols) are built with scapy and sent from a raw socket, so they leave
+protocols) are built by hand and sent from a raw socket, so they leave
 the namespace through its OUTPUT hooks like any locally made packet.
 
-  udp-echo  --port P [--port P ...]       echo every datagram back (v4+v6)
+  udp-echo  --port P [--port P ...] [--lite]
+                                          echo every datagram back (v4+v6;
+                                          --lite: UDP-Lite, both here and
+                                          for the udp client)
   udp       --dst A --dport P [--sport P] [--count N] [--interval S]
-            [--reply | --refused] [--timeout S]
+            [--reply | --refused] [--timeout S] [--lite]
                                           send N datagrams from one socket;
                                           --reply: each must be echoed,
                                           --refused: a port unreachable
                                           must come back
   icmp      --dst A [--type T] [--code C] [--id I] [--seq S]
-                                          one ICMP/ICMPv6 query or reply
+                                          one ICMP/ICMPv6 echo request or
+                                          reply (id and seq follow the
+                                          checksum whatever T)
   icmp-unreach --dst A [--code C] --quote-src A --quote-dst A
             --quote-sport P --quote-dport P
                                           a destination unreachable quoting
@@ -24,10 +29,14 @@ the namespace through its OUTPUT hooks like any locally made packet.
                                           one IP packet of protocol N
   udp-raw   --dst A --sport P --dport P [--bad-checksum]
                                           one UDP datagram, built by hand
+  udplite-raw --dst A --sport P --dport P [--cscov N] [--bad-checksum]
+                                          one UDP-Lite datagram, built by
+                                          hand, with checksum coverage N
+                                          (0: all; a bad one is not checked)
   tcp       --dst A --sport P --dport P --flags F [--data N] [--seq-add N]
             [--ack-add N] [--seq N] [--ack N] [--win W] [--wscale S]
             [--sack-perm] [--mss M] [--retrans] [--no-advance] [--ns NS]
-            [--payload TEXT]
+            [--payload TEXT] [--ttl T]
                                           one TCP segment, built by hand, with
                                           sequence numbers that follow the
                                           flow (see below)
@@ -45,7 +54,8 @@ previous segment, changing nothing.  --seq-add / --ack-add shift the segment's n
 what they should be (an out-of-window segment); such a segment, or one
 with --no-advance, changes nothing in the file.  F is any of S A F R P U
 (SYN ACK FIN RST PSH URG), or - for none.  --payload TEXT (Python
-escapes: \\r \\n) is carried instead of --data's N bytes of "k".  --ns NS sends from namespace NS (one
+escapes: \\r \\n) is carried instead of --data's N bytes of "k".  --ttl T
+sets the IPv4 TTL or IPv6 hop limit (default 64).  --ns NS sends from namespace NS (one
 process can then play both ends).
 
 STEPs of tcp-serve / tcp-connect, in order: send:N (N bytes), recv:N
@@ -94,6 +104,9 @@ def scapy():
     # scapy.config probes the cryptography package (a second under
     # emulation) for features these tests never use.
     sys.modules.setdefault("cryptography", None)
+    if sys.flags.no_site:  # run with -S (lib/tracker.sh): scapy is there
+        import site
+        site.main()
     import scapy.layers.inet as l4
     import scapy.layers.inet6 as l6
     return l4, l6
@@ -110,11 +123,16 @@ def send_raw(pkt_bytes, dst):
     s.close()
 
 
+# UDP-Lite (RFC 3828): a datagram socket of protocol 136.
+IPPROTO_UDPLITE = 136
+
+
 def cmd_udp_echo(a):
     socks = []
+    proto = IPPROTO_UDPLITE if a.lite else 0
     for port in a.port:
         for fam, addr in ((socket.AF_INET, "0.0.0.0"), (socket.AF_INET6, "::")):
-            s = socket.socket(fam, socket.SOCK_DGRAM)
+            s = socket.socket(fam, socket.SOCK_DGRAM, proto)
             s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             if fam == socket.AF_INET6:
                 s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
@@ -129,7 +147,8 @@ def cmd_udp_echo(a):
 
 def cmd_udp(a):
     fam = socket.AF_INET6 if is_v6(a.dst) else socket.AF_INET
-    s = socket.socket(fam, socket.SOCK_DGRAM)
+    s = socket.socket(fam, socket.SOCK_DGRAM,
+                      IPPROTO_UDPLITE if a.lite else 0)
     # Another socket (a sink in the test) may hold the port as well.
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     if a.sport:
@@ -166,64 +185,121 @@ def cmd_udp(a):
     return 0
 
 
+# Packets no real program sends are built here by hand, as scapy would
+# build them (IPv4 id 1, no DF, TTL and hop limit 64): importing scapy
+# takes over ten seconds under emulation.
+
+def ip_packet(src, dst, proto, payload):
+    """A whole IPv4 or IPv6 packet of protocol proto carrying payload."""
+    if is_v6(dst):
+        s, d = (socket.inet_pton(socket.AF_INET6, x) for x in (src, dst))
+        return struct.pack("!IHBB", 6 << 28, len(payload), proto, 64) + s + d + payload
+    s, d = (socket.inet_aton(x) for x in (src, dst))
+    ip = struct.pack("!BBHHHBBH", 0x45, 0, 20 + len(payload), 1, 0,
+                     64, proto, 0) + s + d
+    return ip[:10] + struct.pack("!H", csum(ip)) + ip[12:] + payload
+
+
+def l4_checksum(src, dst, proto, data, at):
+    """data (a transport header and payload) with its checksum, at byte
+    offset at, computed over the pseudo-header of src and dst."""
+    if is_v6(dst):
+        s, d = (socket.inet_pton(socket.AF_INET6, x) for x in (src, dst))
+        pseudo = s + d + struct.pack("!IxxxB", len(data), proto)
+    else:
+        s, d = (socket.inet_aton(x) for x in (src, dst))
+        pseudo = s + d + struct.pack("!xBH", proto, len(data))
+    c = csum(pseudo + data[:at] + b"\0\0" + data[at + 2:])
+    if proto == 17 and c == 0:
+        c = 0xffff  # UDP: zero means no checksum
+    return data[:at] + struct.pack("!H", c) + data[at + 2:]
+
+
+def icmp_packet(src, dst, typ, code, rest, payload):
+    """An ICMP (IPv4) or ICMPv6 message: type, code, checksum, the four
+    bytes rest, payload."""
+    msg = struct.pack("!BBH", typ, code, 0) + rest + payload
+    if is_v6(dst):
+        return ip_packet(src, dst, 58, l4_checksum(src, dst, 58, msg, 2))
+    msg = msg[:2] + struct.pack("!H", csum(msg)) + msg[4:]
+    return ip_packet(src, dst, 1, msg)
+
+
+def udp_packet(src, dst, sport, dport, payload):
+    """A whole IP packet carrying one UDP datagram, checksum correct."""
+    udp = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
+    return ip_packet(src, dst, 17, l4_checksum(src, dst, 17, udp, 6))
+
+
 def cmd_icmp(a):
-    l4, l6 = scapy()
     src = source_for(a.dst)
     if is_v6(a.dst):
         typ = 128 if a.type is None else a.type
-        cls = l6.ICMPv6EchoReply if typ == 129 else l6.ICMPv6EchoRequest
-        icmp = cls(type=typ, code=a.code, id=a.id, seq=a.seq)
-        pkt = l6.IPv6(src=src, dst=a.dst) / icmp / (b"kct" * 8)
     else:
         typ = 8 if a.type is None else a.type
-        pkt = l4.IP(src=src, dst=a.dst) / l4.ICMP(
-            type=typ, code=a.code, id=a.id, seq=a.seq) / (b"kct" * 8)
-    send_raw(bytes(pkt), a.dst)
+    pkt = icmp_packet(src, a.dst, typ, a.code,
+                      struct.pack("!HH", a.id, a.seq), b"kct" * 8)
+    send_raw(pkt, a.dst)
     return 0
 
 
 def cmd_icmp_unreach(a):
-    l4, l6 = scapy()
     src = source_for(a.dst)
+    quoted = udp_packet(a.quote_src, a.quote_dst, a.quote_sport,
+                        a.quote_dport, b"kct")
     if is_v6(a.dst):
-        quoted = l6.IPv6(src=a.quote_src, dst=a.quote_dst) / l4.UDP(
-            sport=a.quote_sport, dport=a.quote_dport) / b"kct"
-        code = 4 if a.code is None else a.code
-        pkt = l6.IPv6(src=src, dst=a.dst) / l6.ICMPv6DestUnreach(
-            code=code) / bytes(quoted)
+        typ, code = 1, 4 if a.code is None else a.code
     else:
-        quoted = l4.IP(src=a.quote_src, dst=a.quote_dst) / l4.UDP(
-            sport=a.quote_sport, dport=a.quote_dport) / b"kct"
-        code = 3 if a.code is None else a.code
-        pkt = l4.IP(src=src, dst=a.dst) / l4.ICMP(
-            type=3, code=code) / bytes(quoted)
-    send_raw(bytes(pkt), a.dst)
+        typ, code = 3, 3 if a.code is None else a.code
+    pkt = icmp_packet(src, a.dst, typ, code, b"\0" * 4, quoted)
+    send_raw(pkt, a.dst)
     return 0
 
 
 def cmd_ip(a):
-    l4, l6 = scapy()
     src = source_for(a.dst)
-    payload = a.payload.encode()
-    if is_v6(a.dst):
-        pkt = l6.IPv6(src=src, dst=a.dst, nh=a.proto) / payload
-    else:
-        pkt = l4.IP(src=src, dst=a.dst, proto=a.proto) / payload
-    send_raw(bytes(pkt), a.dst)
+    send_raw(ip_packet(src, a.dst, a.proto, a.payload.encode()), a.dst)
     return 0
 
 
 def cmd_udp_raw(a):
+    src = source_for(a.dst)
+    pkt = udp_packet(src, a.dst, a.sport, a.dport, b"kct raw\n")
+    if a.bad_checksum:
+        at = len(pkt) - len(b"kct raw\n") - 2
+        (c,) = struct.unpack("!H", pkt[at:at + 2])
+        pkt = pkt[:at] + struct.pack("!H", c ^ 0x5a5a) + pkt[at + 2:]
+    send_raw(pkt, a.dst)
+    return 0
+
+
+def cmd_udplite_raw(a):
+    """UDP-Lite has no scapy layer: header and checksum made here."""
     l4, l6 = scapy()
     src = source_for(a.dst)
-    udp = l4.UDP(sport=a.sport, dport=a.dport) / b"kct raw\n"
+    data = b"kct lite\n"
+    length = 8 + len(data)
+    cover = a.cscov or length
+    hdr = struct.pack("!HHHH", a.sport, a.dport, a.cscov, 0)
     if is_v6(a.dst):
-        pkt = l6.IPv6(src=src, dst=a.dst) / udp
+        pseudo = (socket.inet_pton(socket.AF_INET6, src) +
+                  socket.inet_pton(socket.AF_INET6, a.dst) +
+                  struct.pack("!I3xB", length, IPPROTO_UDPLITE))
     else:
-        pkt = l4.IP(src=src, dst=a.dst) / udp
-    pkt = pkt.__class__(bytes(pkt))  # fill in lengths and checksums
+        pseudo = (socket.inet_aton(src) + socket.inet_aton(a.dst) +
+                  struct.pack("!xBH", IPPROTO_UDPLITE, length))
+    # A coverage outside 8..length has no checksum to compute: any
+    # non-zero value does (zero is not allowed in UDP-Lite).
+    check = 0x4b43
+    if 8 <= cover <= length:
+        check = csum(pseudo + (hdr + data)[:cover]) or 0xffff
     if a.bad_checksum:
-        pkt[l4.UDP].chksum ^= 0x5a5a
+        check ^= 0x5a5a
+    lite = struct.pack("!HHHH", a.sport, a.dport, a.cscov, check) + data
+    if is_v6(a.dst):
+        pkt = l6.IPv6(src=src, dst=a.dst, nh=IPPROTO_UDPLITE) / lite
+    else:
+        pkt = l4.IP(src=src, dst=a.dst, proto=IPPROTO_UDPLITE) / lite
     send_raw(bytes(pkt), a.dst)
     return 0
 
@@ -255,7 +331,8 @@ def csum(data):
     return ~total & 0xffff
 
 
-def tcp_segment(src, dst, sport, dport, seq, ack, flags, win, options, data):
+def tcp_segment(src, dst, sport, dport, seq, ack, flags, win, options, data,
+                ttl=64):
     """A whole IPv4 or IPv6 packet carrying one TCP segment."""
     while len(options) % 4:
         options += b"\x01"  # NOP padding
@@ -267,13 +344,13 @@ def tcp_segment(src, dst, sport, dport, seq, ack, flags, win, options, data):
         s, d = (socket.inet_pton(socket.AF_INET6, a) for a in (src, dst))
         pseudo = s + d + struct.pack("!IxxxB", len(tcp), 6)
         tcp = tcp[:16] + struct.pack("!H", csum(pseudo + tcp)) + tcp[18:]
-        ip = struct.pack("!IHBB", 6 << 28, len(tcp), 6, 64) + s + d
+        ip = struct.pack("!IHBB", 6 << 28, len(tcp), 6, ttl) + s + d
     else:
         s, d = (socket.inet_aton(a) for a in (src, dst))
         pseudo = s + d + struct.pack("!xBH", 6, len(tcp))
         tcp = tcp[:16] + struct.pack("!H", csum(pseudo + tcp)) + tcp[18:]
         ip = struct.pack("!BBHHHBBH", 0x45, 0, 20 + len(tcp), 0, 0x4000,
-                         64, 6, 0) + s + d
+                         ttl, 6, 0) + s + d
         ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
     return ip + tcp
 
@@ -326,7 +403,7 @@ def cmd_tcp(a):
     if a.payload is not None:
         data = a.payload.encode().decode("unicode_escape").encode("latin-1")
     send_raw(tcp_segment(src, a.dst, a.sport, a.dport, seq, ack, flags,
-                         a.win, options, data), a.dst)
+                         a.win, options, data, a.ttl), a.dst)
     if not (a.no_advance or a.retrans or a.seq_add or a.ack_add):
         length = len(data) + bool(flags & TCP_FLAGS["S"]) + \
             bool(flags & TCP_FLAGS["F"])
@@ -405,6 +482,7 @@ def main():
 
     c = sub.add_parser("udp-echo", help="UDP echo server")
     c.add_argument("--port", type=int, action="append", required=True)
+    c.add_argument("--lite", action="store_true")
     c.set_defaults(fn=cmd_udp_echo)
 
     c = sub.add_parser("udp", help="UDP client on one socket")
@@ -417,6 +495,7 @@ def main():
     g = c.add_mutually_exclusive_group()
     g.add_argument("--reply", action="store_true")
     g.add_argument("--refused", action="store_true")
+    c.add_argument("--lite", action="store_true")
     c.set_defaults(fn=cmd_udp)
 
     c = sub.add_parser("icmp", help="one ICMP/ICMPv6 query or reply")
@@ -449,6 +528,14 @@ def main():
     c.add_argument("--bad-checksum", action="store_true")
     c.set_defaults(fn=cmd_udp_raw)
 
+    c = sub.add_parser("udplite-raw", help="one hand-made UDP-Lite datagram")
+    c.add_argument("--dst", required=True)
+    c.add_argument("--sport", type=int, required=True)
+    c.add_argument("--dport", type=int, required=True)
+    c.add_argument("--cscov", type=int, default=0)
+    c.add_argument("--bad-checksum", action="store_true")
+    c.set_defaults(fn=cmd_udplite_raw)
+
     c = sub.add_parser("tcp", help="one hand-made TCP segment")
     c.add_argument("--dst", required=True)
     c.add_argument("--sport", type=int, required=True)
@@ -461,6 +548,7 @@ def main():
     c.add_argument("--seq-add", type=lambda v: int(v, 0), default=0)
     c.add_argument("--ack-add", type=lambda v: int(v, 0), default=0)
     c.add_argument("--win", type=int, default=29200)
+    c.add_argument("--ttl", type=int, default=64)
     c.add_argument("--wscale", type=int)
     c.add_argument("--mss", type=int)
     c.add_argument("--sack-perm", action="store_true")

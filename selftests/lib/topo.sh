@@ -26,41 +26,74 @@ in_cl() { ip netns exec $CL "$@"; }
 in_fw() { ip netns exec $FW "$@"; }
 in_sv() { ip netns exec $SV "$@"; }
 
+# Under emulation every process costs a noticeable fraction of a second,
+# so the topology is made by one ip batch per namespace, not one ip per
+# step.  The firewall's links come up before the others add their
+# default routes through it.
 topo_create() {
-	local ns
-	for ns in $CL $FW $SV; do
-		ip netns add $ns
-		ip -n $ns link set lo up
-	done
-	ip link add cl0 netns $CL type veth peer name fw0 netns $FW
-	ip link add fw1 netns $FW type veth peer name sv0 netns $SV
-
-	ip -n $CL addr add $CL4/24 dev cl0
-	ip -n $CL addr add $CL6/64 dev cl0 nodad
-	ip -n $FW addr add $FW4_CL/24 dev fw0
-	ip -n $FW addr add $FW6_CL/64 dev fw0 nodad
-	ip -n $FW addr add $FW4_SV/24 dev fw1
-	ip -n $FW addr add $FW6_SV/64 dev fw1 nodad
-	ip -n $SV addr add $SV4/24 dev sv0
-	ip -n $SV addr add $SV6/64 dev sv0 nodad
-	ip -n $CL link set cl0 up
-	ip -n $FW link set fw0 up
-	ip -n $FW link set fw1 up
-	ip -n $SV link set sv0 up
-	ip -n $CL route add default via $FW4_CL
-	ip -n $CL -6 route add default via $FW6_CL
-	ip -n $SV route add default via $FW4_SV
-	ip -n $SV -6 route add default via $FW6_SV
-	in_fw sysctl -qw net.ipv4.ip_forward=1
-	in_fw sysctl -qw net.ipv6.conf.all.forwarding=1
+	TF_QUIETED= # lib/tcp_flow.sh: no namespace has its quiet table yet
+	ip -b - <<EOF
+netns add $CL
+netns add $FW
+netns add $SV
+link add cl0 netns $CL type veth peer name fw0 netns $FW
+link add fw1 netns $FW type veth peer name sv0 netns $SV
+EOF
+	ip -n $FW -b - <<EOF
+link set lo up
+addr add $FW4_CL/24 dev fw0
+addr add $FW6_CL/64 dev fw0 nodad
+addr add $FW4_SV/24 dev fw1
+addr add $FW6_SV/64 dev fw1 nodad
+link set fw0 up
+link set fw1 up
+EOF
+	ip -n $CL -b - <<EOF
+link set lo up
+addr add $CL4/24 dev cl0
+addr add $CL6/64 dev cl0 nodad
+link set cl0 up
+route add default via $FW4_CL
+route add ::/0 via $FW6_CL
+EOF
+	ip -n $SV -b - <<EOF
+link set lo up
+addr add $SV4/24 dev sv0
+addr add $SV6/64 dev sv0 nodad
+link set sv0 up
+route add default via $FW4_SV
+route add ::/0 via $FW6_SV
+EOF
+	in_fw sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 }
 
+# ns_kill SIGNAL NS...: send SIGNAL to every process in the namespaces
+# NS (names under /run/netns), found by comparing namespace files (as ip
+# netns pids does) without starting a process.
+ns_kill() {
+	local sig=$1 ns p pids=()
+	shift
+	for p in /proc/[0-9]*; do
+		for ns in "$@"; do
+			if [ "$p/ns/net" -ef "/run/netns/$ns" ]; then
+				pids+=("${p#/proc/}")
+				break
+			fi
+		done
+	done 2>/dev/null
+	[ ${#pids[@]} -eq 0 ] || kill "-$sig" "${pids[@]}" 2>/dev/null
+	return 0
+}
+
+# topo_destroy: the topology's namespaces and everything running in them.
 topo_destroy() {
-	local ns
+	local ns del=
 	for ns in $CL $FW $SV; do
-		ip netns pids $ns 2>/dev/null | xargs -r kill 2>/dev/null
-		ip netns del $ns 2>/dev/null
+		[ -e /run/netns/$ns ] && del+="netns del $ns"$'\n'
 	done
+	[ -n "$del" ] || return 0
+	ns_kill TERM $CL $FW $SV
+	ip -force -b - <<<"$del" 2>/dev/null
 	return 0
 }
 
@@ -111,13 +144,31 @@ short_lived_last() {
 	return 0
 }
 
-# wait_for CMD...: retry CMD for up to 5 s (servers take a moment to bind),
-# times KCT_PATIENCE.
-wait_for() {
-	local i
-	for i in $(seq $((50 * KCT_PATIENCE))); do
+# nap SECONDS: sleep without starting a process (sleep(1) costs a part
+# of a second under emulation): a read that times out on a pipe nobody
+# writes to.
+exec {KCT_NAP_FD}<> <(:)
+nap() {
+	read -r -t "$1" -u "$KCT_NAP_FD" _
+	return 0
+}
+
+# poll SECONDS CMD...: run CMD every 0.2 s until it succeeds, for at most
+# SECONDS times KCT_PATIENCE of wall-clock time; fails if it never did.
+# Tests wait for the condition they need this way, not with fixed sleeps.
+poll() {
+	local end=$((EPOCHSECONDS + 1 + $1 * KCT_PATIENCE))
+	shift
+	while :; do
 		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
+		[ "$EPOCHSECONDS" -lt "$end" ] || return 1
+		nap 0.2
 	done
-	return 1
+}
+
+# wait_for CMD...: poll CMD for what takes a moment, such as a server
+# binding its port: 20 s (times KCT_PATIENCE), since under emulation on
+# a busy machine starting a program can take several seconds.
+wait_for() {
+	poll 20 "$@"
 }

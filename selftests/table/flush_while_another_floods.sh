@@ -5,9 +5,7 @@
 # of connection objects (which includes kct's) all say 0 there.  Before,
 # /proc/net/kct and `conntrack -L` (read in many pieces) list each of the
 # 10000 once.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+. "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/table.sh"
 require_tool python3 conntrack
 

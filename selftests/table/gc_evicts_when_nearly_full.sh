@@ -3,9 +3,7 @@
 # before new connections have to: it ends connections that are not
 # ASSURED (and TCP connections already closing), counting them in
 # early_drop, and leaves ASSURED ones alone.  Stock's GC does the same.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+. "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/table.sh"
 require_tool socat python3 ss
 
@@ -27,10 +25,7 @@ ktap_expect "none was refused for lack of room" 0 \
 	"$(kct_invalid $FW table_full)"
 
 below() { [ "$(in_fw sysctl -n net.kct.count)" -le 95 ]; }
-for i in $(seq 30); do
-	below && break
-	sleep 1
-done
+poll 30 below
 count=$(in_fw sysctl -n net.kct.count)
 ktap_check "the GC brings the table to 95% or less (count $count)" below
 ktap_expect "early_drop counts what it ended" $((99 - count)) \

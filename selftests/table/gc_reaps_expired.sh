@@ -3,9 +3,7 @@
 # worker finds them.  With net.kct.udp_timeout at 3 s, 50 unanswered UDP
 # flows are gone from /proc/net/kct and from net.kct.count well within
 # the GC's 10 s full scan.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+. "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/table.sh"
 require_tool python3
 
@@ -18,10 +16,7 @@ udp_flood $CL 20000 50
 ktap_expect "50 flows tracked" 50 "$(kct_count $FW "udp" "[UNREPLIED]")"
 
 gone() { [ "$(in_fw sysctl -n net.kct.count)" -eq 0 ]; }
-for i in $(seq 30); do
-	gone && break
-	sleep 1
-done
+poll 30 gone
 ktap_check "net.kct.count is back to 0 after their timeout" gone
 ktap_expect "/proc/net/kct is empty" 0 "$(kct_count $FW "")"
 ktap_done

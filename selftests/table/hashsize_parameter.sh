@@ -4,7 +4,8 @@
 # nf_conntrack's parameter of the same name does) and net.kct.buckets and
 # /sys/module/kct/parameters/hashsize report it; a size out of range is
 # refused with a clear message and nothing loaded.
-. "$(dirname "$0")/../lib/ktap.sh"
+# kct-test-cost: 8
+. "$(dirname "$0")/../lib/preamble.sh"
 
 modprobe nf_conntrack
 stock=$(sysctl -n net.netfilter.nf_conntrack_buckets)

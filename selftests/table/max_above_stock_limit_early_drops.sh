@@ -6,9 +6,8 @@
 # dropping the new connection's packet as out of memory.  First stock,
 # then kct, each with 1024 buckets and nf_conntrack_max 1024, fed 2000
 # new UDP flows.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+# kct-test-cost: 15
+. "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/table.sh"
 require_tool python3 nft
 

@@ -4,9 +4,7 @@
 # through it: new flows find no room and are dropped and counted, or
 # evict a connection that never proved itself.  This is what keeps a
 # firewall usable under a connection flood.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+. "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/table.sh"
 require_tool socat python3 ss
 

@@ -7,24 +7,25 @@
 # third is dropped, and once the two have expired two new ones are
 # answered again.  Stock nf_conntrack, with the same rules and traffic
 # in the same guest, gives the same counts.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+# kct-test-cost: 110
+. "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft iptables socat python3 ss
 
 LIB=$(cd "$(dirname "$0")/../lib" && pwd)
 HOLD=/tmp/kct-tcp-hold
 UDP_TIMEOUT=$((6 * KCT_PATIENCE))
 
+# Each tracker and rule set gets a UDP port of its own (UDP_PORT), so that
+# none waits for the flows of the one before to expire.
 limit_rules() {
 	case $1 in
 	nft)
-		in_fw nft -f - <<'NFT'
+		in_fw nft -f - <<NFT
 table inet kct_limit {
 	chain forward {
 		type filter hook forward priority filter; policy accept;
 		tcp dport 7100 ct state new ct count over 2 reject with tcp reset
-		udp dport 7200 ct state new ct count over 2 drop
+		udp dport $UDP_PORT ct state new ct count over 2 drop
 	}
 }
 NFT
@@ -33,7 +34,7 @@ NFT
 		in_fw iptables -A FORWARD -p tcp --syn --dport 7100 \
 			-m connlimit --connlimit-above 2 --connlimit-mask 0 \
 			-j REJECT --reject-with tcp-reset
-		in_fw iptables -A FORWARD -p udp --dport 7200 \
+		in_fw iptables -A FORWARD -p udp --dport $UDP_PORT \
 			-m conntrack --ctstate NEW \
 			-m connlimit --connlimit-above 2 --connlimit-mask 0 -j DROP
 		;;
@@ -77,7 +78,7 @@ fw_no_udp() {
 # udp_answered N: how many of N new single-datagram flows to the limited
 # port the server echoes.
 udp_answered() {
-	in_cl python3 "$LIB/flows.py" udp --dst $SV4 --dport 7200 --count "$1" \
+	in_cl python3 "$LIB/flows.py" udp --dst $SV4 --dport $UDP_PORT --count "$1" \
 		--timeout $((1 * KCT_PATIENCE))
 }
 
@@ -90,18 +91,13 @@ run_limits() {
 	echo "tcp after close: $(cat /tmp/kct-tcp-held) of 3"
 	tcp_closed
 	echo "udp: $(udp_answered 3) of 3"
-	wait_for_long fw_no_udp 7200
+	wait_for_long fw_no_udp $UDP_PORT
 	echo "udp after expiry: $(udp_answered 3) of 3"
 }
 
 # wait_for_long CMD...: wait_for, for what takes the UDP timeout.
 wait_for_long() {
-	local i
-	for i in $(seq $(((UDP_TIMEOUT + 10) * 5 * KCT_PATIENCE))); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.2
-	done
-	return 1
+	poll $((UDP_TIMEOUT + 10)) "$@"
 }
 
 expected="tcp: 2 of 3
@@ -113,7 +109,8 @@ topo_create
 in_sv socat TCP-LISTEN:7100,fork,reuseaddr SYSTEM:'echo x; cat' \
 	>/dev/null 2>&1 &
 wait_for tcp_listening $SV 7100
-udp_echo $SV 7200
+udp_echo $SV 7200 7201 7202 7203
+UDP_PORT=7200
 
 kct_load
 TABLE=kct
@@ -123,7 +120,7 @@ for fe in nft iptables; do
 	ktap_expect "kct, $fe: the limit admits two connections at a time" \
 		"$expected" "$(run_limits)"
 	limit_rules_flush
-	wait_for_long fw_no_udp 7200
+	UDP_PORT=$((UDP_PORT + 1))
 done
 
 rmmod kct
@@ -133,6 +130,6 @@ for fe in nft iptables; do
 	limit_rules $fe
 	ktap_expect "stock, $fe: the same" "$expected" "$(run_limits)"
 	limit_rules_flush
-	wait_for_long fw_no_udp 7200
+	UDP_PORT=$((UDP_PORT + 1))
 done
 ktap_done

@@ -3,9 +3,8 @@
 # set" shows as mark= in /proc/net/kct, "meta mark set ct mark" gives it
 # back to every later packet of the flow in both directions, and
 # iptables' CONNMARK does the same.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+# kct-test-cost: 46
+. "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft iptables-restore python3 ss
 
 topo_create

@@ -7,9 +7,8 @@
 # namespace counts its own expectations against it: with a limit of 3,
 # the client namespace full of FTP expectations leaves the firewall
 # namespace its own three.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+# kct-test-cost: 66
+. "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 require_tool nft vsftpd python3 unshare setpriv
 

@@ -3,9 +3,7 @@
 # is still tracked by addresses and protocol number, with
 # net.kct.generic_timeout (600 s), and printed as stock prints such
 # connections: "unknown", the number, no ports.  IPv4 and IPv6.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+. "$(dirname "$0")/../lib/preamble.sh"
 require_tool python3
 
 topo_create

@@ -4,9 +4,7 @@
 # "INPUT -m conntrack --ctstate ESTABLISHED" accepted.  With kct doing
 # the tracking, the host reaches TCP and UDP services and can ping, while
 # nobody can open a connection to it.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+. "$(dirname "$0")/../lib/preamble.sh"
 require_tool iptables-restore socat ping python3 ss
 
 topo_create

@@ -4,9 +4,8 @@
 # output and "ct state established accept" on input.  With kct doing
 # the tracking, the host reaches TCP and UDP services and can ping, while
 # nobody can open a connection to it.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+# kct-test-cost: 45
+. "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft socat ping python3 ss
 
 topo_create

@@ -3,9 +3,7 @@
 # is the original direction, the echo reply (type 0, ICMPv6 129) with the
 # same id the reply direction; net.kct.icmp_timeout / icmpv6_timeout
 # (30 s) apply.  A request nobody answers stays [UNREPLIED].
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+. "$(dirname "$0")/../lib/preamble.sh"
 require_tool ping python3
 
 topo_create

@@ -4,9 +4,8 @@
 # or a packet-too-big through; an ICMP error quoting a packet of no
 # tracked connection is INVALID (and counted as icmp_no_match), so
 # nobody can slip errors through by inventing them.  IPv4 and IPv6.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+# kct-test-cost: 45
+. "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3
 
 topo_create

@@ -7,9 +7,8 @@
 # own table stays empty, and the counts are those of the same segments
 # without the duplicating rule.  Stock nf_conntrack, given the same
 # segments and rules, counts the same.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+# kct-test-cost: 51
+. "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3
 
 topo_create

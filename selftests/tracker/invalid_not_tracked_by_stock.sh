@@ -4,9 +4,7 @@
 # Packets kct judged INVALID must stay INVALID all the same: counted by
 # "ct state invalid", never by "ct state new", and nf_conntrack's own
 # table stays empty while kct's holds the real flows.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+. "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft ping python3
 
 topo_create

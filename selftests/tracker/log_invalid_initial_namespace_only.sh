@@ -5,9 +5,7 @@
 # log_invalid cannot fill the host's kernel log.  Stock
 # nf_conntrack_log_invalid, given the same packet in the firewall
 # namespace, logs in the same cases.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+. "$(dirname "$0")/../lib/preamble.sh"
 require_tool python3 dmesg nft
 
 LIB=$(cd "$(dirname "$0")/../lib" && pwd)

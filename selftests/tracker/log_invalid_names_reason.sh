@@ -2,9 +2,7 @@
 # net.kct.log_invalid (0 off, a protocol number, 255 all) logs INVALID
 # packets like stock's nf_conntrack_log_invalid, but the message names
 # why kct judged the packet invalid, so users need not guess.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+. "$(dirname "$0")/../lib/preamble.sh"
 require_tool python3 dmesg
 
 topo_create

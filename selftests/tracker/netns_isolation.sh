@@ -4,9 +4,7 @@
 # state, and each namespace's /proc/net/kct, count and counters show
 # only its own.  A forwarded flow has one entry in each namespace it
 # crosses.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+. "$(dirname "$0")/../lib/preamble.sh"
 require_tool ping python3 ss
 
 kct_load

@@ -3,9 +3,8 @@
 # "-m state --state" and "-m conntrack" with --ctstate, --ctdir,
 # --ctorigsrc, --ctorigdstport and --ctstatus count each forwarded packet
 # as they would with nf_conntrack, for UDP and ICMP, IPv4 and IPv6.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+# kct-test-cost: 58
+. "$(dirname "$0")/../lib/preamble.sh"
 require_tool iptables-restore ip6tables-restore ping socat python3 ss
 
 topo_create

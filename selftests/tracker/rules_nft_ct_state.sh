@@ -4,9 +4,8 @@
 # untracked count each packet once, in both directions, for ICMP, UDP
 # and TCP over IPv4 and IPv6; a "notrack" rule in a raw-priority chain
 # makes packets untracked, and kct then makes no entry for them.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+# kct-test-cost: 58
+. "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft ping socat python3 ss
 
 topo_create

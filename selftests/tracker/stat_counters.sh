@@ -5,9 +5,7 @@
 # size, invalid the INVALID packets, icmp_error the ICMP errors that
 # match no connection (stock counts those there, not under invalid).
 # /proc/net/stat/kct_invalid adds why packets were INVALID, by reason.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+. "$(dirname "$0")/../lib/preamble.sh"
 require_tool ping python3 ss
 
 kct_load
@@ -63,7 +61,7 @@ ktap_expect "an ICMP error of no connection: icmp_error rose by 2" \
 ktap_expect "... and invalid did not move (as stock)" $invalid "$(kct_stat $ns invalid)"
 
 ktap_expect "kct_invalid lists every reason" \
-	"truncated bad_checksum bad_header tcp_bad_flags tcp_not_syn tcp_out_of_window tcp_bad_rst tcp_bad_state tcp_bad_ack icmp_no_match icmp_bad_type table_full no_memory clash" \
+	"truncated bad_checksum bad_header tcp_bad_flags tcp_not_syn tcp_out_of_window tcp_bad_rst tcp_bad_state tcp_bad_ack icmp_no_match icmp_bad_type table_full no_memory clash sctp_bad_chunks sctp_bad_vtag sctp_bad_state" \
 	"$(ip netns exec $ns awk '{ print $1 }' /proc/net/stat/kct_invalid | paste -sd' ')"
 ktap_expect "kct_invalid: icmp_bad_type 2, icmp_no_match 2" "2 2" \
 	"$(kct_invalid $ns icmp_bad_type) $(kct_invalid $ns icmp_no_match)"

@@ -3,9 +3,7 @@
 # conntrack"), nf_conntrack's hooks run too, but kct owns every packet:
 # nf_conntrack's table and its insert counter stay empty in every
 # namespace while /proc/net/kct has each flow, and the rules still count.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+. "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft iptables ping socat python3 ss
 
 topo_create

@@ -4,9 +4,7 @@
 # with EINVAL and changes nothing; buckets and count are read-only; max
 # can be changed only from the initial namespace; and each namespace has
 # its own settings, which its new connections follow.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+. "$(dirname "$0")/../lib/preamble.sh"
 require_tool sysctl python3 ss
 
 kct_load

@@ -4,9 +4,7 @@
 # "Xmas scan"), and SYN+FIN+ACK in an established connection, which then
 # stays as it was.  kct_invalid counts them as tcp_bad_flags.  Stock
 # nf_conntrack, given the same segments, counts the same.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+. "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3
 
 topo_create

@@ -8,9 +8,8 @@
 # only tcp_timeout_close to live.  With tcp_ignore_invalid_rst=1 the bad
 # RST is not INVALID.
 # Stock nf_conntrack, given the same segments, does the same.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+# kct-test-cost: 77
+. "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3
 
 topo_create

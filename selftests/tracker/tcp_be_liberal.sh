@@ -4,9 +4,8 @@
 # tcp_out_of_window; back at 0, the same segment is INVALID again.
 # Stock nf_conntrack with nf_conntrack_tcp_be_liberal set alike counts
 # the same.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+# kct-test-cost: 48
+. "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3
 
 topo_create

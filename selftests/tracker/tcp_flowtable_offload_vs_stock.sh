@@ -29,9 +29,8 @@
 # kernel report (KASAN on the debug kernel) these stock readers trigger.
 # Two trackers, each waiting out its GC after a 2 MB transfer:
 # kct-test-timeout: 900
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+# kct-test-cost: 154
+. "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft socat ss sha256sum
 
 SIZE=$((2 * 1024 * 1024))

@@ -4,9 +4,8 @@
 # the addresses printed as stock prints them, and the same lines as
 # stock nf_conntrack's for the same segments; data out of the window is
 # INVALID (tcp_out_of_window) here too.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+# kct-test-cost: 96
+. "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3
 
 topo_create

@@ -6,9 +6,8 @@
 # after that.  With tcp_loose=0 the same segment is INVALID
 # (tcp_not_syn) and makes no entry.  Stock nf_conntrack with
 # nf_conntrack_tcp_loose set alike shows the same.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+# kct-test-cost: 59
+. "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3
 
 topo_create

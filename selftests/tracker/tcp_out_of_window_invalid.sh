@@ -5,9 +5,8 @@
 # (tcp_bad_ack); neither changes the connection, and segments in the
 # window go on being ESTABLISHED.  Stock nf_conntrack, given the same
 # segments, counts the same.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+# kct-test-cost: 49
+. "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3
 
 topo_create

@@ -4,9 +4,8 @@
 # SYN_RECV once one end answers with a SYN/ACK; the other end's ACK of it
 # completes the handshake: ESTABLISHED [ASSURED].  Stock nf_conntrack
 # shows the same at every step.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+# kct-test-cost: 76
+. "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3
 
 topo_create

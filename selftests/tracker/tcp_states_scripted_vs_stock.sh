@@ -7,9 +7,8 @@
 # hand.  The same segments are then run with stock nf_conntrack (kct
 # unloaded): every line must be the one stock's /proc/net/nf_conntrack
 # shows, and the ct state rules must count the same.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+# kct-test-cost: 80
+. "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3
 
 topo_create

@@ -4,9 +4,7 @@
 # data 100000 bytes ahead is ESTABLISHED; when only one SYN offers it,
 # windows are not scaled and the same data is INVALID.  A real 8 MB
 # transfer (Linux scales its windows) has no INVALID segment at all.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+. "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3 ss
 
 topo_create

@@ -3,9 +3,7 @@
 # checksum is INVALID, counted as bad_checksum, and makes no entry; with
 # checksum=0 kct does not verify and tracks it as NEW, as stock does
 # with nf_conntrack_checksum.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+. "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3
 
 topo_create

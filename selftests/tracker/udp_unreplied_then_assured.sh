@@ -5,9 +5,7 @@
 # than two seconds after it began it is a stream: [ASSURED], with
 # net.kct.udp_timeout_stream (120 s), safe from early drop.  Users size
 # their tables and read /proc/net/kct by these rules.
-. "$(dirname "$0")/../lib/ktap.sh"
-. "$(dirname "$0")/../lib/topo.sh"
-. "$(dirname "$0")/../lib/tracker.sh"
+. "$(dirname "$0")/../lib/preamble.sh"
 require_tool socat python3 ss
 
 topo_create

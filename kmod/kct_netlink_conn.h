@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _KCT_NETLINK_CONN_H
+#define _KCT_NETLINK_CONN_H
+
+#include <net/netlink.h>
+#include <net/netfilter/nf_conntrack.h>
+
+/* One connection as a message. */
+int kct_nl_fill_conn(struct sk_buff *skb, u32 portid, u32 seq, u16 msg,
+		     unsigned int flags, struct nf_conn *ct, bool destroy);
+size_t kct_nl_conn_size(void);
+
+/*
+ * A request's change to the protocol's state (CTA_PROTOINFO): checked
+ * whole first, then, with @commit, checked again and applied.
+ */
+int kct_nl_protoinfo(const struct nlattr *attr, struct nf_conn *ct,
+		     bool commit);
+
+#endif /* _KCT_NETLINK_CONN_H */

@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _KCT_NETLINK_EXP_H
+#define _KCT_NETLINK_EXP_H
+
+#include <linux/netfilter/nfnetlink.h>
+
+/* The expectation subsystem's callbacks (conntrack -L expect, ...). */
+extern const struct nfnetlink_subsystem kct_nl_exp_subsys;
+
+#endif /* _KCT_NETLINK_EXP_H */
