@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """flows.py tcp|udp --dst A --dport P --count N [--hold FILE] [--timeout S]
-flows.py burst --dst A [--dst A...] --dport P --sport FIRST --count N
+flows.py burst --dst A [--dst A...] --dport P  <COMMANDS
 flows.py serve --port P
 
 tcp, udp: start N new flows to A:P, one after the other, and print how
@@ -14,11 +14,19 @@ tcp: a connection counts once the server's first byte, "x\\n", arrived,
 udp: one datagram from a new socket (a new source port) each; it counts
      when an echo server's answer comes back.
 
-burst: N TCP flows, then N UDP flows, to each A:P in turn, flow i from
-     source port FIRST + i, up to --window of them at a time under one
-     deadline each (so flows that are never answered cost little); a
-     line "PROTO A ANSWERED" each.  A TCP flow counts once "x\\n" arrived;
-     the client then closes first.  A UDP flow is a datagram echoed.
+burst: the bursts of flows its standard input asks for, one a line, so
+     that one process makes them all (under emulation, starting Python
+     takes seconds):
+     "FIRST N FILE": N TCP flows, then N UDP flows, to each A:P in turn,
+         flow i from source port FIRST + i, up to --window of them at a
+         time under one deadline each (so flows that are never answered
+         cost little); then FILE appears (whole at once) with a line
+         "PROTO A ANSWERED" each.  A TCP flow counts once "x\\n" arrived;
+         the answered connections stay open until the next line, so a
+         firewall's table shows them all established.  A UDP flow is a
+         datagram echoed.
+     "close FILE": close the connections held (the client first), then
+         make FILE, empty.
 serve: the TCP server of burst and tcp (IPv4 and IPv6, one process):
      "x\\n" to each connection, closed once the client has closed.
 
@@ -27,6 +35,7 @@ Exit status 0 unless an argument is wrong.
 import argparse
 import errno
 import os
+import resource
 import selectors
 import socket
 import sys
@@ -98,8 +107,9 @@ def burst_start(proto, dst, dport, sport):
     return s
 
 
-def burst(proto, dst, dport, sport, count, timeout, window):
-    """How many of the flows from ports sport.. sport+count-1 answered."""
+def burst(proto, dst, dport, sport, count, timeout, window, held=None):
+    """How many of the flows from ports sport.. sport+count-1 answered;
+    the answered ones go to held, open, if it is a list."""
     sel = selectors.DefaultSelector()
     ports = list(range(sport, sport + count))
     active = {}
@@ -123,7 +133,10 @@ def burst(proto, dst, dport, sport, count, timeout, window):
             answered += ok
             sel.unregister(s)
             del active[s]
-            s.close()
+            if ok and held is not None:
+                held.append(s)
+            else:
+                s.close()
         now = time.monotonic()
         for s in [s for s, t in active.items() if t <= now]:
             sel.unregister(s)
@@ -131,6 +144,36 @@ def burst(proto, dst, dport, sport, count, timeout, window):
             s.close()
     sel.close()
     return answered
+
+
+def report(path, lines):
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write("".join(line + "\n" for line in lines))
+    os.rename(tmp, path)
+
+
+def bursts(a):
+    """The bursts asked for on stdin (see the top of this file)."""
+    held = []
+    for line in sys.stdin:
+        words = line.split()
+        for s in held:
+            s.close()
+        held = []
+        if words[0] == "close":
+            report(words[1], [])
+            continue
+        first, count, path = int(words[0]), int(words[1]), words[2]
+        lines = []
+        for dst in a.dst:
+            for proto in ("tcp", "udp"):
+                n = burst(proto, dst, a.dport, first, count, a.timeout,
+                          a.window, held if proto == "tcp" else None)
+                lines.append("%s %s %d" % (proto, dst, n))
+        report(path, lines)
+    for s in held:
+        s.close()
 
 
 def serve(port):
@@ -176,23 +219,20 @@ def main():
     p = sub.add_parser("burst")
     p.add_argument("--dst", action="append", required=True)
     p.add_argument("--dport", type=int, required=True)
-    p.add_argument("--sport", type=int, required=True)
-    p.add_argument("--count", type=int, required=True)
     p.add_argument("--window", type=int, default=64)
     p.add_argument("--timeout", type=float, default=3.0 * PATIENCE)
     p = sub.add_parser("serve")
     p.add_argument("--port", type=int, required=True)
     a = ap.parse_args()
 
+    # A socket per flow: bursts and their server hold thousands at once.
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     if a.proto == "serve":
         serve(a.port)
         return 0
     if a.proto == "burst":
-        for dst in a.dst:
-            for proto in ("tcp", "udp"):
-                n = burst(proto, dst, a.dport, a.sport, a.count, a.timeout,
-                          a.window)
-                print(proto, dst, n, flush=True)
+        bursts(a)
         return 0
 
     flow = tcp_flow if a.proto == "tcp" else udp_flow
