@@ -27,8 +27,9 @@ burst: the bursts of flows its standard input asks for, one a line, so
          datagram echoed.
      "close FILE": close the connections held (the client first), then
          make FILE, empty.
-serve: the TCP server of burst and tcp (IPv4 and IPv6, one process):
-     "x\\n" to each connection, closed once the client has closed.
+serve: the server of burst and tcp (IPv4 and IPv6, one process): on
+     TCP, "x\\n" to each connection, closed once the client has closed;
+     on UDP, each datagram echoed.
 
 Exit status 0 unless an argument is wrong.
 """
@@ -183,11 +184,23 @@ def serve(port):
     ls.bind(("::", port))
     ls.listen(1024)
     ls.setblocking(False)
+    us = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    us.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    us.bind(("::", port))
+    us.setblocking(False)
     sel = selectors.DefaultSelector()
     sel.register(ls, selectors.EVENT_READ)
+    sel.register(us, selectors.EVENT_READ)
     while True:
         for key, _ in sel.select():
             s = key.fileobj
+            if s is us:
+                try:
+                    data, addr = us.recvfrom(64)
+                    us.sendto(data, addr)
+                except OSError:
+                    pass
+                continue
             if s is ls:
                 try:
                     c, _ = ls.accept()

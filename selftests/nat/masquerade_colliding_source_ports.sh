@@ -18,7 +18,7 @@
 # the table 10 s later on both trackers, when a late retransmission
 # reaches the server after its socket is gone and its RST moves the
 # entry from TIME_WAIT to CLOSE.
-# kct-test-cost: 134
+# kct-test-cost: 114
 # kct-test-timeout: 900
 . "$(dirname "$0")/../lib/ktap.sh"
 . "$(dirname "$0")/../lib/topo.sh"
@@ -91,7 +91,10 @@ NFT
 
 # outside_tuples TABLE FIRST: for the flows of both hosts from source
 # ports FIRST.., per protocol and family, how many entries the router's
-# TABLE holds and how many distinct reply tuples they have.
+# TABLE holds and how many distinct reply tuples they have.  Fields by
+# position, the same in both tables: the original tuple after the
+# timeout (and TCP's state), the reply tuple after it (and after
+# "[UNREPLIED]").
 outside_tuples() {
 	ip netns exec $FW awk -v lo="$2" -v hi=$(($2 + FLOWS - 1)) \
 		-v port=$PORT -v clients="$CL4 $CL2_4 $CL6_FULL $CL2_6_FULL" \
@@ -100,20 +103,17 @@ outside_tuples() {
 			n = split(clients, c, " "); for (i = 1; i <= n; i++) client[c[i]] = 1
 			n = split(servers, s, " "); for (i = 1; i <= n; i++) server[s[i]] = 1
 		}
+		function v(i) { return substr($i, index($i, "=") + 1) }
 		{
-			k = 0
-			for (i = 1; i <= NF; i++) {
-				split($i, kv, "=")
-				if (kv[1] == "src") k++
-				if (k >= 1 && k <= 2 && kv[1] ~ /^(src|dst|sport|dport)$/)
-					f[k, kv[1]] = kv[2]
-			}
-			if (!(f[1, "src"] in client) || !(f[1, "dst"] in server) ||
-			    f[1, "dport"] != port || f[1, "sport"] < lo || f[1, "sport"] > hi)
+			o = $3 == "tcp" ? 7 : 6
+			sport = v(o + 2) + 0
+			if (sport < lo || sport > hi || v(o + 3) + 0 != port ||
+			    !(v(o) in client) || !(v(o + 1) in server))
 				next
+			r = $(o + 4) == "[UNREPLIED]" ? o + 5 : o + 4
 			key = $3 " " $1
 			entries[key]++
-			reply = f[2, "src"] " " f[2, "dst"] " " f[2, "sport"] " " f[2, "dport"]
+			reply = v(r) " " v(r + 1) " " v(r + 2) " " v(r + 3)
 			if (!((key, reply) in seen)) {
 				seen[key, reply] = 1
 				distinct[key]++
@@ -162,7 +162,8 @@ ask() {
 # run_flows TABLE FIRST: both hosts' flows, the first host's all done
 # (and its connections open) before the second's start; per protocol
 # and family, how many of each host's flows were answered, then what
-# the router's table shows with every connection still open.
+# the router's table shows with every connection still open (they
+# close when their host's next flows start).
 run_flows() {
 	local r=$RUN/$1-$2
 
@@ -171,8 +172,6 @@ run_flows() {
 	paste -d' ' $r.cl $r.cl2 | awk '{
 		printf "%s %s: answered %s and %s\n", $1, $2 ~ /:/ ? "ipv6" : "ipv4", $3, $6 }'
 	table_settled "$1" "$2"
-	ask $TO_CL close $r.cl.closed
-	ask $TO_CL2 close $r.cl2.closed
 }
 
 # expect_counts: what run_flows should print for FLOWS flows a host.
@@ -210,6 +209,8 @@ run_variants() {
 		ktap_note "$1, $v: $((SECONDS - start)) s"
 		FIRST=$((FIRST + 1000))
 	done
+	ask $TO_CL close "$RUN/$1.cl.closed"
+	ask $TO_CL2 close "$RUN/$1.cl2.closed"
 }
 
 RUN=$(mktemp -d /tmp/kct-nat.XXXXXX)
@@ -220,7 +221,7 @@ flow_maker $CL2 cl2
 exec {TO_CL}>"$RUN/cl" {TO_CL2}>"$RUN/cl2"
 in_sv python3 "$LIB/flows.py" serve --port $PORT >/dev/null 2>&1 &
 wait_for tcp_listening $SV $PORT
-udp_echo $SV $PORT
+wait_for udp_bound $SV $PORT
 
 # Room for every run's entries, which stay until the test ends.
 modprobe nf_conntrack
