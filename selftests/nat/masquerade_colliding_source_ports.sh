@@ -19,7 +19,7 @@
 # reaches the server after its socket is gone and its RST moves the
 # entry from TIME_WAIT to CLOSE.
 # kct-test-cost: 114
-# kct-test-timeout: 900
+# kct-test-timeout: 600
 . "$(dirname "$0")/../lib/ktap.sh"
 . "$(dirname "$0")/../lib/topo.sh"
 . "$(dirname "$0")/../lib/tracker.sh"
