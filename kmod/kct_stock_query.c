@@ -2,39 +2,35 @@
 /*
  * Stock modules that ask "the conntrack table" get kct's answer.
  *
- * nf_conncount (iptables -m connlimit, nft "ct count") decides whether a
- * connection it counted is still alive by looking its tuple up with
- * nf_conntrack_find_get(), which searches nf_conntrack's own hash.  Where
- * kct tracks, that hash is empty, so every counted connection looks dead
- * and no limit ever triggers.  nf_conntrack offers no hook for lookups, so
- * kct redirects that one exported function, the way livepatch replaces a
- * function: an ftrace callback on its entry sends chosen callers to
- * kct_stock_find_get() instead, which answers from kct's table.
+ * Two stock modules look connections up in nf_conntrack's own hash,
+ * which is empty where kct tracks:
+ * - nf_conncount (iptables -m connlimit, nft "ct count") decides whether
+ *   a connection it counted is still alive with nf_conntrack_find_get();
+ *   told "no" every time, no limit would ever trigger.
+ * - nf_nat, choosing the outside tuple of a new connection, asks
+ *   nf_conntrack_tuple_taken() whether another connection has it; told
+ *   "no" every time, it would give two inside hosts using the same
+ *   source port the same outside tuple, and kct's confirm would then
+ *   drop the second connection as a clash.
+ * nf_conntrack offers no hook for lookups, so kct answers those calls in
+ * place of the two exported functions (kct_redirect.c), from its table.
  *
- * Only callers known to treat the answer as read-only are redirected
- * (kct_stock_caller_wanted()): nf_conntrack's own code and stock's
- * ctnetlink would go on to unlink or change what they find with
- * nf_conntrack's locks and lists, which kct's entries are not in.
- *
- * Lifetime: a caller sent here runs kct_stock_find_get() without any
- * reference on this module.  Unregistering the ftrace callback waits
- * until no task can still be on its way into this module's text
- * (synchronize_rcu_tasks(), as ftrace does for callbacks of modules):
- * kct_stock_find_get() never sleeps, so a task in it is never quiescent.
+ * Only callers known to treat the answer as read-only are sent here:
+ * nf_conntrack's own code and stock's ctnetlink would go on to unlink or
+ * change what nf_conntrack_find_get() finds with nf_conntrack's locks and
+ * lists, which kct's entries are not in.  nf_conntrack_tuple_taken()
+ * returns a yes or no only; nf_nat is its one caller.
  */
-#include <linux/ftrace.h>
 #include <linux/kallsyms.h>
 #include <linux/module.h>
 #include <net/netfilter/nf_conntrack_core.h>
 #include <net/netfilter/nf_conntrack_zones.h>
+#include "kct_redirect.h"
 #include "kct_stock_query.h"
 #include "kct_table.h"
 #include "kct_tuple.h"
 
-#if defined(CONFIG_DYNAMIC_FTRACE_WITH_REGS) || \
-	defined(CONFIG_DYNAMIC_FTRACE_WITH_ARGS)
-
-/* The modules whose lookups kct answers, by module name. */
+/* The modules whose nf_conntrack_find_get() kct answers, by module name. */
 static const char *const kct_stock_readers[] = {
 	"nf_conncount",
 };
@@ -140,82 +136,93 @@ kct_stock_find_get(struct net *net, const struct nf_conntrack_zone *zone,
 	if (h)
 		return h;
 	h = nf_conntrack_find_get(net, zone, tuple);
-	/*
-	 * Not a tail call: its return address must be in this module, so
-	 * that kct_stock_redirect() lets it through to stock's table
-	 * instead of sending it back here.
-	 */
-	barrier();
+	barrier();	/* not a tail call: see kct_redirect.c */
 	return h;
 }
 
-static void notrace kct_stock_redirect(unsigned long ip,
-				       unsigned long parent_ip,
-				       struct ftrace_ops *ops,
-				       struct ftrace_regs *fregs)
+/*
+ * Whether a connection of kct's table other than @ignored has @tuple in
+ * either direction, in @ignored's namespace and zone, as stock decides
+ * for its table: an expired one does not count (the lookup takes it
+ * out), nor one with the same original tuple as @ignored, which is the
+ * same flow seen twice (two threads sending on one UDP socket), for
+ * kct's confirm to resolve.  A tuple is in kct's table once at most.
+ */
+static bool kct_stock_taken_by_kct(const struct nf_conntrack_tuple *tuple,
+				   const struct nf_conn *ignored)
 {
-	if (kct_stock_caller_wanted(parent_ip))
-		ftrace_instruction_pointer_set(fregs,
-					       (unsigned long)kct_stock_find_get);
+	const struct nf_conntrack_tuple *orig =
+		&ignored->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	const struct nf_conntrack_zone *zone = nf_ct_zone(ignored);
+	struct net *net = nf_ct_net(ignored);
+	struct nf_conntrack_tuple_hash *h;
+	struct nf_conn *ct;
+	bool taken;
+
+	h = kct_table_find(kct_pernet(net), tuple, kct_tuple_hash(net, tuple));
+	if (!h)
+		return false;
+	ct = nf_ct_tuplehash_to_ctrack(h);
+	taken = ct != ignored &&
+		nf_ct_zone_equal(ct, zone, NF_CT_DIRECTION(h)) &&
+		!(kct_tuple_equal(orig, &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple) &&
+		  nf_ct_zone_equal(ct, zone, IP_CT_DIR_ORIGINAL));
+	nf_ct_put(ct);
+	return taken;
 }
 
-static struct ftrace_ops kct_stock_ops = {
-	.func = kct_stock_redirect,
-	.flags = FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_RECURSION |
-#ifndef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
-		 FTRACE_OPS_FL_SAVE_REGS |
-#endif
-		 0,
+/*
+ * In place of nf_conntrack_tuple_taken(), same contract: whether a
+ * connection other than @ignored (a new one, not yet confirmed) has
+ * @tuple.  For a connection of kct's, kct's table answers, and stock's
+ * too, which may still hold connections stock made before kct was
+ * loaded or while kct was off; for stock's own, stock's table alone.
+ */
+static int kct_stock_tuple_taken(const struct nf_conntrack_tuple *tuple,
+				 const struct nf_conn *ignored)
+{
+	int taken;
+
+	if (kct_owned(ignored) && kct_stock_taken_by_kct(tuple, ignored))
+		return 1;
+	taken = nf_conntrack_tuple_taken(tuple, ignored);
+	barrier();	/* not a tail call: see kct_redirect.c */
+	return taken;
+}
+
+static struct kct_redirect kct_stock_find_get_redirect = {
+	.target = nf_conntrack_find_get,
+	.replacement = kct_stock_find_get,
+	.wanted = kct_stock_caller_wanted,
+	.loss = "connlimit and ct count will not see kct's connections",
+};
+
+static struct kct_redirect kct_stock_tuple_taken_redirect = {
+	.target = nf_conntrack_tuple_taken,
+	.replacement = kct_stock_tuple_taken,
+	.loss = "NAT may give two connections the same outside tuple",
+};
+
+static struct kct_redirect *const kct_stock_redirects[] = {
+	&kct_stock_find_get_redirect,
+	&kct_stock_tuple_taken_redirect,
 };
 
 int kct_stock_query_init(void)
 {
-	unsigned long target = (unsigned long)nf_conntrack_find_get;
 	int ret;
 
 	ret = register_module_notifier(&kct_stock_module_nb);
 	if (ret)
 		return ret;
-	ret = ftrace_set_filter_ip(&kct_stock_ops, target, 0, 0);
-	if (ret)
-		goto fail;
-	ret = register_ftrace_function(&kct_stock_ops);
-	if (ret) {
-		ftrace_set_filter_ip(&kct_stock_ops, target, 1, 0);
-		goto fail;
-	}
-	return 0;
-fail:
-	unregister_module_notifier(&kct_stock_module_nb);
-	/* Tracking works without it; connection limits do not. */
-	pr_warn("kct: cannot answer nf_conntrack_find_get() (error %d): connlimit and ct count will not see kct's connections\n",
-		ret);
+	kct_redirects_start(kct_stock_redirects,
+			    ARRAY_SIZE(kct_stock_redirects));
 	return 0;
 }
 
 void kct_stock_query_exit(void)
 {
-	unsigned long target = (unsigned long)nf_conntrack_find_get;
-
-	if (!(kct_stock_ops.flags & FTRACE_OPS_FL_ENABLED))
-		return;
-	unregister_ftrace_function(&kct_stock_ops);
-	ftrace_set_filter_ip(&kct_stock_ops, target, 1, 0);
-	/* No task may still be inside kct_stock_find_get(); see above. */
-	synchronize_rcu_tasks();
+	kct_redirects_stop(kct_stock_redirects,
+			   ARRAY_SIZE(kct_stock_redirects));
 	unregister_module_notifier(&kct_stock_module_nb);
 }
-
-#else
-
-int kct_stock_query_init(void)
-{
-	pr_warn("kct: kernel without dynamic ftrace: connlimit and ct count will not see kct's connections\n");
-	return 0;
-}
-
-void kct_stock_query_exit(void)
-{
-}
-
-#endif
