@@ -44,7 +44,7 @@ deleted=0
 for round in 1 2 3; do
 	sink_ns kct-full
 	ip link add kfull0 type veth peer name kfull1 netns kct-full
-	ip netns exec kct-full sysctl -qw net.kct.udp_timeout=600
+	ip netns exec kct-full sysctl -qw net.netfilter.nf_conntrack_udp_timeout=600
 	sink_fill kct-full 10000 >/dev/null
 	n=$(ip netns exec kct-full sysctl -n net.kct.count)
 	if [ "$n" != 10000 ]; then

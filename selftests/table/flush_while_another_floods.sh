@@ -20,7 +20,7 @@ sysctl -qw net.netfilter.nf_conntrack_max=65536
 sysctl -qw net.kct.max=12000
 sink_ns kct-full
 sink_ns kct-flood
-ip netns exec kct-full sysctl -qw net.kct.udp_timeout=600
+ip netns exec kct-full sysctl -qw net.netfilter.nf_conntrack_udp_timeout=600
 sink_flood kct-flood "$stop" &
 flooding() { test "$(ip netns exec kct-flood sysctl -n net.kct.count)" -ge 1000; }
 ktap_check "another namespace floods new flows" wait_for flooding

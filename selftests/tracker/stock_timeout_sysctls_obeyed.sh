@@ -1,0 +1,136 @@
+#!/bin/bash
+# Stock's timeout sysctls (net.netfilter.nf_conntrack_*_timeout*) and
+# nf_conntrack_tcp_max_retrans are the knobs of kct too: set in the
+# firewall's namespace while kct runs, each gives kct's new or refreshed
+# connections the countdown it gives stock's (same packets, same guest):
+# every TCP state of a connection, its unacknowledged data, its
+# retransmissions, its RST; UDP one way and as a stream; ICMP, ICMPv6;
+# an unknown protocol.  They are per namespace, as stock's: the client's
+# entries keep the client's own values.  (SCTP's timeouts:
+# sctp_states_vs_stock; tcp_loose, tcp_be_liberal,
+# tcp_ignore_invalid_rst, checksum, log_invalid: their own tests.)
+. "$(dirname "$0")/../lib/preamble.sh"
+require_tool nft python3
+
+# Each its own value, so that a countdown tells which one it got.
+TIMEOUTS="tcp_timeout_syn_sent=201 tcp_timeout_syn_recv=202
+tcp_timeout_established=203 tcp_timeout_fin_wait=204
+tcp_timeout_close_wait=205 tcp_timeout_last_ack=206
+tcp_timeout_time_wait=207 tcp_timeout_close=208
+tcp_timeout_unacknowledged=193 tcp_timeout_max_retrans=183
+udp_timeout=211 udp_timeout_stream=212 icmp_timeout=213
+icmpv6_timeout=214 generic_timeout=215"
+
+# The steps observe() prints, each with the timeout it should show.
+STEPS=(
+	"SYN:tcp_timeout_syn_sent" "SYN/ACK:tcp_timeout_syn_recv"
+	"ACK:tcp_timeout_established" "data acked:tcp_timeout_established"
+	"FIN:tcp_timeout_fin_wait" "ACK of FIN:tcp_timeout_close_wait"
+	"FIN back:tcp_timeout_last_ack" "last ACK:tcp_timeout_time_wait"
+	"unacknowledged data:tcp_timeout_unacknowledged"
+	"retransmitted once, tcp_max_retrans=1:tcp_timeout_max_retrans"
+	"RST:tcp_timeout_close"
+	"UDP one way:udp_timeout" "UDP stream:udp_timeout_stream"
+	"ICMP echo:icmp_timeout" "ICMPv6 echo:icmpv6_timeout"
+	"protocol 253:generic_timeout" "client's UDP entry:client"
+)
+
+timeout_of() {
+	local kv
+	for kv in $TIMEOUTS; do
+		[ "${kv%%=*}" = "$1" ] && echo "${kv#*=}"
+	done
+}
+
+# entry NS MAX PATTERN...: "LINE / SECONDS" of the entry of NS's table
+# (TF_TABLE) that contains every PATTERN, once its countdown is at most
+# MAX (the packet that sets it may still be on its way), waited for up
+# to 5 s (times KCT_PATIENCE); what there is at the deadline otherwise.
+entry() {
+	local ns=$1 max=$2 line p out end=$((EPOCHSECONDS + 1 + 5 * KCT_PATIENCE))
+	shift 2
+	while :; do
+		out="none / 0"
+		while IFS= read -r line; do
+			for p in "$@"; do
+				[[ $line == *"$p"* ]] || continue 2
+			done
+			out="$(kct_norm "$line") / $(kct_timeout "$line")"
+			break
+		done < <(ip netns exec "$ns" cat /proc/net/$TF_TABLE)
+		[ "${out##* / }" -gt 0 ] && [ "${out##* / }" -le "$max" ] && break
+		[ "$EPOCHSECONDS" -lt "$end" ] || break
+		nap 0.2
+	done
+	echo "$out"
+}
+
+# observe: one "LINE / SECONDS" per STEPS entry, from the tracker now
+# loaded (TF_TABLE).
+observe() {
+	local kv set=()
+	for kv in $TIMEOUTS; do
+		set+=("net.netfilter.nf_conntrack_$kv")
+	done
+	in_fw sysctl -qw "${set[@]}" net.netfilter.nf_conntrack_tcp_max_retrans=1
+
+	tcp_flow 4 41000 9000
+	tcp_walk_states
+	tcp_flow 4 41001 9000
+	tcp_handshake
+	seg "cl PA --data 100"
+	entry $FW "$(timeout_of tcp_timeout_unacknowledged)" "sport=41001 " " ESTABLISHED "
+	seg "cl PA --data 100 --retrans"
+	entry $FW "$(timeout_of tcp_timeout_max_retrans)" "sport=41001 " " ESTABLISHED "
+	# The server's RST, exactly where the client's ACKs point.
+	seg "sv R"
+	entry $FW "$(timeout_of tcp_timeout_close)" "sport=41001 " " CLOSE "
+
+	pkt $CL udp --dst $SV4 --dport 5000
+	entry $FW "$(timeout_of udp_timeout)" "udp " "dport=5000 " "[UNREPLIED]"
+	# Answered, then still going after two seconds: a stream.
+	pkt $CL udp --dst $SV4 --dport 5001 --count 2 --interval 2.2 --reply \
+		>/dev/null
+	entry $FW "$(timeout_of udp_timeout_stream)" "udp " "dport=5001 " "[ASSURED]"
+	pkt $CL icmp --dst $SV4 --id 4401
+	entry $FW "$(timeout_of icmp_timeout)" "icmp " "id=4401 "
+	pkt $CL icmp --dst $SV6 --id 4402
+	entry $FW "$(timeout_of icmpv6_timeout)" "icmpv6 " "id=4402 "
+	pkt $CL ip --dst $SV4 --proto 253
+	entry $FW "$(timeout_of generic_timeout)" "unknown  253 "
+	entry $CL "$client_udp" "udp " "dport=5000 "
+}
+
+topo_create
+kct_load
+ct_counters_ruleset | in_fw nft -f -
+# Stock tracks in the client only where a rule asks.
+in_cl nft -f - <<'NFT'
+table inet kct_stock {
+	chain output {
+		type filter hook output priority filter; policy accept;
+		ct state new counter
+	}
+}
+NFT
+udp_echo $SV 5001
+client_udp=$(in_cl sysctl -n net.netfilter.nf_conntrack_udp_timeout)
+
+mapfile -t k < <(observe)
+stock_now
+mapfile -t s < <(observe)
+
+for i in "${!STEPS[@]}"; do
+	name=${STEPS[$i]%%:*} sysctl=${STEPS[$i]#*:}
+	if [ "$sysctl" = client ]; then
+		want=$client_udp what="the client's own udp_timeout"
+	else
+		want=$(timeout_of "$sysctl") what=nf_conntrack_$sysctl
+	fi
+	ktap_check "$name: kct's countdown is $what ($want s)" \
+		in_range "${k[$i]##* / }" $((want - KCT_SLACK)) "$want"
+	ktap_check "$name: so is stock's" \
+		in_range "${s[$i]##* / }" $((want - KCT_SLACK)) "$want"
+	ktap_expect "$name: kct's line is stock's" "${s[$i]% / *}" "${k[$i]% / *}"
+done
+ktap_done
