@@ -16,10 +16,12 @@ require_tool nft python3
 TIMEOUTS="tcp_timeout_syn_sent=201 tcp_timeout_syn_recv=202
 tcp_timeout_established=203 tcp_timeout_fin_wait=204
 tcp_timeout_close_wait=205 tcp_timeout_last_ack=206
-tcp_timeout_time_wait=207 tcp_timeout_close=208
-tcp_timeout_unacknowledged=193 tcp_timeout_max_retrans=183
-udp_timeout=211 udp_timeout_stream=212 icmp_timeout=213
+tcp_timeout_time_wait=207 tcp_timeout_close=208 udp_timeout=211 udp_timeout_stream=212 icmp_timeout=213
 icmpv6_timeout=214 generic_timeout=215"
+# These two cap the others (when data is unacknowledged, when segments
+# are retransmitted, and for stock also before a window is seen): above
+# them all at first, set for the connection that shows them.
+UNACK_RETRANS="tcp_timeout_unacknowledged=193 tcp_timeout_max_retrans=183"
 
 # The steps observe() prints, each with the timeout it should show.
 STEPS=(
@@ -30,14 +32,15 @@ STEPS=(
 	"unacknowledged data:tcp_timeout_unacknowledged"
 	"retransmitted once, tcp_max_retrans=1:tcp_timeout_max_retrans"
 	"RST:tcp_timeout_close"
-	"UDP one way:udp_timeout" "UDP stream:udp_timeout_stream"
+	"UDP one way:udp_timeout" "the client's entry of it:client"
+	"UDP stream:udp_timeout_stream"
 	"ICMP echo:icmp_timeout" "ICMPv6 echo:icmpv6_timeout"
-	"protocol 253:generic_timeout" "client's UDP entry:client"
+	"protocol 253:generic_timeout"
 )
 
 timeout_of() {
 	local kv
-	for kv in $TIMEOUTS; do
+	for kv in $TIMEOUTS $UNACK_RETRANS; do
 		[ "${kv%%=*}" = "$1" ] && echo "${kv#*=}"
 	done
 }
@@ -68,28 +71,35 @@ entry() {
 # observe: one "LINE / SECONDS" per STEPS entry, from the tracker now
 # loaded (TF_TABLE).
 observe() {
-	local kv set=()
+	local kv set=() caps=()
 	for kv in $TIMEOUTS; do
 		set+=("net.netfilter.nf_conntrack_$kv")
 	done
-	in_fw sysctl -qw "${set[@]}" net.netfilter.nf_conntrack_tcp_max_retrans=1
+	for kv in $UNACK_RETRANS; do
+		caps+=("net.netfilter.nf_conntrack_$kv")
+	done
+	in_fw sysctl -qw "${set[@]}" net.netfilter.nf_conntrack_tcp_max_retrans=1 \
+		"${caps[@]/%=*/=900}"
 
 	tcp_flow 4 41000 9000
 	tcp_walk_states
 	tcp_flow 4 41001 9000
 	tcp_handshake
+	in_fw sysctl -qw "${caps[@]}"
 	seg "cl PA --data 100"
 	entry $FW "$(timeout_of tcp_timeout_unacknowledged)" "sport=41001 " " ESTABLISHED "
 	seg "cl PA --data 100 --retrans"
 	entry $FW "$(timeout_of tcp_timeout_max_retrans)" "sport=41001 " " ESTABLISHED "
 	# The server's RST, exactly where the client's ACKs point.
+	in_fw sysctl -qw "${caps[@]/%=*/=900}"
 	seg "sv R"
 	entry $FW "$(timeout_of tcp_timeout_close)" "sport=41001 " " CLOSE "
 
-	pkt $CL udp --dst $SV4 --dport 5000
+	pkt $CL udp --dst $SV4 --sport 45000 --dport 5000
 	entry $FW "$(timeout_of udp_timeout)" "udp " "dport=5000 " "[UNREPLIED]"
+	entry $CL "$client_udp" "udp " "dport=5000 "
 	# Answered, then still going after two seconds: a stream.
-	pkt $CL udp --dst $SV4 --dport 5001 --count 2 --interval 2.2 --reply \
+	pkt $CL udp --dst $SV4 --sport 45001 --dport 5001 --count 2 --interval 2.2 --reply \
 		>/dev/null
 	entry $FW "$(timeout_of udp_timeout_stream)" "udp " "dport=5001 " "[ASSURED]"
 	pkt $CL icmp --dst $SV4 --id 4401
@@ -98,7 +108,6 @@ observe() {
 	entry $FW "$(timeout_of icmpv6_timeout)" "icmpv6 " "id=4402 "
 	pkt $CL ip --dst $SV4 --proto 253
 	entry $FW "$(timeout_of generic_timeout)" "unknown  253 "
-	entry $CL "$client_udp" "udp " "dport=5000 "
 }
 
 topo_create
