@@ -12,25 +12,27 @@
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3
 
-# Each its own value, so that a countdown tells which one it got.
-TIMEOUTS="tcp_timeout_syn_sent=201 tcp_timeout_syn_recv=202
-tcp_timeout_established=203 tcp_timeout_fin_wait=204
-tcp_timeout_close_wait=205 tcp_timeout_last_ack=206
-tcp_timeout_time_wait=207 tcp_timeout_close=208 udp_timeout=211 udp_timeout_stream=212 icmp_timeout=213
+# Each its own value, so that a countdown tells which one it got.  The
+# unacknowledged and retransmission timeouts only ever shorten a longer
+# one (stock also gives a SYN the latter when shorter): only the
+# established timeout is longer than they are.
+TIMEOUTS="tcp_timeout_syn_sent=101 tcp_timeout_syn_recv=102
+tcp_timeout_established=203 tcp_timeout_fin_wait=104
+tcp_timeout_close_wait=105 tcp_timeout_last_ack=106
+tcp_timeout_time_wait=107 tcp_timeout_close=108
+tcp_timeout_unacknowledged=193 tcp_timeout_max_retrans=183
+udp_timeout=211 udp_timeout_stream=212 icmp_timeout=213
 icmpv6_timeout=214 generic_timeout=215"
-# These two cap the others (when data is unacknowledged, when segments
-# are retransmitted, and for stock also before a window is seen): above
-# them all at first, set for the connection that shows them.
-UNACK_RETRANS="tcp_timeout_unacknowledged=193 tcp_timeout_max_retrans=183"
 
 # The steps observe() prints, each with the timeout it should show.
 STEPS=(
 	"SYN:tcp_timeout_syn_sent" "SYN/ACK:tcp_timeout_syn_recv"
-	"ACK:tcp_timeout_established" "data acked:tcp_timeout_established"
-	"FIN:tcp_timeout_fin_wait" "ACK of FIN:tcp_timeout_close_wait"
+	"ACK:tcp_timeout_established"
+	"data not yet acknowledged:tcp_timeout_unacknowledged"
+	"the data again, tcp_max_retrans=1:tcp_timeout_max_retrans"
+	"its ACK, then FIN:tcp_timeout_fin_wait"
+	"ACK of FIN:tcp_timeout_close_wait"
 	"FIN back:tcp_timeout_last_ack" "last ACK:tcp_timeout_time_wait"
-	"unacknowledged data:tcp_timeout_unacknowledged"
-	"retransmitted once, tcp_max_retrans=1:tcp_timeout_max_retrans"
 	"RST:tcp_timeout_close"
 	"UDP one way:udp_timeout" "the client's entry of it:client"
 	"UDP stream:udp_timeout_stream"
@@ -40,7 +42,7 @@ STEPS=(
 
 timeout_of() {
 	local kv
-	for kv in $TIMEOUTS $UNACK_RETRANS; do
+	for kv in $TIMEOUTS; do
 		[ "${kv%%=*}" = "$1" ] && echo "${kv#*=}"
 	done
 }
@@ -50,7 +52,8 @@ timeout_of() {
 # MAX (the packet that sets it may still be on its way), waited for up
 # to 5 s (times KCT_PATIENCE); what there is at the deadline otherwise.
 entry() {
-	local ns=$1 max=$2 line p out end=$((EPOCHSECONDS + 1 + 5 * KCT_PATIENCE))
+	local ns=$1 max=$2 line p out
+	local end=$((EPOCHSECONDS + 1 + 5 * KCT_PATIENCE))
 	shift 2
 	while :; do
 		out="none / 0"
@@ -68,40 +71,52 @@ entry() {
 	echo "$out"
 }
 
+# tcp_entry STATE TIMEOUT: entry of the flow in STATE, within the
+# nf_conntrack_tcp_timeout_TIMEOUT.
+tcp_entry() {
+	entry $FW "$(timeout_of tcp_timeout_$2)" "sport=$TF_CP " " $1 "
+}
+
 # observe: one "LINE / SECONDS" per STEPS entry, from the tracker now
 # loaded (TF_TABLE).
 observe() {
-	local kv set=() caps=()
+	local kv set=()
 	for kv in $TIMEOUTS; do
 		set+=("net.netfilter.nf_conntrack_$kv")
 	done
-	for kv in $UNACK_RETRANS; do
-		caps+=("net.netfilter.nf_conntrack_$kv")
-	done
-	in_fw sysctl -qw "${set[@]}" net.netfilter.nf_conntrack_tcp_max_retrans=1 \
-		"${caps[@]/%=*/=900}"
+	in_fw sysctl -qw "${set[@]}" net.netfilter.nf_conntrack_tcp_max_retrans=1
 
 	tcp_flow 4 41000 9000
-	tcp_walk_states
-	tcp_flow 4 41001 9000
-	tcp_handshake
-	in_fw sysctl -qw "${caps[@]}"
+	seg "cl S --wscale 7 --sack-perm --mss 1460"
+	tcp_entry SYN_SENT syn_sent
+	seg "sv SA --wscale 7 --sack-perm --mss 1460"
+	tcp_entry SYN_RECV syn_recv
+	seg "cl A"
+	tcp_entry ESTABLISHED established
 	seg "cl PA --data 100"
-	entry $FW "$(timeout_of tcp_timeout_unacknowledged)" "sport=41001 " " ESTABLISHED "
+	tcp_entry ESTABLISHED unacknowledged
 	seg "cl PA --data 100 --retrans"
-	entry $FW "$(timeout_of tcp_timeout_max_retrans)" "sport=41001 " " ESTABLISHED "
+	tcp_entry ESTABLISHED max_retrans
+	seg "sv A" "cl FA"
+	tcp_entry FIN_WAIT fin_wait
+	seg "sv A"
+	tcp_entry CLOSE_WAIT close_wait
+	seg "sv FA"
+	tcp_entry LAST_ACK last_ack
+	seg "cl A"
+	tcp_entry TIME_WAIT time_wait
 	# The server's RST, exactly where the client's ACKs point.
-	in_fw sysctl -qw "${caps[@]/%=*/=900}"
 	seg "sv R"
-	entry $FW "$(timeout_of tcp_timeout_close)" "sport=41001 " " CLOSE "
+	tcp_entry CLOSE close
 
 	pkt $CL udp --dst $SV4 --sport 45000 --dport 5000
 	entry $FW "$(timeout_of udp_timeout)" "udp " "dport=5000 " "[UNREPLIED]"
 	entry $CL "$client_udp" "udp " "dport=5000 "
 	# Answered, then still going after two seconds: a stream.
-	pkt $CL udp --dst $SV4 --sport 45001 --dport 5001 --count 2 --interval 2.2 --reply \
-		>/dev/null
-	entry $FW "$(timeout_of udp_timeout_stream)" "udp " "dport=5001 " "[ASSURED]"
+	pkt $CL udp --dst $SV4 --sport 45001 --dport 5001 --count 2 \
+		--interval 2.2 --reply >/dev/null
+	entry $FW "$(timeout_of udp_timeout_stream)" "udp " "dport=5001 " \
+		"[ASSURED]"
 	pkt $CL icmp --dst $SV4 --id 4401
 	entry $FW "$(timeout_of icmp_timeout)" "icmp " "id=4401 "
 	pkt $CL icmp --dst $SV6 --id 4402
