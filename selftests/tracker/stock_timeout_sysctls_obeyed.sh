@@ -34,10 +34,9 @@ STEPS=(
 	"ACK of FIN:tcp_timeout_close_wait"
 	"FIN back:tcp_timeout_last_ack" "last ACK:tcp_timeout_time_wait"
 	"RST:tcp_timeout_close"
-	"UDP one way:udp_timeout" "the client's entry of it:client"
-	"UDP stream:udp_timeout_stream"
+	"UDP stream:udp_timeout_stream" "UDP one way:udp_timeout"
 	"ICMP echo:icmp_timeout" "ICMPv6 echo:icmpv6_timeout"
-	"protocol 253:generic_timeout"
+	"protocol 253:generic_timeout" "the client's entry of the UDP:client"
 )
 
 timeout_of() {
@@ -47,34 +46,44 @@ timeout_of() {
 	done
 }
 
-# entry NS MAX PATTERN...: "LINE / SECONDS" of the entry of NS's table
-# (TF_TABLE) that contains every PATTERN, once its countdown is at most
-# MAX (the packet that sets it may still be on its way), waited for up
-# to 5 s (times KCT_PATIENCE); what there is at the deadline otherwise.
-entry() {
-	local ns=$1 max=$2 line p out
+# entries NS "MAX;PATTERN;..."...: for each argument, "LINE / SECONDS"
+# of the entry of NS's table (TF_TABLE) that contains every PATTERN,
+# once all are there with countdowns of at most their MAX (a packet that
+# sets one may still be on its way), waited for up to 5 s (times
+# KCT_PATIENCE); what there is at the deadline otherwise.  One read of
+# the table per try.
+entries() {
+	local ns=$1 spec line p t ok found f lines out
 	local end=$((EPOCHSECONDS + 1 + 5 * KCT_PATIENCE))
-	shift 2
+	shift
 	while :; do
-		out="none / 0"
-		while IFS= read -r line; do
-			for p in "$@"; do
-				[[ $line == *"$p"* ]] || continue 2
+		mapfile -t lines < <(ip netns exec "$ns" cat /proc/net/$TF_TABLE)
+		out=() ok=1
+		for spec in "$@"; do
+			IFS=';' read -r -a f <<<"$spec"
+			found="none / 0"
+			for line in "${lines[@]}"; do
+				for p in "${f[@]:1}"; do
+					[[ $line == *"$p"* ]] || continue 2
+				done
+				found="$(kct_norm "$line") / $(kct_timeout "$line")"
+				break
 			done
-			out="$(kct_norm "$line") / $(kct_timeout "$line")"
-			break
-		done < <(ip netns exec "$ns" cat /proc/net/$TF_TABLE)
-		[ "${out##* / }" -gt 0 ] && [ "${out##* / }" -le "$max" ] && break
+			t=${found##* / }
+			[ "$t" -gt 0 ] && [ "$t" -le "${f[0]}" ] || ok=
+			out+=("$found")
+		done
+		[ -n "$ok" ] && break
 		[ "$EPOCHSECONDS" -lt "$end" ] || break
 		nap 0.2
 	done
-	echo "$out"
+	printf '%s\n' "${out[@]}"
 }
 
 # tcp_entry STATE TIMEOUT: entry of the flow in STATE, within the
 # nf_conntrack_tcp_timeout_TIMEOUT.
 tcp_entry() {
-	entry $FW "$(timeout_of tcp_timeout_$2)" "sport=$TF_CP " " $1 "
+	entries $FW "$(timeout_of tcp_timeout_$2);sport=$TF_CP ; $1 "
 }
 
 # observe: one "LINE / SECONDS" per STEPS entry, from the tracker now
@@ -109,20 +118,20 @@ observe() {
 	seg "sv R"
 	tcp_entry CLOSE close
 
-	pkt $CL udp --dst $SV4 --sport 45000 --dport 5000
-	entry $FW "$(timeout_of udp_timeout)" "udp " "dport=5000 " "[UNREPLIED]"
-	entry $CL "$client_udp" "udp " "dport=5000 "
-	# Answered, then still going after two seconds: a stream.
+	# A UDP flow answered, then still going after two seconds (a stream),
+	# one not answered, pings, and an unknown protocol: one process.
 	pkt $CL udp --dst $SV4 --sport 45001 --dport 5001 --count 2 \
-		--interval 2.2 --reply >/dev/null
-	entry $FW "$(timeout_of udp_timeout_stream)" "udp " "dport=5001 " \
-		"[ASSURED]"
-	pkt $CL icmp --dst $SV4 --id 4401
-	entry $FW "$(timeout_of icmp_timeout)" "icmp " "id=4401 "
-	pkt $CL icmp --dst $SV6 --id 4402
-	entry $FW "$(timeout_of icmpv6_timeout)" "icmpv6 " "id=4402 "
-	pkt $CL ip --dst $SV4 --proto 253
-	entry $FW "$(timeout_of generic_timeout)" "unknown  253 "
+		--interval 2.2 --reply + \
+		udp --dst $SV4 --sport 45000 --dport 5000 + \
+		icmp --dst $SV4 --id 4401 + icmp --dst $SV6 --id 4402 + \
+		ip --dst $SV4 --proto 253
+	entries $FW \
+		"$(timeout_of udp_timeout_stream);udp ;dport=5001 ;[ASSURED]" \
+		"$(timeout_of udp_timeout);udp ;dport=5000 ;[UNREPLIED]" \
+		"$(timeout_of icmp_timeout);icmp ;id=4401 " \
+		"$(timeout_of icmpv6_timeout);icmpv6 ;id=4402 " \
+		"$(timeout_of generic_timeout);unknown  253 "
+	entries $CL "$client_udp;udp ;dport=5000 "
 }
 
 topo_create
