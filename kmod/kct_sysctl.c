@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * net.kct.*: only what stock's net.netfilter.nf_conntrack_* has no
- * setting for (enable, per namespace) and kct's views of its own table
- * (count, buckets, and its limits max and expect_max, global like
- * stock's).  The trackers obey stock's settings themselves (kct_proto.h):
+ * setting for (enable, per namespace), kct's views of its own table
+ * (count, buckets), and expect_max (global like stock's).  The trackers obey stock's settings themselves (kct_proto.h):
  * one source of truth, set with the names users and tools already use.
  * Every value is range-checked: a bad write fails with EINVAL and changes
  * nothing.
@@ -25,7 +24,6 @@ void kct_sysctl_defaults(struct kct_sysctl *s)
 
 enum {
 	KCT_SYSCTL_ENABLE,
-	KCT_SYSCTL_MAX,
 	KCT_SYSCTL_COUNT,
 	KCT_SYSCTL_BUCKETS,
 	KCT_SYSCTL_EXPECT_MAX,
@@ -55,20 +53,6 @@ int kct_sysctl_init_net(struct net *net)
 		return -ENOMEM;
 
 	kct_sysctl_flag(&table[KCT_SYSCTL_ENABLE], "enable", &s->enable);
-
-	t = &table[KCT_SYSCTL_MAX];
-	t->procname = "max";
-	t->data = &kct_max;
-	t->maxlen = sizeof(int);
-	/*
-	 * Global, like stock's: only the initial namespace may change it.
-	 * nf_conntrack_max still bounds it where it is used
-	 * (kct_table_max()), as that one may change at any time.
-	 */
-	t->mode = net_eq(net, &init_net) ? 0644 : 0444;
-	t->proc_handler = proc_dointvec_minmax;
-	t->extra1 = SYSCTL_ZERO;
-	t->extra2 = SYSCTL_INT_MAX;
 
 	t = &table[KCT_SYSCTL_COUNT];
 	t->procname = "count";

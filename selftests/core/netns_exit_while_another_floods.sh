@@ -17,8 +17,7 @@ stock_limits_save
 trap 'touch $stop; wait; rm -f $stop; stock_limits_restore' EXIT
 # Few buckets, long chains: entries of both namespaces share them.
 modprobe kct hashsize=1024 || { ktap_fail "modprobe kct"; ktap_done; }
-sysctl -qw net.netfilter.nf_conntrack_max=65536
-sysctl -qw net.kct.max=12000
+sysctl -qw net.netfilter.nf_conntrack_max=12000
 
 sink_ns kct-flood
 sink_flood kct-flood "$stop" &
