@@ -2,10 +2,10 @@
 /*
  * net.kct.*: only what stock's net.netfilter.nf_conntrack_* has no
  * setting for (enable, per namespace), kct's views of its own table
- * (count, buckets), and expect_max (global like stock's).  The trackers obey stock's settings themselves (kct_proto.h):
- * one source of truth, set with the names users and tools already use.
- * Every value is range-checked: a bad write fails with EINVAL and changes
- * nothing.
+ * (count, buckets), and expect_max (global like stock's).  The trackers
+ * obey stock's settings themselves (kct_proto.h): one source of truth,
+ * set with the names users and tools already use.  Every value is
+ * range-checked: a bad write fails with EINVAL and changes nothing.
  */
 #include <linux/sysctl.h>
 #include <linux/slab.h>
