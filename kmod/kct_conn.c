@@ -11,17 +11,17 @@
 #include "kct_table.h"
 
 /*
- * No room for one more connection in @kn's namespace: kct's count at the
- * limit, or nf_conntrack's (every connection object of the namespace,
- * confirmed or not, kct's or stock's) at nf_conntrack_max, beyond which
+ * No room for one more connection in @kn's namespace: kct's count at
+ * nf_conntrack_max, or nf_conntrack's (every connection object of the
+ * namespace, confirmed or not, kct's or stock's), beyond which
  * nf_conntrack_alloc() would refuse it.
  */
 static bool kct_conn_no_room(struct kct_net *kn)
 {
-	unsigned int stock = READ_ONCE(nf_conntrack_max);
+	unsigned int max = kct_table_max();
 
-	return atomic_read(&kn->count) >= kct_table_max() ||
-	       (stock && nf_conntrack_count(kn->net) >= stock);
+	return max && ((unsigned int)atomic_read(&kn->count) >= max ||
+		       nf_conntrack_count(kn->net) >= max);
 }
 
 /*

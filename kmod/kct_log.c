@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * net.kct.log_invalid: like stock's nf_conntrack_log_invalid (0 off, a
- * protocol number, or 255 for all), but the message names the reason.
+ * Stock's net.netfilter.nf_conntrack_log_invalid (0 off, a protocol
+ * number, or 255 for all) makes kct log too, but the message names the
+ * reason.
  * As stock's packet loggers, kct logs from the initial namespace only,
  * unless the host allows all (net.netfilter.nf_log_all_netns): any
  * container can set its own log_invalid, and the kernel log is the
@@ -36,7 +37,7 @@ const char *const kct_invalid_names[KCT_INVALID_MAX] = {
 
 void kct_log_invalid(const struct kct_pkt *p, enum kct_invalid_reason why)
 {
-	int level = READ_ONCE(p->kn->sysctl.log_invalid);
+	int level = READ_ONCE(p->net->ct.sysctl_log_invalid);
 	const struct sk_buff *skb = p->skb;
 
 	if (!level || (level != 255 && level != p->l4num))

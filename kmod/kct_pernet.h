@@ -6,7 +6,6 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include "kct_invalid.h"
-#include "kct_timeouts.h"
 
 /*
  * Per-CPU counters: the columns of /proc/net/stat/kct that kct counts
@@ -29,16 +28,12 @@ struct kct_stat {
 	unsigned int invalid_reason[KCT_INVALID_MAX];
 };
 
-/* The net.kct.* settings of one namespace. */
+/*
+ * The net.kct.* settings of one namespace: only what stock has no
+ * setting for.  Everything else is stock's (see kct_proto.h).
+ */
 struct kct_sysctl {
 	int enable;
-	int checksum;
-	int log_invalid;
-	int tcp_loose;
-	int tcp_be_liberal;
-	int tcp_ignore_invalid_rst;
-	int tcp_max_retrans;
-	unsigned int timeouts[KCT_TIMEOUT_MAX];	/* in jiffies */
 };
 
 /* Everything kct keeps per network namespace. */

@@ -83,7 +83,7 @@ static bool kct_generic_invert(struct nf_conntrack_tuple *inv,
 
 static unsigned int kct_generic_timeout(struct nf_conn *ct)
 {
-	return kct_timeout(ct, KCT_TIMEOUT_GENERIC);
+	return READ_ONCE(nf_generic_pernet(nf_ct_net(ct))->timeout);
 }
 
 static enum kct_invalid_reason kct_generic_packet(struct nf_conn *ct,

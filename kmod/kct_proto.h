@@ -5,6 +5,7 @@
 #include <linux/skbuff.h>
 #include <linux/seq_file.h>
 #include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_l4proto.h>
 #include "kct_pernet.h"
 
 /*
@@ -143,10 +144,12 @@ void kct_ports_from_nlattr(struct nlattr *tb[], struct nf_conntrack_tuple *t,
 #define KCT_PORTS_NL_FIELDS \
 	(KCT_FILTER_PROTO_SRC_PORT | KCT_FILTER_PROTO_DST_PORT)
 
-static inline unsigned int kct_timeout(const struct nf_conn *ct,
-				       enum kct_timeout which)
-{
-	return READ_ONCE(kct_pernet(nf_ct_net(ct))->sysctl.timeouts[which]);
-}
+/*
+ * The settings the trackers obey are stock's net.netfilter.nf_conntrack_*
+ * of the packet's or connection's namespace, read where stock keeps them
+ * (net->ct, the nf_*_pernet() parts) at each use, so a change applies at
+ * once: kct depends on nf_conntrack, whose pernet init has filled them in
+ * every namespace before kct sees it.  Timeouts there are in jiffies.
+ */
 
 #endif /* _KCT_PROTO_H */

@@ -161,7 +161,7 @@ static enum kct_invalid_reason kct_icmp_error(struct kct_pkt *p)
 	if (!ih)
 		return KCT_INVALID_TRUNCATED;
 	if (p->hook == NF_INET_PRE_ROUTING &&
-	    READ_ONCE(p->kn->sysctl.checksum) &&
+	    READ_ONCE(p->net->ct.sysctl_checksum) &&
 	    nf_checksum(p->skb, p->hook, p->l4off, IPPROTO_ICMP,
 			NFPROTO_IPV4))
 		return KCT_INVALID_BAD_CHECKSUM;
@@ -212,7 +212,7 @@ static enum kct_invalid_reason kct_icmpv6_error(struct kct_pkt *p)
 	if (!ih)
 		return KCT_INVALID_TRUNCATED;
 	if (p->hook == NF_INET_PRE_ROUTING &&
-	    READ_ONCE(p->kn->sysctl.checksum) &&
+	    READ_ONCE(p->net->ct.sysctl_checksum) &&
 	    nf_checksum(p->skb, p->hook, p->l4off, IPPROTO_ICMPV6,
 			NFPROTO_IPV6))
 		return KCT_INVALID_BAD_CHECKSUM;
@@ -256,12 +256,12 @@ static enum kct_invalid_reason kct_icmpv6_new(struct nf_conn *ct,
 
 static unsigned int kct_icmp_timeout(struct nf_conn *ct)
 {
-	return kct_timeout(ct, KCT_TIMEOUT_ICMP);
+	return READ_ONCE(nf_icmp_pernet(nf_ct_net(ct))->timeout);
 }
 
 static unsigned int kct_icmpv6_timeout(struct nf_conn *ct)
 {
-	return kct_timeout(ct, KCT_TIMEOUT_ICMPV6);
+	return READ_ONCE(nf_icmpv6_pernet(nf_ct_net(ct))->timeout);
 }
 
 /*

@@ -62,9 +62,6 @@ static_assert(kct_same(KCT_SCTP_INIT, SCTP_CID_INIT) &&
 	      kct_same(KCT_SCTP_SHUTDOWN_COMPLETE, SCTP_CID_SHUTDOWN_COMPLETE) &&
 	      kct_same(KCT_SCTP_FLAG_T, SCTP_CHUNK_FLAG_T) &&
 	      kct_same(KCT_SCTP_HDR_LEN, sizeof(struct sctphdr)));
-/* The state timeouts follow the states, CLOSED first. */
-static_assert(KCT_TIMEOUT_SCTP_HEARTBEAT_SENT - KCT_TIMEOUT_SCTP_CLOSED ==
-	      KCT_SCTP_HEARTBEAT_SENT - KCT_SCTP_CLOSED);
 
 static const void *kct_sctp_read(const void *ctx, unsigned int off,
 				 unsigned int len, void *buf)
@@ -130,7 +127,7 @@ static enum kct_invalid_reason kct_sctp_error(struct kct_pkt *p)
 	 * in ip_summed.
 	 */
 	if (p->hook == NF_INET_PRE_ROUTING &&
-	    READ_ONCE(p->kn->sysctl.checksum) &&
+	    READ_ONCE(p->net->ct.sysctl_checksum) &&
 	    skb->ip_summed == CHECKSUM_NONE) {
 		if (sh->checksum != kct_sctp_crc(skb, p->l4off, sh))
 			return KCT_INVALID_BAD_CHECKSUM;
@@ -160,8 +157,8 @@ static unsigned int kct_sctp_state_timeout(const struct nf_conn *ct,
 	/* An entry still in NONE lives as long as a CLOSED one, as stock. */
 	if (state == KCT_SCTP_NONE || state > KCT_SCTP_HEARTBEAT_SENT)
 		state = KCT_SCTP_CLOSED;
-	return kct_timeout(ct, KCT_TIMEOUT_SCTP_CLOSED + state -
-			   KCT_SCTP_CLOSED);
+	/* Stock's, indexed by state: the states are numbered alike. */
+	return READ_ONCE(nf_sctp_pernet(nf_ct_net(ct))->timeouts[state]);
 }
 
 static enum kct_invalid_reason kct_sctp_packet(struct nf_conn *ct,

@@ -160,7 +160,7 @@ static enum kct_invalid_reason kct_tcp_error(struct kct_pkt *p)
 	if (th->doff * 4 < sizeof(*th) || th->doff * 4 > len)
 		return KCT_INVALID_TRUNCATED;
 	if (p->hook == NF_INET_PRE_ROUTING &&
-	    READ_ONCE(p->kn->sysctl.checksum) &&
+	    READ_ONCE(p->net->ct.sysctl_checksum) &&
 	    nf_checksum(p->skb, p->hook, p->l4off, IPPROTO_TCP, p->pf))
 		return KCT_INVALID_BAD_CHECKSUM;
 	if (!kct_tcp_flags_valid(tcp_flag_byte(th)))
@@ -190,12 +190,14 @@ static void kct_tcp_read_seg(const struct kct_pkt *p,
 	kct_tcp_options(p->skb, p->l4off, th, seg);
 }
 
-static void kct_tcp_cfg(const struct kct_net *kn, struct kct_tcp_cfg *cfg)
+static void kct_tcp_cfg(struct net *net, struct kct_tcp_cfg *cfg)
 {
-	cfg->loose = READ_ONCE(kn->sysctl.tcp_loose);
-	cfg->be_liberal = READ_ONCE(kn->sysctl.tcp_be_liberal);
-	cfg->ignore_invalid_rst = READ_ONCE(kn->sysctl.tcp_ignore_invalid_rst);
-	cfg->max_retrans = READ_ONCE(kn->sysctl.tcp_max_retrans);
+	const struct nf_tcp_net *tn = nf_tcp_pernet(net);
+
+	cfg->loose = READ_ONCE(tn->tcp_loose);
+	cfg->be_liberal = READ_ONCE(tn->tcp_be_liberal);
+	cfg->ignore_invalid_rst = READ_ONCE(tn->tcp_ignore_invalid_rst);
+	cfg->max_retrans = READ_ONCE(tn->tcp_max_retrans);
 }
 
 static enum kct_invalid_reason kct_tcp_new(struct nf_conn *ct,
@@ -205,15 +207,18 @@ static enum kct_invalid_reason kct_tcp_new(struct nf_conn *ct,
 	struct kct_tcp_cfg cfg;
 
 	kct_tcp_read_seg(p, IP_CT_DIR_ORIGINAL, &seg);
-	kct_tcp_cfg(p->kn, &cfg);
+	kct_tcp_cfg(p->net, &cfg);
 	return kct_tcp_conn_new(&kct_proto_data(ct)->tcp, &seg, &cfg);
 }
 
-/* The timeout for a TCP state, in jiffies. */
-static unsigned int kct_tcp_state_timeout(const struct nf_conn *ct,
-					  enum kct_tcp_state state)
+/*
+ * Stock's TCP timeout @which (a state, or TCP_CONNTRACK_RETRANS or
+ * _UNACK) of the connection's namespace, in jiffies.
+ */
+static unsigned int kct_tcp_timeout_of(const struct nf_conn *ct,
+				       unsigned int which)
 {
-	return kct_timeout(ct, KCT_TIMEOUT_TCP_SYN_SENT + state - 1);
+	return READ_ONCE(nf_tcp_pernet(nf_ct_net(ct))->timeouts[which]);
 }
 
 /*
@@ -222,7 +227,7 @@ static unsigned int kct_tcp_state_timeout(const struct nf_conn *ct,
  */
 static void kct_tcp_lower_timeout(struct nf_conn *ct)
 {
-	unsigned int unack = kct_timeout(ct, KCT_TIMEOUT_TCP_UNACK);
+	unsigned int unack = kct_tcp_timeout_of(ct, TCP_CONNTRACK_UNACK);
 	s32 left = nf_ct_expires(ct);
 
 	if (nf_ct_is_confirmed(ct) && left >= 120 * HZ && left > unack)
@@ -239,7 +244,7 @@ static enum kct_invalid_reason kct_tcp_packet(struct nf_conn *ct,
 	struct kct_tcp_cfg cfg;
 
 	kct_tcp_read_seg(p, CTINFO2DIR(ctinfo), &seg);
-	kct_tcp_cfg(p->kn, &cfg);
+	kct_tcp_cfg(p->net, &cfg);
 
 	spin_lock_bh(&ct->lock);
 	kct_tcp_conn_packet(tc, &seg, &cfg,
@@ -252,10 +257,13 @@ static enum kct_invalid_reason kct_tcp_packet(struct nf_conn *ct,
 		return v.invalid;
 	}
 	if (v.refresh) {
-		unsigned int t_state = kct_tcp_state_timeout(ct, v.state);
-		unsigned int t_retrans = kct_timeout(ct, KCT_TIMEOUT_TCP_RETRANS);
-		unsigned int t_unack = kct_timeout(ct, KCT_TIMEOUT_TCP_UNACK);
-		unsigned int t_close = kct_timeout(ct, KCT_TIMEOUT_TCP_CLOSE);
+		unsigned int t_state = kct_tcp_timeout_of(ct, v.state);
+		unsigned int t_retrans = kct_tcp_timeout_of(ct,
+							    TCP_CONNTRACK_RETRANS);
+		unsigned int t_unack = kct_tcp_timeout_of(ct,
+							  TCP_CONNTRACK_UNACK);
+		unsigned int t_close = kct_tcp_timeout_of(ct,
+							  TCP_CONNTRACK_CLOSE);
 
 		kct_refresh(ct, kct_tcp_timeout(&v, t_state, t_retrans,
 						t_unack, t_close));

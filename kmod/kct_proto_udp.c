@@ -29,7 +29,7 @@ static enum kct_invalid_reason kct_udp_error(struct kct_pkt *p)
 	 * packets may still carry a partial checksum.
 	 */
 	if (uh->check && p->hook == NF_INET_PRE_ROUTING &&
-	    READ_ONCE(p->kn->sysctl.checksum) &&
+	    READ_ONCE(p->net->ct.sysctl_checksum) &&
 	    nf_checksum(p->skb, p->hook, p->l4off, IPPROTO_UDP, p->pf))
 		return KCT_INVALID_BAD_CHECKSUM;
 	return KCT_VALID;
@@ -51,8 +51,10 @@ static bool kct_udp_is_stream(struct nf_conn *ct)
 
 void kct_udp_follow(struct nf_conn *ct, bool stream)
 {
-	kct_refresh(ct, kct_timeout(ct, stream ? KCT_TIMEOUT_UDP_STREAM :
-						 KCT_TIMEOUT_UDP));
+	const struct nf_udp_net *un = nf_udp_pernet(nf_ct_net(ct));
+
+	kct_refresh(ct, READ_ONCE(un->timeouts[stream ? UDP_CT_REPLIED :
+						    UDP_CT_UNREPLIED]));
 	if (stream && !test_bit(IPS_ASSURED_BIT, &ct->status))
 		set_bit(IPS_ASSURED_BIT, &ct->status);
 }

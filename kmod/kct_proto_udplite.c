@@ -33,7 +33,7 @@ static enum kct_invalid_reason kct_udplite_error(struct kct_pkt *p)
 	 * so finds every UDP-Lite checksum wrong).
 	 */
 	if (p->hook == NF_INET_PRE_ROUTING &&
-	    READ_ONCE(p->kn->sysctl.checksum) &&
+	    READ_ONCE(p->net->ct.sysctl_checksum) &&
 	    nf_checksum_partial(p->skb, p->hook, p->l4off, cover,
 				IPPROTO_UDPLITE, p->pf))
 		return KCT_INVALID_BAD_CHECKSUM;

@@ -43,7 +43,6 @@ static struct {
 	unsigned int size;
 } kct_table __read_mostly;
 
-unsigned int kct_max __read_mostly;
 static spinlock_t kct_locks[KCT_LOCKS];
 
 /*
@@ -480,8 +479,6 @@ int kct_table_init(void)
 	hashsize = size;
 	for (i = 0; i < KCT_LOCKS; i++)
 		spin_lock_init(&kct_locks[i]);
-	/* Never more than stock's own limit, which nf_conntrack_alloc() enforces. */
-	kct_max = nf_conntrack_max ? min(size, nf_conntrack_max) : size;
 	return 0;
 }
 

@@ -6,19 +6,14 @@
 #include <net/netfilter/nf_conntrack.h>
 #include "kct_pernet.h"
 
-extern unsigned int kct_max;	/* net.kct.max, global like stock's */
-
 /*
- * The limit in force: net.kct.max, but never above nf_conntrack_max
- * (0: none), read now, as nf_conntrack_alloc() enforces that one on the
- * namespace's connection objects whatever kct's setting.
+ * The limit of each namespace's table: stock's nf_conntrack_max (global,
+ * 0: none), read now, the one nf_conntrack_alloc() enforces on the
+ * namespace's connection objects too.
  */
 static inline unsigned int kct_table_max(void)
 {
-	unsigned int stock = READ_ONCE(nf_conntrack_max);
-	unsigned int max = READ_ONCE(kct_max);
-
-	return stock && stock < max ? stock : max;
+	return READ_ONCE(nf_conntrack_max);
 }
 
 /* Set on every nf_conn kct made, never on stock's; see kct_conn.c. */

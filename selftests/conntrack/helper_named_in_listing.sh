@@ -97,7 +97,6 @@ run() {
 	helper_rules
 	# CLOSE lasts 10 s by default: longer, to be listed on a slow kernel.
 	in_fw sysctl -qw net.netfilter.nf_conntrack_tcp_timeout_close=$((60 * KCT_PATIENCE))
-	in_fw sysctl -qw net.kct.tcp_timeout_close=$((60 * KCT_PATIENCE)) 2>/dev/null
 	# Not through in_fw: $! must be conntrack's own pid (ip execs it).
 	ip netns exec $FW conntrack -E -p tcp >$ev 2>&1 &
 	evpid=$!

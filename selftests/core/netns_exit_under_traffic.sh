@@ -13,7 +13,7 @@ kct_load
 # A bystander: a namespace with a tracked connection of its own.
 ip netns add kct-by
 ip -n kct-by link set lo up
-ip netns exec kct-by sysctl -qw net.kct.icmp_timeout=600
+ip netns exec kct-by sysctl -qw net.netfilter.nf_conntrack_icmp_timeout=600
 ip netns exec kct-by ping -c 1 -W $((1 * KCT_PATIENCE)) 127.0.0.1 >/dev/null
 
 fw_has_stream() { kct_table $FW | grep -q "dport=7000 "; }

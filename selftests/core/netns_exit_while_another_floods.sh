@@ -17,8 +17,7 @@ stock_limits_save
 trap 'touch $stop; wait; rm -f $stop; stock_limits_restore' EXIT
 # Few buckets, long chains: entries of both namespaces share them.
 modprobe kct hashsize=1024 || { ktap_fail "modprobe kct"; ktap_done; }
-sysctl -qw net.netfilter.nf_conntrack_max=65536
-sysctl -qw net.kct.max=12000
+sysctl -qw net.netfilter.nf_conntrack_max=12000
 
 sink_ns kct-flood
 sink_flood kct-flood "$stop" &
@@ -44,7 +43,7 @@ deleted=0
 for round in 1 2 3; do
 	sink_ns kct-full
 	ip link add kfull0 type veth peer name kfull1 netns kct-full
-	ip netns exec kct-full sysctl -qw net.kct.udp_timeout=600
+	ip netns exec kct-full sysctl -qw net.netfilter.nf_conntrack_udp_timeout=600
 	sink_fill kct-full 10000 >/dev/null
 	n=$(ip netns exec kct-full sysctl -n net.kct.count)
 	if [ "$n" != 10000 ]; then

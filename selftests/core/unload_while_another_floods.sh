@@ -13,7 +13,7 @@ stop=$(mktemp -u)
 modprobe nf_conntrack
 stock_limits_save
 trap 'touch $stop; wait; rm -f $stop; stock_limits_restore' EXIT
-sysctl -qw net.netfilter.nf_conntrack_max=65536
+sysctl -qw net.netfilter.nf_conntrack_max=12000
 sink_ns kct-full
 sink_ns kct-flood
 both_zero() {
@@ -23,8 +23,7 @@ both_zero() {
 for round in 1 2 3; do
 	# Few buckets, long chains: entries of both namespaces share them.
 	modprobe kct hashsize=1024 || { ktap_fail "modprobe kct"; break; }
-	sysctl -qw net.kct.max=12000
-	ip netns exec kct-full sysctl -qw net.kct.udp_timeout=600
+	ip netns exec kct-full sysctl -qw net.netfilter.nf_conntrack_udp_timeout=600
 	sink_fill kct-full 10000 >/dev/null
 	ktap_expect "round $round: the namespace holds 10000 connections" \
 		10000 "$(ip netns exec kct-full sysctl -n net.kct.count)"

@@ -71,11 +71,10 @@ sctp_line() {
 SCTP_TIMEOUTS="closed=10 cookie_wait=41 cookie_echoed=42 established=210
 shutdown_sent=45 shutdown_recd=46 shutdown_ack_sent=47 heartbeat_sent=30"
 
-# sctp_timeouts_set NS: SCTP_TIMEOUTS for kct and stock in NS.
+# sctp_timeouts_set NS: SCTP_TIMEOUTS in NS (stock's sysctls, kct's too).
 sctp_timeouts_set() {
 	local kv
 	for kv in $SCTP_TIMEOUTS; do
-		ip netns exec "$1" sysctl -qw "net.kct.sctp_timeout_$kv" 2>/dev/null
 		ip netns exec "$1" sysctl -qw \
 			"net.netfilter.nf_conntrack_sctp_timeout_$kv"
 	done

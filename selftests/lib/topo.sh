@@ -128,15 +128,13 @@ tcp_answer() {
 # short_lived_last [NS...]: on a slow (debug) kernel a test's checks take
 # longer than the 30 s that ICMP and unreplied or briefly answered UDP
 # entries live; give them 30 s times KCT_PATIENCE in namespaces NS
-# (default: the topology's), kct's or stock's.
+# (default: the topology's), kct's and stock's alike.
 short_lived_last() {
 	local ns secs=$((30 * KCT_PATIENCE)) p
 	[ "$KCT_PATIENCE" -gt 1 ] || return 0
 	[ $# -gt 0 ] || set -- $CL $FW $SV
 	for ns in "$@"; do
 		for p in icmp icmpv6 udp; do
-			ip netns exec $ns sysctl -qw net.kct.${p}_timeout=$secs \
-				2>/dev/null
 			ip netns exec $ns sysctl -qw \
 				net.netfilter.nf_conntrack_${p}_timeout=$secs 2>/dev/null
 		done

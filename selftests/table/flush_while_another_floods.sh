@@ -16,11 +16,10 @@ trap 'touch $stop; wait; rm -f $stop; stock_limits_restore' EXIT
 rmmod nf_conntrack_netlink 2>/dev/null
 # Few buckets, long chains: entries of both namespaces share them.
 modprobe kct hashsize=1024 || { ktap_fail "modprobe kct"; ktap_done; }
-sysctl -qw net.netfilter.nf_conntrack_max=65536
-sysctl -qw net.kct.max=12000
+sysctl -qw net.netfilter.nf_conntrack_max=12000
 sink_ns kct-full
 sink_ns kct-flood
-ip netns exec kct-full sysctl -qw net.kct.udp_timeout=600
+ip netns exec kct-full sysctl -qw net.netfilter.nf_conntrack_udp_timeout=600
 sink_flood kct-flood "$stop" &
 flooding() { test "$(ip netns exec kct-flood sysctl -n net.kct.count)" -ge 1000; }
 ktap_check "another namespace floods new flows" wait_for flooding

@@ -11,7 +11,9 @@ dir=$(mktemp -d)
 topo_create
 kct_load
 only_firewall_tracks
-sysctl -qw net.kct.max=100
+stock_limits_save
+trap 'stock_limits_restore; topo_destroy >/dev/null 2>&1; rm -rf "$dir"' EXIT
+sysctl -qw net.netfilter.nf_conntrack_max=100
 
 ktap_check "a TCP connection through the firewall exchanges a line" \
 	held_tcp_start "$dir"

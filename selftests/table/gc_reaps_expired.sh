@@ -1,8 +1,8 @@
 #!/bin/bash
 # Expired connections leave the table without any further packet: the GC
-# worker finds them.  With net.kct.udp_timeout at 3 s, 50 unanswered UDP
-# flows are gone from /proc/net/kct and from net.kct.count well within
-# the GC's 10 s full scan.
+# worker finds them.  With net.netfilter.nf_conntrack_udp_timeout at 3 s,
+# 50 unanswered UDP flows are gone from /proc/net/kct and from
+# net.kct.count well within the GC's 10 s full scan.
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/table.sh"
 require_tool python3
@@ -10,7 +10,7 @@ require_tool python3
 topo_create
 kct_load
 only_firewall_tracks
-in_fw sysctl -qw net.kct.udp_timeout=3
+in_fw sysctl -qw net.netfilter.nf_conntrack_udp_timeout=3
 
 udp_flood $CL 20000 50
 ktap_expect "50 flows tracked" 50 "$(kct_count $FW "udp" "[UNREPLIED]")"

@@ -114,7 +114,7 @@ UDP_PORT=7200
 
 kct_load
 TABLE=kct
-in_fw sysctl -qw net.kct.udp_timeout=$UDP_TIMEOUT
+in_fw sysctl -qw net.netfilter.nf_conntrack_udp_timeout=$UDP_TIMEOUT
 for fe in nft iptables; do
 	limit_rules $fe
 	ktap_expect "kct, $fe: the limit admits two connections at a time" \

@@ -1,14 +1,16 @@
 #!/bin/bash
 # A protocol kct has no tracker for (here 253, reserved for experiments)
 # is still tracked by addresses and protocol number, with
-# net.kct.generic_timeout (600 s), and printed as stock prints such
-# connections: "unknown", the number, no ports.  IPv4 and IPv6.
+# net.netfilter.nf_conntrack_generic_timeout (600 s), and printed as
+# stock prints such connections: "unknown", the number, no ports.  IPv4
+# and IPv6.
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool python3
 
 topo_create
 kct_load
-ktap_expect "generic_timeout is 600 s" 600 "$(in_fw sysctl -n net.kct.generic_timeout)"
+ktap_expect "generic_timeout is 600 s" 600 \
+	"$(in_fw sysctl -n net.netfilter.nf_conntrack_generic_timeout)"
 
 pkt $CL ip --dst $SV4 --proto 253
 line=$(kct_entry $FW "unknown  253" "ipv4")

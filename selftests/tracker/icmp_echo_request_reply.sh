@@ -1,16 +1,16 @@
 #!/bin/bash
 # ping is tracked as a connection: the echo request (type 8, ICMPv6 128)
 # is the original direction, the echo reply (type 0, ICMPv6 129) with the
-# same id the reply direction; net.kct.icmp_timeout / icmpv6_timeout
-# (30 s) apply.  A request nobody answers stays [UNREPLIED].
+# same id the reply direction; net.netfilter.nf_conntrack_icmp_timeout
+# and icmpv6_timeout (30 s) apply.  A request nobody answers stays [UNREPLIED].
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool ping python3
 
 topo_create
 kct_load
 # 30 s, longer on a slow kernel (kct_load).
-icmp=$(in_fw sysctl -n net.kct.icmp_timeout)
-icmpv6=$(in_fw sysctl -n net.kct.icmpv6_timeout)
+icmp=$(in_fw sysctl -n net.netfilter.nf_conntrack_icmp_timeout)
+icmpv6=$(in_fw sysctl -n net.netfilter.nf_conntrack_icmpv6_timeout)
 
 ktap_check "client pings the server (IPv4)" in_cl ping -c 1 -W $KCT_CLIENT_WAIT $SV4
 line=$(kct_entry $FW "type=8")

@@ -12,7 +12,7 @@ topo_create
 kct_load
 ct_counters_ruleset | in_fw nft -f -
 # The flows must outlive the test, however slow the machine.
-in_fw sysctl -qw net.kct.udp_timeout=600
+in_fw sysctl -qw net.netfilter.nf_conntrack_udp_timeout=600
 nomatch=$(kct_invalid $FW icmp_no_match)
 
 # A UDP datagram to a port where nothing listens: the server answers

@@ -9,7 +9,7 @@
 require_tool python3 dmesg nft
 
 LIB=$(cd "$(dirname "$0")/../lib" && pwd)
-trap 'sysctl -qw net.netfilter.nf_log_all_netns=0 net.kct.log_invalid=0 \
+trap 'sysctl -qw net.netfilter.nf_log_all_netns=0 \
 	net.netfilter.nf_conntrack_log_invalid=0 2>/dev/null
 	nft delete table inet kct_stock 2>/dev/null
 	topo_destroy >/dev/null 2>&1' EXIT
@@ -42,8 +42,8 @@ from_host() {
 topo_create
 sysctl -qw net.netfilter.nf_log_all_netns=0
 kct_load
-in_fw sysctl -qw net.kct.log_invalid=255
-sysctl -qw net.kct.log_invalid=255
+in_fw sysctl -qw net.netfilter.nf_conntrack_log_invalid=255
+sysctl -qw net.netfilter.nf_conntrack_log_invalid=255
 ktap_expect "kct, another namespace: nothing logged" nothing \
 	"$(logged "kct: invalid packet" from_firewall)"
 ktap_expect "kct, the initial namespace: logged" logged \
@@ -51,7 +51,7 @@ ktap_expect "kct, the initial namespace: logged" logged \
 sysctl -qw net.netfilter.nf_log_all_netns=1
 ktap_expect "kct, another namespace, nf_log_all_netns=1: logged" logged \
 	"$(logged "kct: invalid packet" from_firewall)"
-sysctl -qw net.kct.log_invalid=0
+sysctl -qw net.netfilter.nf_conntrack_log_invalid=0
 
 rmmod kct
 modprobe nf_log_syslog

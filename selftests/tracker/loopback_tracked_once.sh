@@ -11,7 +11,8 @@ ip netns add $ns
 ip -n $ns link set lo up
 # All three entries must still be there at the end, however slow the
 # kernel (30 s is short on the debug kernel).
-ip netns exec $ns sysctl -qw net.kct.icmp_timeout=600 net.kct.icmpv6_timeout=600
+ip netns exec $ns sysctl -qw net.netfilter.nf_conntrack_icmp_timeout=600 \
+	net.netfilter.nf_conntrack_icmpv6_timeout=600
 
 insert=$(kct_stat $ns insert)
 ktap_check "ping 127.0.0.1" ip netns exec $ns ping -c 2 -i 0.2 -W $((2 * KCT_PATIENCE)) 127.0.0.1

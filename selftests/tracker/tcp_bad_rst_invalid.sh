@@ -17,8 +17,7 @@ kct_load
 # On a slow kernel the steps from one RST to the next take longer than
 # the 10 s an RST leaves: there both trackers get patience times more.
 close=$((10 * KCT_PATIENCE))
-in_fw sysctl -qw net.kct.tcp_timeout_close=$close \
-	net.netfilter.nf_conntrack_tcp_timeout_close=$close
+in_fw sysctl -qw net.netfilter.nf_conntrack_tcp_timeout_close=$close
 ct_counters_ruleset | in_fw nft -f -
 tcp_flow 4 41000 9000
 
@@ -51,7 +50,7 @@ ktap_expect "after the exact RST: CLOSE" \
 ktap_check "CLOSE lasts tcp_timeout_close" \
 	in_range "${k[2]##* / }" $((close - KCT_SLACK)) $close
 
-in_fw sysctl -qw net.kct.tcp_ignore_invalid_rst=1
+in_fw sysctl -qw net.netfilter.nf_conntrack_tcp_ignore_invalid_rst=1
 tcp_flow 4 41001 9000
 snap=$(nft_counters $FW inet ctstate)
 tcp_handshake
@@ -60,6 +59,7 @@ ktap_expect "tcp_ignore_invalid_rst=1: the bad RST is not invalid" \
 	"new=1 established=5 related=0 invalid=0 untracked=0" "$(ct_counters $FW 4 "$snap")"
 ktap_expect "... and the connection stays ESTABLISHED" \
 	"$(tf_line ESTABLISHED "[ASSURED]")" "$(fw_state ESTABLISHED)"
+in_fw sysctl -qw net.netfilter.nf_conntrack_tcp_ignore_invalid_rst=0
 
 tcp_flow 4 41000 9000
 snap=$(nft_counters $FW inet ctstate)

@@ -1,9 +1,9 @@
 #!/bin/bash
-# net.kct.tcp_be_liberal=1 stops judging TCP segments by the window: data
-# far out of the window then passes as ESTABLISHED and nothing counts as
-# tcp_out_of_window; back at 0, the same segment is INVALID again.
-# Stock nf_conntrack with nf_conntrack_tcp_be_liberal set alike counts
-# the same.
+# net.netfilter.nf_conntrack_tcp_be_liberal=1 stops kct judging TCP
+# segments by the window: data far out of the window then passes as
+# ESTABLISHED and nothing counts as tcp_out_of_window; back at 0, the
+# same segment is INVALID again.  Stock nf_conntrack, given the same
+# segments and the same setting, counts the same.
 # kct-test-cost: 48
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3
@@ -23,11 +23,10 @@ segments() {
 	seg "cl PA --data 100 --seq-add 0x40000000"
 	echo "$(fw_state ESTABLISHED)"
 }
-kct_liberal() { in_fw sysctl -qw net.kct.tcp_be_liberal=$1; }
-stock_liberal() { in_fw sysctl -qw net.netfilter.nf_conntrack_tcp_be_liberal=$1; }
+liberal() { in_fw sysctl -qw net.netfilter.nf_conntrack_tcp_be_liberal=$1; }
 
 oow=$(kct_invalid $FW tcp_out_of_window)
-mapfile -t k < <(segments kct_liberal "")
+mapfile -t k < <(segments liberal "")
 kcounts=$(ct_counters $FW 4 "")
 ktap_expect "be_liberal=1: the out-of-window segment is ESTABLISHED" \
 	"new=1 established=3 related=0 invalid=0 untracked=0" "${k[0]}"
@@ -40,7 +39,7 @@ ktap_expect "the connection stays ESTABLISHED" \
 
 snap=$(nft_counters $FW inet ctstate)
 stock_now
-mapfile -t s < <(segments stock_liberal "$snap")
+mapfile -t s < <(segments liberal "$snap")
 ktap_expect "stock counts the same with be_liberal=1" "${k[0]}" "${s[0]}"
 ktap_expect "stock counts the same in all" "$kcounts" "$(ct_counters $FW 4 "$snap")"
 ktap_expect "stock's entry is the same" "${k[1]}" "${s[1]}"

@@ -45,12 +45,9 @@ head -c $SIZE /dev/urandom >$DATA
 want_sum=$(sha256sum <$DATA | cut -d' ' -f1)
 tcp_ends 4 40001 5001
 
-# fw_sysctl NAME VALUE: stock's sysctl in the firewall, and kct's when
-# loaded (kct_... for nf_conntrack_...).
+# fw_sysctl NAME VALUE: stock's sysctl in the firewall (kct's too).
 fw_sysctl() {
 	in_fw sysctl -qw "net.netfilter.$1=$2"
-	[ "$TF_TABLE" = kct ] || return 0
-	in_fw sysctl -qw "net.kct.${1#nf_conntrack_}=$2"
 }
 
 size_of() { stat -c %s "$1" 2>/dev/null || echo 0; }

@@ -1,11 +1,11 @@
 #!/bin/bash
-# With net.kct.tcp_loose=1 (default) a connection already under way when
-# tracking began is picked up from any ACK segment: NEW, ESTABLISHED
-# [UNREPLIED] with at most the unacknowledged timeout (300 s) until the
-# other end answers, ASSURED and 432000 s once both ends have spoken
-# after that.  With tcp_loose=0 the same segment is INVALID
-# (tcp_not_syn) and makes no entry.  Stock nf_conntrack with
-# nf_conntrack_tcp_loose set alike shows the same.
+# With net.netfilter.nf_conntrack_tcp_loose=1 (default) a connection
+# already under way when tracking began is picked up from any ACK
+# segment: NEW, ESTABLISHED [UNREPLIED] with at most the unacknowledged
+# timeout (300 s) until the other end answers, ASSURED and 432000 s once
+# both ends have spoken after that.  With tcp_loose=0 the same segment
+# is INVALID (tcp_not_syn) and makes no entry.  Stock nf_conntrack,
+# given the same segments and the same setting, shows the same.
 # kct-test-cost: 59
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3
@@ -28,11 +28,10 @@ segments() {
 	echo "$(fw_state NONE)"
 	$1 1
 }
-kct_loose() { in_fw sysctl -qw net.kct.tcp_loose=$1; }
-stock_loose() { in_fw sysctl -qw net.netfilter.nf_conntrack_tcp_loose=$1; }
+loose() { in_fw sysctl -qw net.netfilter.nf_conntrack_tcp_loose=$1; }
 
 notsyn=$(kct_invalid $FW tcp_not_syn)
-mapfile -t k < <(segments kct_loose)
+mapfile -t k < <(segments loose)
 kcounts=$(ct_counters $FW 4 "")
 tcp_flow 4 41000 9000
 ktap_expect "loose=1, data mid-stream: ESTABLISHED [UNREPLIED]" \
@@ -52,7 +51,7 @@ ktap_expect "kct_invalid: tcp_not_syn rose by 1" $((notsyn + 1)) \
 
 snap=$(nft_counters $FW inet ctstate)
 stock_now
-mapfile -t s < <(segments stock_loose)
+mapfile -t s < <(segments loose)
 ktap_expect "stock counts the same" "$kcounts" "$(ct_counters $FW 4 "$snap")"
 for i in 0 1 2 3; do
 	ktap_expect "stock's entry is the same at step $((i + 1))" \

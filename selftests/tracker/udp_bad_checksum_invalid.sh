@@ -1,8 +1,8 @@
 #!/bin/bash
-# With net.kct.checksum=1 (default) a UDP datagram arriving with a wrong
-# checksum is INVALID, counted as bad_checksum, and makes no entry; with
-# checksum=0 kct does not verify and tracks it as NEW, as stock does
-# with nf_conntrack_checksum.
+# With net.netfilter.nf_conntrack_checksum=1 (default) a UDP datagram
+# arriving with a wrong checksum is INVALID, counted as bad_checksum,
+# and makes no entry; with checksum=0 kct does not verify and tracks it
+# as NEW, as stock does.
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3
 
@@ -19,7 +19,7 @@ ktap_expect "IPv6: checksum=1, bad checksum: invalid" \
 ktap_expect "bad_checksum rose by 2" $((bad + 2)) "$(kct_invalid $FW bad_checksum)"
 ktap_expect "no entry" "" "$(kct_table $FW)"
 
-in_fw sysctl -qw net.kct.checksum=0
+in_fw sysctl -qw net.netfilter.nf_conntrack_checksum=0
 snap=$(nft_counters $FW inet ctstate)
 pkt $CL udp-raw --dst $SV4 --sport 7777 --dport 8888 --bad-checksum + \
 	udp-raw --dst $SV6 --sport 7777 --dport 8888 --bad-checksum

@@ -32,7 +32,6 @@ lite_bound() {
 # datagrams each way on one socket pair, IPv4 and IPv6.
 lite_exchange() {
 	in_fw sysctl -qw net.netfilter.nf_conntrack_checksum=0
-	in_fw sysctl -qw net.kct.checksum=0 2>/dev/null
 	ct_counters_ruleset | in_fw nft -f -
 	pkt $SV udp-echo --lite --port $PORT >/dev/null 2>&1 &
 	wait_for lite_bound || ktap_note "udplite echo did not start"
@@ -60,7 +59,6 @@ lite_invalid() {
 lite_checksums() {
 	local snap
 	in_fw sysctl -qw net.netfilter.nf_conntrack_checksum=1
-	in_fw sysctl -qw net.kct.checksum=1 2>/dev/null
 	in_sv nft -f - <<'NFT'
 table inet quiet {
 	chain pre { type filter hook prerouting priority -400; meta l4proto udplite drop; }
