@@ -3,11 +3,11 @@
  * UDP-Lite (RFC 3828): UDP whose checksum may cover only the first bytes
  * of the datagram; the header's length field says how many (0: all).
  * Tracked as stock tracks it: UDP's tuple, /proc and ctnetlink format
- * and timeouts (net.kct.udp_timeout, udp_timeout_stream), but a flow is
+ * and timeouts (nf_conntrack_udp_timeout, _stream), but a flow is
  * a stream, ASSURED, as soon as a packet follows the first reply.  A
  * coverage shorter than the header or longer than the datagram, a
  * missing checksum (it is mandatory) or, at PREROUTING with
- * net.kct.checksum, a wrong one over the covered bytes is INVALID.
+ * nf_conntrack_checksum, a wrong one over the covered bytes is INVALID.
  */
 #include <linux/udp.h>
 #include <linux/netfilter.h>

@@ -231,8 +231,7 @@ if ! modprobe kct hashsize=65536; then
 	ktap_fail "modprobe kct"
 	ktap_done
 fi
-in_fw sysctl -qw net.kct.udp_timeout=$LIVE \
-	net.netfilter.nf_conntrack_udp_timeout=$LIVE
+in_fw sysctl -qw net.netfilter.nf_conntrack_udp_timeout=$LIVE
 
 FIRST=10000
 run_variants kct kct
