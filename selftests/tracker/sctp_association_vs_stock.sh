@@ -78,8 +78,11 @@ run_all() {
 		# Both ends' programs start first, slowly under emulation.
 		poll 30 sctp_up
 		echo "IPv$fam up: $(fw_state ESTABLISHED)"
+		# This family's association only: the other family's may
+		# still be listed, CLOSED, for as long as its timeout runs.
 		echo "IPv$fam listed: $(in_fw conntrack -L -p sctp 2>/dev/null |
-			ct_norm | grep "sport=40133" | paste -sd'|')"
+			ct_norm | grep "src=$TF_CL dst=$TF_SV sport=40133 " |
+			paste -sd'|')"
 		wait
 	done
 }
