@@ -11,7 +11,7 @@ KDIR ?= /usr/src/linux-headers-$(ABI)
 KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 
 .PHONY: all modules test-modules install clean setup unit fuzz lint \
-	selftest check check-debug run vm-shell bench bench-profile
+	selftest check check-debug kselftest run vm-shell bench bench-profile
 
 all: modules
 
@@ -54,6 +54,9 @@ check:
 
 check-debug:
 	$(TOP)/scripts/check-debug
+
+kselftest: modules test-modules
+	$(TOP)/scripts/kselftest
 
 run: modules
 	$(TOP)/scripts/demo

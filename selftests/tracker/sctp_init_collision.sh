@@ -21,6 +21,7 @@
 . "$(dirname "$0")/../lib/topo.sh"
 . "$(dirname "$0")/../lib/tracker.sh"
 . "$(dirname "$0")/../lib/sctp.sh"
+. "$(dirname "$0")/../lib/kselftest.sh"
 require_tool nft python3 tc iptables gcc
 
 if ! modprobe sctp; then
@@ -63,31 +64,18 @@ collide() {
 	topo_destroy
 }
 
-# kernel_script DIR: the kernel's test, up to three times (it orders its
-# two ends with fixed sleeps, so under emulation the server's INIT can
-# go first and the client's connect() fails: a race of the script, seen
+# kernel_script: the kernel's test, up to three times (it orders its two
+# ends with fixed sleeps, so under emulation the server's INIT can go
+# first and the client's connect() fails: a race of the script, seen
 # with stock and kct alike); "PASS" if a run passed, else the last
 # run's output.
 kernel_script() {
 	local try out
 	for try in 1 2 3; do
-		out=$(kernel_script_once "$1")
-		[ "$out" = PASS ] && break
+		out=$(kselftest_once conntrack_sctp_collision.sh sctp_collision.c)
+		[ "${out%%$'\n'*}" = PASS ] && break
 	done
-	echo "$out"
-}
-
-# kernel_script_once DIR: one run of it from a scratch copy.
-kernel_script_once() {
-	local dir=$1 tmp rc
-	tmp=$(mktemp -d)
-	cp "$dir/conntrack_sctp_collision.sh" "$tmp/"
-	gcc -o "$tmp/sctp_collision" "$dir/sctp_collision.c" || return 1
-	(cd "$tmp" && bash ./conntrack_sctp_collision.sh) >"$tmp/out" 2>&1
-	rc=$?
-	grep -q '^PASS!' "$tmp/out" && [ $rc -eq 0 ] && echo PASS ||
-		sed 's/^/# /' "$tmp/out"
-	rm -rf "$tmp"
+	[ "${out%%$'\n'*}" = PASS ] && echo PASS || echo "$out"
 }
 
 # walk 4|6 TABLE: the collision by hand; one "LINE / SECONDS" per step.
@@ -138,18 +126,13 @@ ktap_expect "by hand: the late INIT ACK alone was invalid" \
 	"${kh[14]}"
 ktap_expect "by hand: stock's rules counted the same" "${sh[14]}" "${kh[14]}"
 
-src=
-for d in "$KCT_TOP/.cache" "${KCT_CACHE:-}"; do
-	d=$d/linux-source-6.1/tools/testing/selftests/netfilter
-	[ -e "$d/conntrack_sctp_collision.sh" ] && src=$d && break
-done
-if [ -z "$src" ]; then
+if [ -z "$(kselftest_dir)" ]; then
 	ktap_fail "the kernel's conntrack_sctp_collision.sh is extracted (scripts/setup.sh)"
 	ktap_done
 fi
 ktap_expect "the kernel's conntrack_sctp_collision.sh passes with stock" \
-	PASS "$(kernel_script "$src")"
+	PASS "$(kernel_script)"
 kct_load
 ktap_expect "the kernel's conntrack_sctp_collision.sh passes with kct" \
-	PASS "$(kernel_script "$src")"
+	PASS "$(kernel_script)"
 ktap_done

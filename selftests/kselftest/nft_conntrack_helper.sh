@@ -1,0 +1,12 @@
+#!/bin/bash
+# The kernel's own nft_conntrack_helper.sh (linux-source-6.1,
+# tools/testing/selftests/netfilter), run unmodified from a scratch copy:
+# nft ct helper objects assign the ftp helper to connections, and
+# conntrack -L shows helper=ftp for them, IPv4 and IPv6.
+# It must pass with kct loaded; its run on stock nf_conntrack in the
+# same guest first shows the environment can pass it.
+# kct-test-cost: 120
+# kct-test-timeout: 900
+. "$(dirname "$0")/../lib/preamble.sh"
+. "$KCT_LIB/kselftest.sh"
+kselftest_compare nft_conntrack_helper.sh

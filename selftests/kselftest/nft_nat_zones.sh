@@ -1,0 +1,12 @@
+#!/bin/bash
+# The kernel's own nft_nat_zones.sh (linux-source-6.1,
+# tools/testing/selftests/netfilter), run unmodified from a scratch copy:
+# clients with the same addresses behind one NAT gateway, told apart
+# by conntrack zones, get distinct outside source ports.
+# It must pass with kct loaded; its run on stock nf_conntrack in the
+# same guest first shows the environment can pass it.
+# kct-test-cost: 300
+# kct-test-timeout: 1800
+. "$(dirname "$0")/../lib/preamble.sh"
+. "$KCT_LIB/kselftest.sh"
+kselftest_compare nft_nat_zones.sh

@@ -1,0 +1,69 @@
+# The kernel's own netfilter selftests, unmodified, from the
+# linux-source-6.1 package (scripts/setup.sh extracts them into the
+# cache): find them, run one from a scratch copy, report its verdict.
+
+# kselftest_dir: the extracted tools/testing/selftests/netfilter, or
+# nothing.
+kselftest_dir() {
+	local d
+	for d in "$KCT_TOP/.cache" "${KCT_CACHE:-}"; do
+		d=$d/linux-source-6.1/tools/testing/selftests/netfilter
+		[ -d "$d" ] && echo "$d" && return
+	done
+}
+
+# kselftest_once SCRIPT [SOURCE.c...]: one run of SCRIPT in a scratch copy
+# of the directory, each SOURCE.c compiled first to the binary named
+# after it; prints PASS, SKIP or FAIL, then the script's output as
+# "# " lines.  Its exit status is the kselftest one (0 pass, 4 skip).
+kselftest_once() {
+	local script=$1 dir tmp src rc verdict
+	shift
+	dir=$(kselftest_dir)
+	tmp=$(mktemp -d)
+	cp -r "$dir/." "$tmp/"
+	for src in "$@"; do
+		gcc -o "$tmp/${src%.c}" "$tmp/$src" >"$tmp/gcc.out" 2>&1 ||
+			{ echo FAIL; sed 's/^/# /' "$tmp/gcc.out"; rm -rf "$tmp"; return 1; }
+	done
+	(cd "$tmp" && timeout -k 5 $((600 * KCT_PATIENCE)) bash "./$script") \
+		>"$tmp/out" 2>&1 </dev/null
+	rc=$?
+	case $rc in
+	0) verdict=PASS ;;
+	4) verdict=SKIP ;;
+	*) verdict=FAIL ;;
+	esac
+	echo "$verdict"
+	sed 's/^/# /' "$tmp/out"
+	rm -rf "$tmp"
+	return $rc
+}
+
+# kselftest_verdict TRACKER SCRIPT [SOURCE.c...]: one ktap check that
+# SCRIPT passes under TRACKER ("stock" or "kct", already loaded), its
+# output shown when it does not.
+kselftest_verdict() {
+	local who=$1 script=$2 out
+	shift 2
+	out=$(kselftest_once "$script" "$@")
+	if [ "${out%%$'\n'*}" = PASS ]; then
+		ktap_ok "$script passes with $who"
+	else
+		ktap_fail "$script passes with $who (${out%%$'\n'*})"
+		echo "${out#*$'\n'}"
+	fi
+}
+
+# kselftest_compare SCRIPT [SOURCE.c...]: the whole test of a kselftest/
+# file: the script on stock nf_conntrack, then with kct loaded.
+kselftest_compare() {
+	if [ -z "$(kselftest_dir)" ]; then
+		ktap_fail "the kernel's netfilter selftests are extracted (scripts/setup.sh)"
+		ktap_done
+	fi
+	kselftest_verdict stock "$@"
+	kct_load
+	kselftest_verdict kct "$@"
+	ktap_done
+}
