@@ -7,7 +7,7 @@
 # It must pass with kct loaded; its run on stock nf_conntrack in the
 # same guest first shows the environment can pass it.
 # kct-test-cost: 200
-# kct-test-timeout: 1200
+# kct-test-timeout: 2400
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$KCT_LIB/kselftest.sh"
 kselftest_compare conntrack_icmp_related.sh

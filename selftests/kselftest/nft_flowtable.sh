@@ -6,7 +6,7 @@
 # It must pass with kct loaded; its run on stock nf_conntrack in the
 # same guest first shows the environment can pass it.
 # kct-test-cost: 400
-# kct-test-timeout: 2400
+# kct-test-timeout: 4000
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$KCT_LIB/kselftest.sh"
 kselftest_compare nft_flowtable.sh

@@ -6,7 +6,7 @@
 # It must pass with kct loaded; its run on stock nf_conntrack in the
 # same guest first shows the environment can pass it.
 # kct-test-cost: 300
-# kct-test-timeout: 1800
+# kct-test-timeout: 3600
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$KCT_LIB/kselftest.sh"
 kselftest_compare nft_nat_zones.sh
