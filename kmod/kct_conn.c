@@ -48,8 +48,7 @@ struct nf_conn *kct_conn_alloc(struct kct_pkt *p,
 		return NULL;
 	}
 
-	ct = nf_conntrack_alloc(p->net, &nf_ct_zone_dflt, orig, reply,
-				GFP_ATOMIC);
+	ct = nf_conntrack_alloc(p->net, p->zone, orig, reply, GFP_ATOMIC);
 	if (IS_ERR(ct)) {
 		*why = KCT_INVALID_NO_MEMORY;
 		return NULL;

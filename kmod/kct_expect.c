@@ -133,12 +133,13 @@ static bool kct_expect_matches(const struct kct_expect *exp,
 	return true;
 }
 
-/* Same expected connection (equal tuple and mask)? */
+/* Same expected connection (equal tuple, mask and zone)? */
 static bool kct_expect_same(const struct kct_expect *a,
 			    const struct kct_expect *b)
 {
 	return !memcmp(&a->tuple, &b->tuple, sizeof(a->tuple)) &&
-	       !memcmp(&a->mask, &b->mask, sizeof(a->mask));
+	       !memcmp(&a->mask, &b->mask, sizeof(a->mask)) &&
+	       nf_ct_zone_equal_any(a->master, nf_ct_zone(b->master));
 }
 
 /*
@@ -206,10 +207,12 @@ out:
 EXPORT_SYMBOL_GPL(kct_expect_related);
 
 /*
- * The expectation a new connection with tuple @t fulfils, if any, taken
- * off the list and returned with a reference.
+ * The expectation a new connection with tuple @t in @zone fulfils, if
+ * any, taken off the list and returned with a reference.  The data
+ * connection is expected in its master's zone.
  */
 struct kct_expect *kct_expect_take(struct kct_net *kn,
+				   const struct nf_conntrack_zone *zone,
 				   const struct nf_conntrack_tuple *t)
 {
 	struct kct_expect *i, *found = NULL;
@@ -230,6 +233,7 @@ struct kct_expect *kct_expect_take(struct kct_net *kn,
 		 */
 		if (nf_ct_is_dying(i->master) ||
 		    !nf_ct_is_confirmed(i->master) ||
+		    !nf_ct_zone_equal_any(i->master, zone) ||
 		    !kct_expect_matches(i, t))
 			continue;
 		found = i;

@@ -4,6 +4,7 @@
 
 #include <linux/refcount.h>
 #include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_zones.h>
 #include "kct_pernet.h"
 
 struct kct_helper;
@@ -37,6 +38,7 @@ void kct_expect_put(struct kct_expect *exp);
 
 /* For the core. */
 struct kct_expect *kct_expect_take(struct kct_net *kn,
+				   const struct nf_conntrack_zone *zone,
 				   const struct nf_conntrack_tuple *t);
 void kct_expect_master_gone(struct nf_conn *master);
 void kct_expect_helper_gone(const struct kct_helper *helper);

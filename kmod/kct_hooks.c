@@ -83,7 +83,7 @@ static enum ip_conntrack_info kct_adopt(struct kct_pkt *p, struct nf_conn *ct,
 					const struct nf_conntrack_tuple *t,
 					const struct nf_conn *tmpl)
 {
-	struct kct_expect *exp = kct_expect_take(p->kn, t);
+	struct kct_expect *exp = kct_expect_take(p->kn, p->zone, t);
 
 	if (!exp) {
 		if (tmpl)
@@ -130,8 +130,9 @@ static enum kct_invalid_reason kct_track_packet(struct kct_pkt *p,
 		return KCT_INVALID_TRUNCATED;
 
 repeat:
-	hash = kct_tuple_hash(p->net, tuple);
-	h = kct_table_find(p->kn, tuple, hash);
+	hash = kct_tuple_hash(p->net, tuple,
+			      nf_ct_zone_id(p->zone, IP_CT_DIR_ORIGINAL));
+	h = kct_table_find(p->kn, p->zone, tuple, hash);
 	if (h) {
 		ct = nf_ct_tuplehash_to_ctrack(h);
 		ctinfo = kct_ctinfo(h);
@@ -204,6 +205,8 @@ static unsigned int kct_track(void *priv, struct sk_buff *skb,
 	p.pf = state->pf;
 	p.hook = state->hook;
 	p.l4num = 0;
+	/* The template's zone, or one it takes from the packet's mark. */
+	p.zone = nf_ct_zone_tmpl(tmpl, skb, &p.zone_buf);
 	why = kct_track_packet(&p, tmpl, &verdict);
 	if (why)
 		kct_count_invalid(&p, why);

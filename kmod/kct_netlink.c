@@ -69,25 +69,28 @@ static u8 kct_nl_family(const struct nfnl_info *info)
 	return info->nfmsg->nfgen_family;
 }
 
-/* The connection a request names by CTA_TUPLE_ORIG or _REPLY, referenced. */
+/*
+ * The connection a request names by CTA_TUPLE_ORIG or _REPLY, in the
+ * zone it names, referenced.
+ */
 static int kct_nl_lookup(const struct nfnl_info *info,
 			 const struct nlattr * const cda[], struct nf_conn **ctp)
 {
+	int type = cda[CTA_TUPLE_ORIG] ? CTA_TUPLE_ORIG : CTA_TUPLE_REPLY;
 	struct nf_conntrack_tuple_hash *h;
+	struct nf_conntrack_zone zone;
 	struct nf_conntrack_tuple t;
-	const struct nlattr *attr;
 	int err;
 
-	attr = cda[CTA_TUPLE_ORIG] ? cda[CTA_TUPLE_ORIG] : cda[CTA_TUPLE_REPLY];
-	if (!attr)
+	if (!cda[type])
 		return -EINVAL;
-	err = kct_nl_parse_tuple(attr, kct_nl_family(info), &t, NULL);
+	err = kct_nl_parse_tuple(cda[type], kct_nl_family(info), &t, NULL);
 	if (err)
 		return err;
-	if (cda[CTA_ZONE] && nla_get_be16(cda[CTA_ZONE]) != 0)
-		return -ENOENT;
-	h = kct_table_find(kct_pernet(info->net), &t,
-			   kct_tuple_hash(info->net, &t));
+	err = kct_nl_parse_zone(cda[CTA_ZONE], cda[type], type, &zone);
+	if (err)
+		return err;
+	h = kct_table_lookup(kct_pernet(info->net), &zone, &t);
 	if (!h)
 		return -ENOENT;
 	*ctp = nf_ct_tuplehash_to_ctrack(h);

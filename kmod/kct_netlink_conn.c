@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * One connection as a ctnetlink message, with the attributes stock
- * gives: both tuples, status, timeout (seconds left), the protocol's
+ * gives: both tuples, zone, status, timeout (seconds left), the protocol's
  * own info (TCP: state, window scales and flags), helper name, mark, id
  * and, in answers, use.
  * Dumps, GET answers and events (@portid 0) all come from here.
@@ -69,6 +69,7 @@ int kct_nl_fill_conn(struct sk_buff *skb, u32 portid, u32 seq, u16 msg,
 		     unsigned int flags, struct nf_conn *ct, bool destroy)
 {
 	const struct kct_proto *proto = kct_proto_find(nf_ct_protonum(ct));
+	const struct nf_conntrack_zone *zone = nf_ct_zone(ct);
 	u32 mark = READ_ONCE(ct->mark);
 	long left = kct_nl_seconds_left(ct);
 	struct nlmsghdr *nlh;
@@ -78,10 +79,13 @@ int kct_nl_fill_conn(struct sk_buff *skb, u32 portid, u32 seq, u16 msg,
 			   nf_ct_l3num(ct), NFNETLINK_V0, 0);
 	if (!nlh)
 		return -EMSGSIZE;
-	if (kct_nl_put_tuple(skb, CTA_TUPLE_ORIG,
-			     &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple) ||
-	    kct_nl_put_tuple(skb, CTA_TUPLE_REPLY,
-			     &ct->tuplehash[IP_CT_DIR_REPLY].tuple))
+	if (kct_nl_put_tuple_zone(skb, CTA_TUPLE_ORIG,
+				  &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple,
+				  zone, NF_CT_ZONE_DIR_ORIG) ||
+	    kct_nl_put_tuple_zone(skb, CTA_TUPLE_REPLY,
+				  &ct->tuplehash[IP_CT_DIR_REPLY].tuple,
+				  zone, NF_CT_ZONE_DIR_REPL) ||
+	    kct_nl_put_zone(skb, CTA_ZONE, zone, NF_CT_DEFAULT_ZONE_DIR))
 		goto cancel;
 	/* Only the low 32 bits are uapi; kct's own bit stays inside. */
 	if (nla_put_be32(skb, CTA_STATUS, htonl((u32)READ_ONCE(ct->status))))
@@ -130,6 +134,7 @@ size_t kct_nl_conn_size(void)
 
 	return NLMSG_ALIGN(sizeof(struct nfgenmsg)) +
 	       2 * tuple +
+	       nla_total_size(sizeof(u16)) +		/* one zone */
 	       4 * nla_total_size(sizeof(u32)) +	/* status..id */
 	       nla_total_size(sizeof(u32)) +		/* use */
 	       /* protoinfo: TCP's is the largest (SCTP's: 3 attributes) */

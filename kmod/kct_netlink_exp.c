@@ -105,6 +105,7 @@ struct kct_exp_sel {
 	u8 family;
 	bool by_tuple, by_master, by_id;
 	struct nf_conntrack_tuple t;
+	struct nf_conntrack_zone zone;	/* of the tuple or master */
 	u32 id;
 	const char *helper;
 };
@@ -120,6 +121,9 @@ static bool kct_exp_selected(struct kct_expect *exp, const void *arg)
 	if (s->by_master &&
 	    !nf_ct_tuple_equal(&exp->master->tuplehash[IP_CT_DIR_ORIGINAL].tuple,
 			       &s->t))
+		return false;
+	if ((s->by_tuple || s->by_master) &&
+	    !nf_ct_zone_equal_any(exp->master, &s->zone))
 		return false;
 	if (s->by_id && kct_exp_id(exp) != s->id)
 		return false;
@@ -137,8 +141,7 @@ static int kct_exp_parse_sel(const struct nfnl_info *info,
 	memset(s, 0, sizeof(*s));
 	s->net = info->net;
 	s->family = info->nfmsg->nfgen_family;
-	if (cda[CTA_EXPECT_ZONE] && nla_get_be16(cda[CTA_EXPECT_ZONE]) != 0)
-		return -ENOENT;
+	kct_nl_parse_zone(cda[CTA_EXPECT_ZONE], NULL, 0, &s->zone);
 	if (cda[CTA_EXPECT_TUPLE]) {
 		s->by_tuple = true;
 		err = kct_nl_parse_tuple(cda[CTA_EXPECT_TUPLE], s->family,

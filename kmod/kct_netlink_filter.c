@@ -2,9 +2,11 @@
 /*
  * Dump and flush filters, from the attributes conntrack sends: the
  * family in the nfnetlink header, CTA_MARK/CTA_MARK_MASK (-m),
- * CTA_STATUS/CTA_STATUS_MASK (--status), CTA_ZONE and CTA_FILTER with
- * partial tuples (which fields CTA_FILTER_*_FLAGS say).  Whatever the
+ * CTA_STATUS/CTA_STATUS_MASK (--status) and CTA_FILTER with partial
+ * tuples (which fields CTA_FILTER_*_FLAGS say).  Whatever the
  * attributes, the filter is checked whole before anything is done.
+ * Zones (CTA_ZONE, CTA_TUPLE_ZONE) are accepted and, as by stock's 6.1
+ * ctnetlink, not filtered on: conntrack filters on the zone itself.
  */
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include "kct_netlink_filter.h"
@@ -55,8 +57,6 @@ int kct_nl_filter_parse(const struct nlattr * const cda[], u8 family,
 		f->status = ntohl(nla_get_be32(cda[CTA_STATUS])) &
 			    f->status_mask;
 	}
-	if (cda[CTA_ZONE] && nla_get_be16(cda[CTA_ZONE]) != 0)
-		f->no_zone = true;
 	if (!cda[CTA_FILTER])
 		return 0;
 	err = nla_parse_nested(tb, CTA_FILTER_MAX, cda[CTA_FILTER],
@@ -67,8 +67,6 @@ int kct_nl_filter_parse(const struct nlattr * const cda[], u8 family,
 		f->orig_flags = nla_get_u32(tb[CTA_FILTER_ORIG_FLAGS]);
 	if (tb[CTA_FILTER_REPLY_FLAGS])
 		f->reply_flags = nla_get_u32(tb[CTA_FILTER_REPLY_FLAGS]);
-	if ((f->orig_flags | f->reply_flags) & KCT_FILTER_TUPLE_ZONE)
-		return -EOPNOTSUPP;
 	err = kct_nl_filter_tuple(cda[CTA_TUPLE_ORIG], family, f->orig_flags,
 				  &f->orig);
 	if (err)
@@ -82,8 +80,6 @@ bool kct_nl_filter_match(const struct kct_nl_filter *f, struct nf_conn *ct)
 	if (!f)
 		return true;
 	if (f->family && nf_ct_l3num(ct) != f->family)
-		return false;
-	if (f->no_zone)
 		return false;
 	if ((READ_ONCE(ct->mark) & f->mark_mask) != f->mark)
 		return false;

@@ -8,7 +8,6 @@
 /* Which connections a dump or flush is about (all: a zeroed filter). */
 struct kct_nl_filter {
 	u8 family;		/* NFPROTO_*; 0 for any */
-	bool no_zone;		/* a zone kct does not track in: none */
 	u32 mark, mark_mask;
 	u32 status, status_mask;
 	u32 orig_flags, reply_flags;	/* KCT_FILTER_* */

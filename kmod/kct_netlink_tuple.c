@@ -72,9 +72,21 @@ static int kct_nl_put_proto(struct sk_buff *skb,
 int kct_nl_put_tuple(struct sk_buff *skb, int type,
 		     const struct nf_conntrack_tuple *t)
 {
+	return kct_nl_put_tuple_zone(skb, type, t, NULL, 0);
+}
+
+/*
+ * The same with, inside the nest, the CTA_TUPLE_ZONE of @zone if it is
+ * a zone for direction @dir only (stock's directional zones).
+ */
+int kct_nl_put_tuple_zone(struct sk_buff *skb, int type,
+			  const struct nf_conntrack_tuple *t,
+			  const struct nf_conntrack_zone *zone, u8 dir)
+{
 	struct nlattr *nest = nla_nest_start(skb, type);
 
-	if (!nest || kct_nl_put_ip(skb, t) || kct_nl_put_proto(skb, t))
+	if (!nest || kct_nl_put_ip(skb, t) || kct_nl_put_proto(skb, t) ||
+	    (zone && kct_nl_put_zone(skb, CTA_TUPLE_ZONE, zone, dir)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -186,12 +198,9 @@ int kct_nl_parse_tuple(const struct nlattr *attr, u8 l3num,
 		if (err)
 			return err;
 	}
-	/* kct tracks in the default zone only: another one has nothing. */
-	if (tb[CTA_TUPLE_ZONE]) {
-		if (nla_get_be16(tb[CTA_TUPLE_ZONE]) != 0)
-			return -ENOENT;
+	/* Its value is kct_nl_parse_zone()'s business. */
+	if (tb[CTA_TUPLE_ZONE])
 		got |= KCT_FILTER_TUPLE_ZONE;
-	}
 	if (present) {
 		*present = got;
 		return 0;
@@ -202,6 +211,43 @@ int kct_nl_parse_tuple(const struct nlattr *attr, u8 l3num,
 	    kct_nl_tuple_needs(t->dst.protonum))
 		return -EINVAL;
 	return 0;
+}
+
+/*
+ * The zone a request names, as stock reads it: CTA_ZONE for both
+ * directions, or a CTA_TUPLE_ZONE inside the tuple @tuple_attr of type
+ * @type for that direction alone; not both.  The default zone if none.
+ */
+int kct_nl_parse_zone(const struct nlattr *zone_attr,
+		      const struct nlattr *tuple_attr, int type,
+		      struct nf_conntrack_zone *zone)
+{
+	const struct nlattr *dir_attr;
+
+	nf_ct_zone_init(zone, NF_CT_DEFAULT_ZONE_ID, NF_CT_DEFAULT_ZONE_DIR, 0);
+	if (zone_attr)
+		zone->id = ntohs(nla_get_be16(zone_attr));
+	dir_attr = tuple_attr ? nla_find_nested(tuple_attr, CTA_TUPLE_ZONE) :
+		   NULL;
+	if (!dir_attr)
+		return 0;
+	if (zone->id != NF_CT_DEFAULT_ZONE_ID)
+		return -EINVAL;
+	if (nla_len(dir_attr) < sizeof(u16))
+		return -EINVAL;
+	zone->id = ntohs(nla_get_be16(dir_attr));
+	zone->dir = type == CTA_TUPLE_REPLY ? NF_CT_ZONE_DIR_REPL :
+					      NF_CT_ZONE_DIR_ORIG;
+	return 0;
+}
+
+/* Put @zone's id as @type if it is not the default and is for @dir. */
+int kct_nl_put_zone(struct sk_buff *skb, int type,
+		    const struct nf_conntrack_zone *zone, u8 dir)
+{
+	if (zone->id == NF_CT_DEFAULT_ZONE_ID || zone->dir != dir)
+		return 0;
+	return nla_put_be16(skb, type, htons(zone->id));
 }
 
 /* Does @ct_tuple have the fields @flags selects of @filter? */

@@ -92,6 +92,25 @@ static const char *kct_l3_name(u16 l3num)
 	return l3num == NFPROTO_IPV6 ? "ipv6" : "unknown";
 }
 
+/*
+ * The zone where stock's line names it: a zone of both directions as
+ * "zone=N" near the end (zone=0 included), a directional one after the
+ * tuple of its direction.
+ */
+static void kct_proc_zone(struct seq_file *s, const struct nf_conn *ct,
+			  u8 dir)
+{
+	static const char * const label[] = {
+		[NF_CT_ZONE_DIR_ORIG] = "zone-orig",
+		[NF_CT_ZONE_DIR_REPL] = "zone-reply",
+		[NF_CT_DEFAULT_ZONE_DIR] = "zone",
+	};
+	const struct nf_conntrack_zone *zone = nf_ct_zone(ct);
+
+	if (zone->dir == dir)
+		seq_printf(s, "%s=%u ", label[dir], zone->id);
+}
+
 static int kct_seq_show(struct seq_file *s, void *v)
 {
 	struct nf_conn *ct = v;		/* held by the iterator */
@@ -108,9 +127,11 @@ static int kct_seq_show(struct seq_file *s, void *v)
 	if (proto->print)
 		proto->print(s, ct);
 	kct_tuple_print(s, &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple);
+	kct_proc_zone(s, ct, NF_CT_ZONE_DIR_ORIG);
 	if (!test_bit(IPS_SEEN_REPLY_BIT, &ct->status))
 		seq_puts(s, "[UNREPLIED] ");
 	kct_tuple_print(s, &ct->tuplehash[IP_CT_DIR_REPLY].tuple);
+	kct_proc_zone(s, ct, NF_CT_ZONE_DIR_REPL);
 	if (test_bit(IPS_HW_OFFLOAD_BIT, &ct->status))
 		seq_puts(s, "[HW_OFFLOAD] ");
 	else if (test_bit(IPS_OFFLOAD_BIT, &ct->status))
@@ -118,7 +139,7 @@ static int kct_seq_show(struct seq_file *s, void *v)
 	else if (test_bit(IPS_ASSURED_BIT, &ct->status))
 		seq_puts(s, "[ASSURED] ");
 	seq_printf(s, "mark=%u ", READ_ONCE(ct->mark));
-	seq_printf(s, "zone=%u ", nf_ct_zone(ct)->id);
+	kct_proc_zone(s, ct, NF_CT_DEFAULT_ZONE_DIR);
 	/* Counting the reader's own reference, as stock does. */
 	seq_printf(s, "use=%u\n", refcount_read(&ct->ct_general.use));
 	return 0;

@@ -6,6 +6,7 @@
 #include <linux/seq_file.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_l4proto.h>
+#include <net/netfilter/nf_conntrack_zones.h>
 #include "kct_pernet.h"
 
 /*
@@ -18,6 +19,9 @@ struct kct_pkt {
 	struct net *net;
 	struct kct_net *kn;
 	struct nf_conntrack_tuple tuple;	/* original direction */
+	/* The zone a -j CT template gave, or the default one. */
+	const struct nf_conntrack_zone *zone;
+	struct nf_conntrack_zone zone_buf;	/* a zone taken from the mark */
 	unsigned int l4off;	/* offset of the transport header */
 	u8 pf;			/* NFPROTO_IPV4 or NFPROTO_IPV6 */
 	u8 l4num;		/* IPPROTO_* after IPv6 extension headers */

@@ -122,7 +122,7 @@ static enum kct_invalid_reason kct_icmp_related(struct kct_pkt *p,
 		return KCT_INVALID_ICMP_NO_MATCH;
 	target.dst.dir = IP_CT_DIR_ORIGINAL;
 
-	h = kct_table_find(p->kn, &target, kct_tuple_hash(p->net, &target));
+	h = kct_table_lookup(p->kn, p->zone, &target);
 	if (!h)
 		return KCT_INVALID_ICMP_NO_MATCH;
 	ct = nf_ct_tuplehash_to_ctrack(h);

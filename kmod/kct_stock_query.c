@@ -119,9 +119,9 @@ static struct notifier_block kct_stock_module_nb = {
 
 /*
  * In place of nf_conntrack_find_get(), same contract: the tuplehash of
- * @tuple with a reference on its connection, or NULL.  kct keeps zone 0
- * only; elsewhere, and where kct does not track, stock's table answers,
- * as it does for connections stock made before kct was loaded.
+ * @tuple with a reference on its connection, or NULL.  Where kct does
+ * not track, and for what kct's table lacks, stock's table answers, as
+ * it does for connections stock made before kct was loaded.
  */
 static struct nf_conntrack_tuple_hash *
 kct_stock_find_get(struct net *net, const struct nf_conntrack_zone *zone,
@@ -130,9 +130,8 @@ kct_stock_find_get(struct net *net, const struct nf_conntrack_zone *zone,
 	struct kct_net *kn = kct_pernet(net);
 	struct nf_conntrack_tuple_hash *h = NULL;
 
-	if (READ_ONCE(kn->sysctl.enable) &&
-	    nf_ct_zone_id(zone, IP_CT_DIR_ORIGINAL) == NF_CT_DEFAULT_ZONE_ID)
-		h = kct_table_find(kn, tuple, kct_tuple_hash(net, tuple));
+	if (READ_ONCE(kn->sysctl.enable))
+		h = kct_table_lookup(kn, zone, tuple);
 	if (h)
 		return h;
 	h = nf_conntrack_find_get(net, zone, tuple);
@@ -159,12 +158,14 @@ static bool kct_stock_taken_by_kct(const struct nf_conntrack_tuple *tuple,
 	struct nf_conn *ct;
 	bool taken;
 
-	h = kct_table_find(kct_pernet(net), tuple, kct_tuple_hash(net, tuple));
+	/* A reply tuple to be: stock hashes it in the reply direction's zone. */
+	h = kct_table_find(kct_pernet(net), zone, tuple,
+			   kct_tuple_hash(net, tuple,
+					  nf_ct_zone_id(zone, IP_CT_DIR_REPLY)));
 	if (!h)
 		return false;
 	ct = nf_ct_tuplehash_to_ctrack(h);
 	taken = ct != ignored &&
-		nf_ct_zone_equal(ct, zone, NF_CT_DIRECTION(h)) &&
 		!(kct_tuple_equal(orig, &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple) &&
 		  nf_ct_zone_equal(ct, zone, IP_CT_DIR_ORIGINAL));
 	nf_ct_put(ct);

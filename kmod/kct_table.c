@@ -2,7 +2,9 @@
 /*
  * The connection table: one hash of both tuples of every confirmed
  * connection, shared by all namespaces (the namespace is part of the
- * hash and of every comparison).  No other file sees its buckets.
+ * hash and of every comparison, and so is the conntrack zone: each
+ * tuple is hashed with its connection's zone id for that direction, as
+ * stock hashes it).  No other file sees its buckets.
  *
  * Lifetime and locking, the rules every function below follows:
  * - A chain changes only under its bucket's lock (kct_bucket_lock());
@@ -108,25 +110,37 @@ static void kct_double_unlock(u32 h1, u32 h2)
 	local_bh_enable();
 }
 
+/* Is @h tuple @t of a connection in @net and, for its direction, @zone? */
 static bool kct_entry_matches(const struct nf_conntrack_tuple_hash *h,
 			      const struct nf_conntrack_tuple *t,
+			      const struct nf_conntrack_zone *zone,
 			      const struct net *net)
 {
 	const struct nf_conn *ct = nf_ct_tuplehash_to_ctrack(h);
 
-	return kct_tuple_equal(t, &h->tuple) && net_eq(nf_ct_net(ct), net);
+	return kct_tuple_equal(t, &h->tuple) &&
+	       nf_ct_zone_equal(ct, zone, NF_CT_DIRECTION(h)) &&
+	       net_eq(nf_ct_net(ct), net);
+}
+
+/* The hash of @ct's tuple in direction @dir, in its zone for @dir. */
+static u32 kct_conn_hash(const struct nf_conn *ct, enum ip_conntrack_dir dir)
+{
+	return kct_tuple_hash(nf_ct_net(ct), &ct->tuplehash[dir].tuple,
+			      nf_ct_zone_id(nf_ct_zone(ct), dir));
 }
 
 /*
  * A reference on the connection of @h, met without the bucket's lock,
  * or NULL.  The object may have been freed and reused since it was
  * found, so once it is held everything the finder relied on is checked
- * again: made by kct, in the table (confirmed, not dying), in @net and,
- * if @t is set, @h still has tuple @t.
+ * again: made by kct, in the table (confirmed, not dying), and @h still
+ * has tuple @t in @zone and @net.
  */
 static struct nf_conn *kct_table_get(struct nf_conntrack_tuple_hash *h,
 				     const struct net *net,
-				     const struct nf_conntrack_tuple *t)
+				     const struct nf_conntrack_tuple *t,
+				     const struct nf_conntrack_zone *zone)
 {
 	struct nf_conn *ct = nf_ct_tuplehash_to_ctrack(h);
 
@@ -136,17 +150,19 @@ static struct nf_conn *kct_table_get(struct nf_conntrack_tuple_hash *h,
 	/* Load ->status and the tuple after the reference. */
 	smp_acquire__after_ctrl_dep();
 	if (likely(kct_owned(ct) && nf_ct_is_confirmed(ct) &&
-		   !nf_ct_is_dying(ct) && net_eq(nf_ct_net(ct), net) &&
-		   (!t || kct_tuple_equal(t, &h->tuple))))
+		   !nf_ct_is_dying(ct) && kct_entry_matches(h, t, zone, net)))
 		return ct;
 	nf_ct_put(ct);
 	return NULL;
 }
 
-/* Find the tuplehash of @t and take a reference on its connection. */
+/*
+ * Find the tuplehash of @t in @zone, in the bucket of @hash, and take a
+ * reference on its connection.
+ */
 struct nf_conntrack_tuple_hash *
-kct_table_find(struct kct_net *kn, const struct nf_conntrack_tuple *t,
-	       u32 hash)
+kct_table_find(struct kct_net *kn, const struct nf_conntrack_zone *zone,
+	       const struct nf_conntrack_tuple *t, u32 hash)
 {
 	struct nf_conntrack_tuple_hash *h;
 	struct hlist_nulls_node *n;
@@ -157,10 +173,10 @@ kct_table_find(struct kct_net *kn, const struct nf_conntrack_tuple *t,
 begin:
 	hlist_nulls_for_each_entry_rcu(h, n, &kct_table.buckets[bucket],
 				       hnnode) {
-		if (!kct_entry_matches(h, t, kn->net))
+		if (!kct_entry_matches(h, t, zone, kn->net))
 			continue;
 		/* Recycled meanwhile: the chain may be another's, start over. */
-		ct = kct_table_get(h, kn->net, t);
+		ct = kct_table_get(h, kn->net, t, zone);
 		if (!ct)
 			goto begin;
 		if (likely(!nf_ct_is_expired(ct))) {
@@ -183,8 +199,12 @@ begin:
 	return NULL;
 }
 
-/* An entry with tuple @t in its chain, the caller holding the lock. */
+/*
+ * An entry with tuple @t in @zone in its chain, the caller holding the
+ * lock.
+ */
 static struct nf_conn *kct_chain_find_locked(const struct nf_conntrack_tuple *t,
+					     const struct nf_conntrack_zone *zone,
 					     u32 hash, const struct net *net)
 {
 	unsigned int bucket = kct_bucket(hash);
@@ -193,7 +213,7 @@ static struct nf_conn *kct_chain_find_locked(const struct nf_conntrack_tuple *t,
 
 	lockdep_assert_held(kct_bucket_lock(bucket));
 	hlist_nulls_for_each_entry(h, n, &kct_table.buckets[bucket], hnnode) {
-		if (kct_entry_matches(h, t, net))
+		if (kct_entry_matches(h, t, zone, net))
 			return nf_ct_tuplehash_to_ctrack(h);
 	}
 	return NULL;
@@ -209,15 +229,16 @@ int kct_table_insert(struct kct_net *kn, struct nf_conn *ct,
 {
 	struct nf_conntrack_tuple_hash *orig = &ct->tuplehash[IP_CT_DIR_ORIGINAL];
 	struct nf_conntrack_tuple_hash *reply = &ct->tuplehash[IP_CT_DIR_REPLY];
-	u32 h0 = kct_tuple_hash(kn->net, &orig->tuple);
-	u32 h1 = kct_tuple_hash(kn->net, &reply->tuple);
+	const struct nf_conntrack_zone *zone = nf_ct_zone(ct);
+	u32 h0 = kct_conn_hash(ct, IP_CT_DIR_ORIGINAL);
+	u32 h1 = kct_conn_hash(ct, IP_CT_DIR_REPLY);
 	struct nf_conn *other;
 
 	*existing = NULL;
 	kct_double_lock(h0, h1);
-	other = kct_chain_find_locked(&orig->tuple, h0, kn->net);
+	other = kct_chain_find_locked(&orig->tuple, zone, h0, kn->net);
 	if (!other)
-		other = kct_chain_find_locked(&reply->tuple, h1, kn->net);
+		other = kct_chain_find_locked(&reply->tuple, zone, h1, kn->net);
 	if (other) {
 		/* Alive under the lock, unless already on its way out. */
 		if (!nf_ct_is_dying(other) &&
@@ -254,8 +275,8 @@ bool kct_table_unlink(struct nf_conn *ct)
 
 	if (test_and_set_bit(IPS_DYING_BIT, &ct->status))
 		return false;
-	h0 = kct_tuple_hash(net, &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple);
-	h1 = kct_tuple_hash(net, &ct->tuplehash[IP_CT_DIR_REPLY].tuple);
+	h0 = kct_conn_hash(ct, IP_CT_DIR_ORIGINAL);
+	h1 = kct_conn_hash(ct, IP_CT_DIR_REPLY);
 	kct_double_lock(h0, h1);
 	hlist_nulls_del_rcu(&ct->tuplehash[IP_CT_DIR_ORIGINAL].hnnode);
 	hlist_nulls_del_rcu(&ct->tuplehash[IP_CT_DIR_REPLY].hnnode);

@@ -4,7 +4,9 @@
 
 #include <linux/list_nulls.h>
 #include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_zones.h>
 #include "kct_pernet.h"
+#include "kct_tuple.h"
 
 /*
  * The limit of each namespace's table: stock's nf_conntrack_max (global,
@@ -34,8 +36,22 @@ int kct_table_init(void);
 void kct_table_exit(void);
 
 struct nf_conntrack_tuple_hash *
-kct_table_find(struct kct_net *kn, const struct nf_conntrack_tuple *t,
-	       u32 hash);
+kct_table_find(struct kct_net *kn, const struct nf_conntrack_zone *zone,
+	       const struct nf_conntrack_tuple *t, u32 hash);
+/*
+ * Look @t up in @zone as stock looks up a packet's tuple: hashed with the
+ * zone's id for the original direction.
+ */
+static inline struct nf_conntrack_tuple_hash *
+kct_table_lookup(struct kct_net *kn, const struct nf_conntrack_zone *zone,
+		 const struct nf_conntrack_tuple *t)
+{
+	return kct_table_find(kn, zone, t,
+			      kct_tuple_hash(kn->net, t,
+					     nf_ct_zone_id(zone,
+							   IP_CT_DIR_ORIGINAL)));
+}
+
 int kct_table_insert(struct kct_net *kn, struct nf_conn *ct,
 		     struct nf_conn **existing);
 bool kct_table_unlink(struct nf_conn *ct);

@@ -141,18 +141,20 @@ void kct_tuple_print(struct seq_file *s, const struct nf_conntrack_tuple *t)
 
 /*
  * One hash over everything that identifies a direction of a connection,
- * with the namespace mixed in so that equal tuples in different
- * namespaces spread over different buckets.
+ * with the namespace and the conntrack zone mixed in so that equal tuples
+ * in different namespaces or zones spread over different buckets.
  */
-u32 kct_tuple_hash(const struct net *net, const struct nf_conntrack_tuple *t)
+u32 kct_tuple_hash(const struct net *net, const struct nf_conntrack_tuple *t,
+		   u16 zone_id)
 {
 	struct {
 		union nf_inet_addr src, dst;
 		__be16 sport, dport;
 		u16 l3num;
-		u8 l4num;
-		u8 pad;
+		u16 zone_id;
 		u32 netmix;
+		u8 l4num;
+		u8 pad[3];
 	} key = {
 		.src = t->src.u3,
 		.dst = t->dst.u3,
@@ -160,6 +162,7 @@ u32 kct_tuple_hash(const struct net *net, const struct nf_conntrack_tuple *t)
 		.dport = t->dst.u.all,
 		.l3num = t->src.l3num,
 		.l4num = t->dst.protonum,
+		.zone_id = zone_id,
 		.netmix = net_hash_mix(net),
 	};
 

@@ -12,7 +12,8 @@ bool kct_tuple_from_skb(const struct sk_buff *skb, unsigned int nhoff,
 			unsigned int *l4off);
 bool kct_tuple_invert(struct nf_conntrack_tuple *inv,
 		      const struct nf_conntrack_tuple *orig);
-u32 kct_tuple_hash(const struct net *net, const struct nf_conntrack_tuple *t);
+u32 kct_tuple_hash(const struct net *net, const struct nf_conntrack_tuple *t,
+		   u16 zone_id);
 void kct_tuple_print(struct seq_file *s, const struct nf_conntrack_tuple *t);
 void kct_tuple_init_key(void);
 
