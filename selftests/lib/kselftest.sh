@@ -73,8 +73,13 @@ kselftest_compare() {
 		ktap_fail "the kernel's netfilter selftests are extracted (scripts/setup.sh)"
 		ktap_done
 	fi
+	rmmod kct_nat_ftp kct_ftp kct 2>/dev/null
 	kselftest_verdict stock "$@"
+	# What a user does to switch: stock's ctnetlink and FTP helper
+	# (which the stock run may have loaded) make way for kct's.
+	rmmod nf_conntrack_netlink nf_nat_ftp nf_conntrack_ftp 2>/dev/null
 	kct_load
+	modprobe kct_ftp || ktap_fail "modprobe kct_ftp"
 	kselftest_verdict kct "$@"
 	ktap_done
 }
