@@ -95,8 +95,13 @@ run() {
 	local evpid
 	TF_TABLE=$1
 	helper_rules
-	# CLOSE lasts 10 s by default: longer, to be listed on a slow kernel.
-	in_fw sysctl -qw net.netfilter.nf_conntrack_tcp_timeout_close=$((60 * KCT_PATIENCE))
+	# CLOSE lasts 10 s by default, LAST_ACK 30 s, SYN_RECV and
+	# CLOSE_WAIT 60 s: longer, to be listed on a slow kernel (the debug
+	# kernel took more than 30 s from LAST_ACK to its listing).
+	local t
+	for t in close last_ack syn_recv close_wait; do
+		in_fw sysctl -qw net.netfilter.nf_conntrack_tcp_timeout_$t=$((120 * KCT_PATIENCE))
+	done
 	# Not through in_fw: $! must be conntrack's own pid (ip execs it).
 	ip netns exec $FW conntrack -E -p tcp >$ev 2>&1 &
 	evpid=$!
