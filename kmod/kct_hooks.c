@@ -29,6 +29,7 @@
 #include "kct_expect.h"
 #include "kct_helper.h"
 #include "kct_event.h"
+#include "kct_timeout.h"
 
 #define KCT_PRI_TRACK		(NF_IP_PRI_CONNTRACK - 1)
 #define KCT_PRI_KEEP_INVALID	(NF_IP_PRI_CONNTRACK + 1)
@@ -151,6 +152,8 @@ repeat:
 			nf_ct_put(ct);
 			return why;
 		}
+		if (tmpl)
+			kct_timeout_adopt(ct, tmpl);
 		ctinfo = kct_adopt(p, ct, tuple, tmpl);
 	}
 

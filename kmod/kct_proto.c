@@ -6,6 +6,7 @@
  */
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include <net/netlink.h>
+#include "kct_timeout.h"
 #include "kct_conn.h"
 
 /*
@@ -83,7 +84,8 @@ static bool kct_generic_invert(struct nf_conntrack_tuple *inv,
 
 static unsigned int kct_generic_timeout(struct nf_conn *ct)
 {
-	return READ_ONCE(nf_generic_pernet(nf_ct_net(ct))->timeout);
+	return READ_ONCE(*kct_timeouts(ct,
+				       &nf_generic_pernet(nf_ct_net(ct))->timeout));
 }
 
 static enum kct_invalid_reason kct_generic_packet(struct nf_conn *ct,

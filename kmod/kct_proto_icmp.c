@@ -13,6 +13,7 @@
 #include <net/ndisc.h>
 #include <net/netlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
+#include "kct_timeout.h"
 #include "kct_conn.h"
 #include "kct_table.h"
 #include "kct_tuple.h"
@@ -256,12 +257,14 @@ static enum kct_invalid_reason kct_icmpv6_new(struct nf_conn *ct,
 
 static unsigned int kct_icmp_timeout(struct nf_conn *ct)
 {
-	return READ_ONCE(nf_icmp_pernet(nf_ct_net(ct))->timeout);
+	return READ_ONCE(*kct_timeouts(ct,
+				       &nf_icmp_pernet(nf_ct_net(ct))->timeout));
 }
 
 static unsigned int kct_icmpv6_timeout(struct nf_conn *ct)
 {
-	return READ_ONCE(nf_icmpv6_pernet(nf_ct_net(ct))->timeout);
+	return READ_ONCE(*kct_timeouts(ct,
+				       &nf_icmpv6_pernet(nf_ct_net(ct))->timeout));
 }
 
 /*

@@ -12,6 +12,7 @@
 #include <linux/sctp.h>
 #include <linux/crc32.h>
 #include <linux/crc32c.h>
+#include "kct_timeout.h"
 #include "kct_conn.h"
 
 /*
@@ -158,7 +159,8 @@ static unsigned int kct_sctp_state_timeout(const struct nf_conn *ct,
 	if (state == KCT_SCTP_NONE || state > KCT_SCTP_HEARTBEAT_SENT)
 		state = KCT_SCTP_CLOSED;
 	/* Stock's, indexed by state: the states are numbered alike. */
-	return READ_ONCE(nf_sctp_pernet(nf_ct_net(ct))->timeouts[state]);
+	return READ_ONCE(kct_timeouts(ct,
+				      nf_sctp_pernet(nf_ct_net(ct))->timeouts)[state]);
 }
 
 static enum kct_invalid_reason kct_sctp_packet(struct nf_conn *ct,

@@ -12,6 +12,7 @@
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include <linux/netfilter/nf_conntrack_tcp.h>
 #include <net/netlink.h>
+#include "kct_timeout.h"
 #include "kct_conn.h"
 
 /*
@@ -213,12 +214,13 @@ static enum kct_invalid_reason kct_tcp_new(struct nf_conn *ct,
 
 /*
  * Stock's TCP timeout @which (a state, or TCP_CONNTRACK_RETRANS or
- * _UNACK) of the connection's namespace, in jiffies.
+ * _UNACK) of the connection's policy or namespace, in jiffies.
  */
 static unsigned int kct_tcp_timeout_of(const struct nf_conn *ct,
 				       unsigned int which)
 {
-	return READ_ONCE(nf_tcp_pernet(nf_ct_net(ct))->timeouts[which]);
+	return READ_ONCE(kct_timeouts(ct,
+				      nf_tcp_pernet(nf_ct_net(ct))->timeouts)[which]);
 }
 
 /*

@@ -7,6 +7,7 @@
  */
 #include <linux/udp.h>
 #include <linux/netfilter.h>
+#include "kct_timeout.h"
 #include "kct_conn.h"
 #include "kct_proto_udp.h"
 
@@ -51,10 +52,11 @@ static bool kct_udp_is_stream(struct nf_conn *ct)
 
 void kct_udp_follow(struct nf_conn *ct, bool stream)
 {
-	const struct nf_udp_net *un = nf_udp_pernet(nf_ct_net(ct));
+	const unsigned int *timeouts =
+		kct_timeouts(ct, nf_udp_pernet(nf_ct_net(ct))->timeouts);
 
-	kct_refresh(ct, READ_ONCE(un->timeouts[stream ? UDP_CT_REPLIED :
-						    UDP_CT_UNREPLIED]));
+	kct_refresh(ct, READ_ONCE(timeouts[stream ? UDP_CT_REPLIED :
+					       UDP_CT_UNREPLIED]));
 	if (stream && !test_bit(IPS_ASSURED_BIT, &ct->status))
 		set_bit(IPS_ASSURED_BIT, &ct->status);
 }
