@@ -290,6 +290,7 @@ static unsigned int kct_confirm(void *priv, struct sk_buff *skb,
 
 	if (unlikely(!kct_helper_ext_pin(ct)))
 		goto failed;
+	kct_timeout_own(ct);
 	if (likely(!kct_table_insert(kn, ct, &existing))) {
 		KCT_STAT_INC(kn, insert);
 		return NF_ACCEPT;

@@ -6,6 +6,7 @@
 #include <net/netfilter/nf_conntrack_timeout.h>
 
 void kct_timeout_adopt(struct nf_conn *ct, const struct nf_conn *tmpl);
+void kct_timeout_own(struct nf_conn *ct);
 
 /*
  * The timeouts a tracker applies to @ct, in stock's layout for its

@@ -2,7 +2,8 @@
 # A timeout policy set by a rule gives kct's connections the countdowns
 # it gives stock's: nft `ct timeout` objects for UDP (unreplied 41 s,
 # replied, as a stream, 42 s) and TCP (syn_sent 51 s, established 52 s), attached by
-# `ct timeout set` in the raw prerouting chain of the firewall, then
+# `ct timeout set` in a prerouting chain of the firewall after
+# conntrack's (it sets the policy of the new connection itself), then
 # the same packets once with kct and once with stock.  A flow the rule
 # does not match keeps the namespace's default.
 # kct-test-cost: 60
@@ -21,7 +22,7 @@ table ip pol {
 		policy = { syn_sent : 51, established : 52 }
 	}
 	chain pre {
-		type filter hook prerouting priority raw; policy accept;
+		type filter hook prerouting priority filter; policy accept;
 		udp dport { 5000, 5001 } ct timeout set "udp_pol"
 		tcp dport 9000 ct timeout set "tcp_pol"
 	}
