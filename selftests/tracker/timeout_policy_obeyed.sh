@@ -5,7 +5,9 @@
 # `ct timeout set` in a prerouting chain of the firewall after
 # conntrack's (it sets the policy of the new connection itself), then
 # the same packets once with kct and once with stock.  A flow the rule
-# does not match keeps the namespace's default.
+# does not match keeps the namespace's default.  Deleting the policies
+# while kct's connections use them harms nothing (kct's connections keep
+# a copy; stock's fall back to the defaults).
 # kct-test-cost: 60
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3
@@ -63,11 +65,17 @@ observe() {
 }
 
 topo_create
-policy_rules
 udp_echo $SV 5001
 kct_load
+policy_rules
 mapfile -t k < <(observe)
+# The policies go while kct's connections use them (each has its own
+# copy): their traffic goes on.
+in_fw nft delete table ip pol
+ktap_check "kct: policies deleted under live connections, the UDP flow still answered" \
+	pkt $CL udp --dst $SV4 --sport 45001 --dport 5001 --reply
 stock_now
+policy_rules
 mapfile -t s < <(observe)
 
 default=$(in_fw sysctl -n net.netfilter.nf_conntrack_udp_timeout)
