@@ -239,7 +239,7 @@ static void kct_tcp_lower_timeout(struct nf_conn *ct)
  * A helper under NAT (kct_nat_ftp) changed the length of what the peer
  * sent, and the sender acknowledges the peer's bytes as rewritten, while
  * the peer's side is tracked in the peer's own numbers: bring the
- * acknowledgement back to those, as stock does.  Caller holds ct->lock,
+ * acknowledgment back to those, as stock does.  Caller holds ct->lock,
  * under which the offsets change.
  */
 static void kct_tcp_seqadj(const struct nf_conn *ct, struct kct_tcp_seg *seg)
