@@ -14,7 +14,7 @@
  *   and port; a change of length is recorded in the master's seqadj
  *   extension, from which stock's confirm hook (NAT rules register it)
  *   shifts the sequence numbers of the packets that follow, and kct's
- *   TCP tracker reads acknowledgements through it;
+ *   TCP tracker reads acknowledgments through it;
  * - when the data connection comes, it is mapped like its master:
  *   towards the sender's own address and the port it announced.
  */
