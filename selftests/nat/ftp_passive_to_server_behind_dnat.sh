@@ -38,11 +38,11 @@ nat_rules() {
 	in_fw nft -f - <<NFT
 table inet fw {
 	ct helper ftp-std { type "ftp" protocol tcp; }
-	chain helper {
+	chain assign_helper {
 		type filter hook prerouting priority -150; policy accept;
 		tcp dport 21 ct helper set "ftp-std"
 	}
-	chain dnat {
+	chain to_server {
 		type nat hook prerouting priority dstnat; policy accept;
 		ip daddr $FW4_CL tcp dport 21 dnat ip to $SV4
 		ip6 daddr $FW6_CL tcp dport 21 dnat ip6 to $SV6
