@@ -53,19 +53,22 @@ ftp_nat_sniffed() {
 	return 1
 }
 
-# ftp_nat_lftp active|passive HOST: lftp in the client fetches the
-# 1 MiB file from HOST (an IPv6 address in brackets) in that mode only
-# (no fallback to the other mode, the 227 address taken as given);
-# byte-identical, or says what went wrong.
+# ftp_nat_lftp active|passive HOST: lftp in the client lists, then
+# fetches the 1 MiB file from HOST (an IPv6 address in brackets) in one
+# session (two announcements rewritten, so the second and what follows
+# it are shifted by both), in that mode only (no fallback to the other
+# mode, the 227 address taken as given); the listing names the file
+# and the file arrives byte-identical, or it says what went wrong.
 ftp_nat_lftp() {
-	local out=$FTP_DIR/got pasv=off
+	local got=$FTP_DIR/got pasv=off out
 	[ "$1" = passive ] && pasv=on
-	rm -f "$out"
-	in_cl lftp -c "set ftp:passive-mode $pasv; set ftp:auto-passive-mode off
+	rm -f "$got"
+	out=$(in_cl lftp -c "set ftp:passive-mode $pasv; set ftp:auto-passive-mode off
 set ftp:fix-pasv-address off; set ftp:prefer-epsv off; set net:max-retries 1
 set net:timeout $((20 * KCT_PATIENCE)); set xfer:clobber on
-open ftp://$2; get $FTP_BIG -o $out" 2>&1 || return 1
-	cmp "$FTP_DIR/pub/$FTP_BIG" "$out"
+open ftp://$2; ls; get $FTP_BIG -o $got" 2>&1) || { echo "$out"; return 1; }
+	[[ $out == *"$FTP_BIG"* ]] || { echo "the listing lacks $FTP_BIG: $out"; return 1; }
+	cmp "$FTP_DIR/pub/$FTP_BIG" "$got"
 }
 
 # ftp_nat_norm LINE PORT: a /proc/net/nf_conntrack (or kct) line of a

@@ -7,8 +7,9 @@
 # and a port the router expects, and the server's data connection to
 # that address and port is translated back to the client.  With the
 # helper assigned by an nft ct helper object, over IPv4 and over IPv6:
-# - lftp (active mode, no fallback to passive) fetches a 1 MiB file
-#   through the router and it arrives byte-identical;
+# - lftp (active mode, no fallback to passive) lists the server's files
+#   and fetches a 1 MiB file through the router in one session, and it
+#   arrives byte-identical;
 # - the PORT or EPRT the server received names the router's outside
 #   address;
 # - a raw client's PORT or EPRT for port 50000, held back before the
@@ -20,7 +21,7 @@
 #   line stock shows.
 # Stock nf_conntrack with nf_conntrack_ftp and nf_nat_ftp, same rules and
 # traffic in the same guest, gives the same.
-# kct-test-cost: 120
+# kct-test-cost: 110
 # kct-test-timeout: 900
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
@@ -72,7 +73,7 @@ run() {
 	fi
 	ktap_check "$t, IPv$fam: rules load" nat_rules
 	ftp_nat_sniff_start $SV sv0
-	ktap_check "$t, IPv$fam: lftp, active mode: 1 MiB through masquerade, byte-identical" \
+	ktap_check "$t, IPv$fam: lftp, active mode: listing and 1 MiB through masquerade, byte-identical" \
 		ftp_nat_lftp active "$host"
 	ftp_nat_sniff_stop
 	ktap_check "$t, IPv$fam: the server received a ${sent%% *} naming the router's outside address" \
@@ -129,6 +130,7 @@ for fam in 4 6; do
 	ktap_check "stock, IPv$fam: conntrack -L expect lists the expectation" \
 		grep -q 'helper=ftp' <<<"$ctexp_stock"
 	ktap_expect "kct, IPv$fam: conntrack -L expect, as stock" "$ctexp_stock" "$ctexp_kct"
+	ktap_note "stock, IPv$fam: $ctexp_stock"
 done
 ktap_expect "stock, IPv4: the data connection's line" \
 	"tcp 6 T TIME_WAIT src=$SV4 dst=$FW4_SV sport=S dport=$DPORT src=$CL4 dst=$SV4 sport=$DPORT dport=S [ASSURED] mark=0 zone=0 use=2" \

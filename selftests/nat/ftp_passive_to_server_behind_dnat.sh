@@ -9,8 +9,8 @@
 # server.  With the helper assigned by an nft ct helper object before
 # the DNAT rule runs, over IPv4 and over IPv6:
 # - lftp (passive mode, no fallback to active, the 227 address taken as
-#   given) fetches a 1 MiB file through the router and it arrives
-#   byte-identical;
+#   given) lists the server's files and fetches a 1 MiB file through the
+#   router in one session, and it arrives byte-identical;
 # - the 227 the client received names the router's address;
 # - a raw client's PASV or EPSV, held back before it connects, shows one
 #   expectation: from the client to the router's address and the port
@@ -21,7 +21,7 @@
 #   line stock shows.
 # Stock nf_conntrack with nf_conntrack_ftp and nf_nat_ftp, same rules and
 # traffic in the same guest, gives the same.
-# kct-test-cost: 120
+# kct-test-cost: 75
 # kct-test-timeout: 900
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
@@ -71,7 +71,7 @@ run() {
 	fi
 	ktap_check "$t, IPv$fam: rules load" nat_rules
 	ftp_nat_sniff_start $CL cl0
-	ktap_check "$t, IPv$fam: lftp, passive mode: 1 MiB through DNAT, byte-identical" \
+	ktap_check "$t, IPv$fam: lftp, passive mode: listing and 1 MiB through DNAT, byte-identical" \
 		ftp_nat_lftp passive "$host"
 	ftp_nat_sniff_stop
 	[ "$fam" = 4 ] &&
@@ -134,6 +134,7 @@ for fam in 4 6; do
 	ktap_check "stock, IPv$fam: conntrack -L expect lists the expectation" \
 		grep -q 'helper=ftp' <<<"$ctexp_stock"
 	ktap_expect "kct, IPv$fam: conntrack -L expect, as stock" "$ctexp_stock" "$ctexp_kct"
+	ktap_note "stock, IPv$fam: $ctexp_stock"
 done
 ktap_expect "stock, IPv4: the data connection's line" \
 	"tcp 6 T TIME_WAIT src=$CL4 dst=$FW4_CL sport=S dport=P src=$SV4 dst=$CL4 sport=P dport=S [ASSURED] mark=0 zone=0 use=2" \
