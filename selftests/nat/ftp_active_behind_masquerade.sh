@@ -18,7 +18,8 @@
 # - conntrack -L expect shows it as stock does;
 # - the data connection then comes, and its /proc line (original tuple
 #   from the server to the router, reply tuple from the client) is the
-#   line stock shows.
+#   line stock shows;
+# - kct_nat_ftp unloads with an expectation it made pending, which goes.
 # Stock nf_conntrack with nf_conntrack_ftp and nf_nat_ftp, same rules and
 # traffic in the same guest, gives the same.
 # kct-test-cost: 110
@@ -107,9 +108,31 @@ in_sv ip -6 route del default
 ftp_server 4
 ftp_server 6
 
+# unload_pending: kct_nat_ftp unloads while a raw client's PORT is
+# pending, and its expectation goes with it (it would call into the
+# module when the data connection came).
+unload_pending() {
+	local pid
+	ktap_check "kct: rules load again" nat_rules
+	ftp_raw $CL $SV4 -- login listen:$DPORT \
+		"cmd:PORT ${CL4//./,},$(port_args $DPORT)" \
+		"mark:$FTP_DIR/unload.held" "wait:$FTP_DIR/unload.go" \
+		>/dev/null 2>&1 &
+	pid=$!
+	ktap_check "kct: a PORT is pending" ftp_wait_file "$FTP_DIR/unload.held"
+	ktap_check "kct: one expectation listed" kct_expect_count_is $FW 1
+	ktap_check "kct: rmmod kct_nat_ftp with the expectation pending" \
+		rmmod kct_nat_ftp
+	ktap_check "kct: the expectation went with it" kct_expect_count_is $FW 0
+	kill $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	in_fw nft flush ruleset
+}
+
 ftp_nat_load kct
 run kct kct kct_expect 4
 run kct kct kct_expect 6
+unload_pending
 ftp_nat_load stock
 run stock nf_conntrack nf_conntrack_expect 4
 run stock nf_conntrack nf_conntrack_expect 6
