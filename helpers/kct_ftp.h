@@ -20,10 +20,26 @@ int kct_ftp_help(struct sk_buff *skb, unsigned int protoff, struct nf_conn *ct,
 		 enum ip_conntrack_info ctinfo);
 void kct_ftp_destroy(struct nf_conn *ct);
 
-/* kct_ftp_expect.c: an announcement found in direction @dir of @ct. */
+/*
+ * kct_ftp_expect.c: an announcement found in direction @dir of @ct, in
+ * the packet @skb.  For a rewrite under NAT: @line_seq points to the
+ * stream's sequence number of the match's offset 0, @seg_seq is the
+ * packet's own and @paylen its payload's length.  @verdict is the
+ * packet's; @rewritten is set once one announcement of it was
+ * rewritten (one per packet, as stock: its sequence adjustment records
+ * one change per packet).
+ */
 struct kct_ftp_found_ctx {
 	struct nf_conn *ct;
 	enum ip_conntrack_dir dir;
+	struct sk_buff *skb;
+	unsigned int protoff;
+	enum ip_conntrack_info ctinfo;
+	const u32 *line_seq;
+	u32 seg_seq;
+	unsigned int paylen;
+	unsigned int verdict;
+	bool rewritten;
 };
 
 void kct_ftp_found(const struct kct_ftp_match *m, void *arg);

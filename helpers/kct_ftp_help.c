@@ -19,6 +19,7 @@
 #include <linux/spinlock.h>
 #include <linux/tcp.h>
 #include <net/netfilter/nf_conntrack_helper.h>
+#include <net/netfilter/nf_conntrack_seqadj.h>
 #include "kct_ftp.h"
 #include "kct_ftp_stream.h"
 
@@ -141,7 +142,10 @@ int kct_ftp_help(struct sk_buff *skb, unsigned int protoff, struct nf_conn *ct,
 {
 	enum ip_conntrack_dir dir = CTINFO2DIR(ctinfo);
 	struct nf_conn_help *help = nfct_help(ct);
-	struct kct_ftp_pkt p = { .found = { .ct = ct, .dir = dir } };
+	struct kct_ftp_pkt p = {
+		.found = { .ct = ct, .dir = dir, .skb = skb, .protoff = protoff,
+			   .ctinfo = ctinfo, .verdict = NF_ACCEPT },
+	};
 	const struct kct_ftp_calls calls = {
 		.found = kct_ftp_found_cb, .keep = kct_ftp_keep, .arg = &p,
 	};
@@ -156,22 +160,41 @@ int kct_ftp_help(struct sk_buff *skb, unsigned int protoff, struct nf_conn *ct,
 
 	if (!help || nf_ct_protonum(ct) != IPPROTO_TCP)
 		return NF_ACCEPT;
+	/*
+	 * Room to record a rewrite's change of length, for when NAT maps
+	 * the connection (kct_nat_ftp): only a connection not confirmed
+	 * yet may grow extensions, and nf_nat adds this one only if the
+	 * helper was assigned before NAT ran.
+	 */
+	if (!nf_ct_is_confirmed(ct) && !nfct_seqadj(ct))
+		nfct_seqadj_ext_add(ct);
 	th = skb_header_pointer(skb, protoff, sizeof(_th), &_th);
 	if (!th)
 		return NF_ACCEPT;
 	dataoff = protoff + th->doff * 4;
 	p.conn = kct_ftp_conn_of(help);
 	s = &p.conn->dir[dir];
+	p.found.line_seq = &s->line_seq;
+	p.found.seg_seq = ntohl(th->seq);
 
 	spin_lock_bh(&kct_ftp_lock);
 	if (th->syn) {
 		kct_ftp_stream_syn(s, ntohl(th->seq));
 	} else if (dataoff < skb->len) {
 		datalen = skb->len - dataoff;
+		p.found.paylen = datalen;
 		data = NULL;
-		if (datalen <= KCT_FTP_SEGMENT_MAX)
+		/*
+		 * Under NAT the packet may be rewritten while its payload is
+		 * read: read a copy.
+		 */
+		if (datalen <= KCT_FTP_SEGMENT_MAX &&
+		    !(ct->status & IPS_NAT_MASK))
 			data = skb_header_pointer(skb, dataoff, datalen,
 						  kct_ftp_payload);
+		else if (datalen <= KCT_FTP_SEGMENT_MAX &&
+			 !skb_copy_bits(skb, dataoff, kct_ftp_payload, datalen))
+			data = kct_ftp_payload;
 		if (data)
 			kct_ftp_stream_data(s, &calls, ntohl(th->seq), data,
 					    datalen, (enum kct_ftp_dir)dir,
@@ -181,5 +204,5 @@ int kct_ftp_help(struct sk_buff *skb, unsigned int protoff, struct nf_conn *ct,
 			kct_ftp_stream_lost(s);
 	}
 	spin_unlock_bh(&kct_ftp_lock);
-	return NF_ACCEPT;
+	return p.found.verdict;
 }

@@ -59,7 +59,11 @@ struct kct_ftp_stream {
 
 /* What a stream asks of its caller. */
 struct kct_ftp_calls {
-	/* Called for each data-connection announcement, in stream order. */
+	/*
+	 * Called for each data-connection announcement, in stream order;
+	 * meanwhile the stream's line_seq is the sequence number of the
+	 * match's offset 0.
+	 */
 	void (*found)(const struct kct_ftp_match *m, void *arg);
 	/*
 	 * The direction's KCT_FTP_LINE_MAX bytes where its unfinished line

@@ -312,6 +312,35 @@ void kct_expect_walk(struct net *net, unsigned long *pos,
 	*pos = seen;
 }
 
+static bool kct_expect_is(struct kct_expect *exp, const void *which)
+{
+	return exp == which;
+}
+
+/* A helper gives up on @exp, which it inserted: take it off its list. */
+void kct_expect_unrelate(struct kct_expect *exp)
+{
+	kct_expect_remove_if(exp->net, kct_expect_is, exp);
+}
+EXPORT_SYMBOL_GPL(kct_expect_unrelate);
+
+static bool kct_expect_of_expectfn(struct kct_expect *exp, const void *fn)
+{
+	return exp->expectfn == fn;
+}
+
+/*
+ * The module providing @fn goes: no expectation may call it any more.
+ * Those listed go; one taken by a packet in flight is used in the same
+ * RCU section: the caller waits for a grace period after this returns.
+ */
+void kct_expect_expectfn_gone(void (*fn)(struct nf_conn *ct,
+					 struct kct_expect *exp))
+{
+	kct_expect_remove_everywhere(kct_expect_of_expectfn, fn);
+}
+EXPORT_SYMBOL_GPL(kct_expect_expectfn_gone);
+
 static bool kct_expect_of_master(struct kct_expect *exp, const void *master)
 {
 	return exp->master == master;

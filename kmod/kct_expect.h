@@ -25,6 +25,19 @@ struct kct_expect {
 	u32 timeout;			/* jiffies32, absolute once inserted */
 	refcount_t use;
 	struct rcu_head rcu;
+	/*
+	 * Where NAT maps the master, the data connection must be mapped
+	 * too: @expectfn (NULL if nothing to do) is called on the new
+	 * connection, RELATED to the master and not confirmed yet, from
+	 * the packet path under RCU.  It reads @dir (the direction of the
+	 * master the expected connection goes along) and @saved_proto (the
+	 * port the sender announced, before the rewrite).  The module
+	 * providing @expectfn calls kct_expect_expectfn_gone() before it
+	 * goes.
+	 */
+	void (*expectfn)(struct nf_conn *ct, struct kct_expect *exp);
+	union nf_conntrack_man_proto saved_proto;
+	u8 dir;
 };
 
 /* For helpers. */
@@ -34,7 +47,10 @@ void kct_expect_init(struct kct_expect *exp, u8 family,
 		     const union nf_inet_addr *daddr, u8 proto,
 		     const __be16 *sport, const __be16 *dport);
 int kct_expect_related(struct kct_expect *exp);
+void kct_expect_unrelate(struct kct_expect *exp);
 void kct_expect_put(struct kct_expect *exp);
+void kct_expect_expectfn_gone(void (*fn)(struct nf_conn *ct,
+					 struct kct_expect *exp));
 
 /* For the core. */
 struct kct_expect *kct_expect_take(struct kct_net *kn,

@@ -96,6 +96,9 @@ static enum ip_conntrack_info kct_adopt(struct kct_pkt *p, struct nf_conn *ct,
 	nf_conntrack_get(&exp->master->ct_general);
 	ct->master = exp->master;
 	ct->mark = READ_ONCE(exp->master->mark);
+	/* NAT of the master: the data connection follows it (kct_nat_ftp). */
+	if (exp->expectfn)
+		exp->expectfn(ct, exp);
 	kct_expect_put(exp);
 	return IP_CT_RELATED;
 }

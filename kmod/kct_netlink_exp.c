@@ -48,6 +48,29 @@ static void kct_exp_mask_tuple(const struct kct_expect *exp,
 	m->dst.protonum = exp->tuple.dst.protonum;
 }
 
+/*
+ * An expectation that NAT's helper part maps (kct_nat_ftp): as stock
+ * with nf_nat_ftp, the direction and port the data connection is mapped
+ * to, and the name stock gives that mapping function.
+ */
+static int kct_exp_put_nat(struct sk_buff *skb, const struct kct_expect *exp)
+{
+	struct nf_conntrack_tuple nat = {};
+	struct nlattr *nest;
+
+	if (!exp->expectfn)
+		return 0;
+	nat.src.l3num = exp->tuple.src.l3num;
+	nat.dst.protonum = exp->tuple.dst.protonum;
+	nat.src.u = exp->saved_proto;
+	nest = nla_nest_start(skb, CTA_EXPECT_NAT);
+	if (!nest || nla_put_be32(skb, CTA_EXPECT_NAT_DIR, htonl(exp->dir)) ||
+	    kct_nl_put_tuple(skb, CTA_EXPECT_NAT_TUPLE, &nat))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int kct_exp_fill(struct sk_buff *skb, u32 portid, u32 seq,
 			unsigned int flags, struct kct_expect *exp)
 {
@@ -66,11 +89,14 @@ static int kct_exp_fill(struct sk_buff *skb, u32 portid, u32 seq,
 	    kct_nl_put_tuple(skb, CTA_EXPECT_MASK, &mask) ||
 	    kct_nl_put_tuple(skb, CTA_EXPECT_MASTER,
 			     &exp->master->tuplehash[IP_CT_DIR_ORIGINAL].tuple) ||
+	    kct_exp_put_nat(skb, exp) ||
 	    nla_put_be32(skb, CTA_EXPECT_TIMEOUT, htonl(max(left, 0))) ||
 	    nla_put_be32(skb, CTA_EXPECT_ID, htonl(kct_exp_id(exp))) ||
 	    nla_put_be32(skb, CTA_EXPECT_FLAGS, 0) ||
 	    nla_put_be32(skb, CTA_EXPECT_CLASS, 0) ||
-	    nla_put_string(skb, CTA_EXPECT_HELP_NAME, exp->helper->stock.name)) {
+	    nla_put_string(skb, CTA_EXPECT_HELP_NAME, exp->helper->stock.name) ||
+	    (exp->expectfn &&
+	     nla_put_string(skb, CTA_EXPECT_FN, "nat-follow-master"))) {
 		nlmsg_cancel(skb, nlh);
 		return -EMSGSIZE;
 	}

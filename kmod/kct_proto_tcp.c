@@ -12,6 +12,7 @@
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include <linux/netfilter/nf_conntrack_tcp.h>
 #include <net/netlink.h>
+#include <net/netfilter/nf_conntrack_seqadj.h>
 #include "kct_timeout.h"
 #include "kct_conn.h"
 
@@ -236,6 +237,22 @@ static void kct_tcp_lower_timeout(struct nf_conn *ct)
 		kct_refresh(ct, unack);
 }
 
+/*
+ * A helper under NAT (kct_nat_ftp) changed the length of what the peer
+ * sent, and the sender acknowledges the peer's bytes as rewritten, while
+ * the peer's side is tracked in the peer's own numbers: bring the
+ * acknowledgment back to those, as stock does.  Caller holds ct->lock,
+ * under which the offsets change.
+ */
+static void kct_tcp_seqadj(const struct nf_conn *ct, struct kct_tcp_seg *seg)
+{
+	s32 off = nf_ct_seq_offset(ct, !seg->dir, seg->ack - 1);
+
+	lockdep_assert_held(&ct->lock);
+	seg->ack -= off;
+	seg->sack_max -= off;
+}
+
 static enum kct_invalid_reason kct_tcp_packet(struct nf_conn *ct,
 					      const struct kct_pkt *p,
 					      enum ip_conntrack_info ctinfo)
@@ -249,6 +266,8 @@ static enum kct_invalid_reason kct_tcp_packet(struct nf_conn *ct,
 	kct_tcp_cfg(p->net, &cfg);
 
 	spin_lock_bh(&ct->lock);
+	if (test_bit(IPS_SEQ_ADJUST_BIT, &ct->status))
+		kct_tcp_seqadj(ct, &seg);
 	kct_tcp_conn_packet(tc, &seg, &cfg,
 			    test_bit(IPS_SEEN_REPLY_BIT, &ct->status),
 			    test_bit(IPS_ASSURED_BIT, &ct->status), &v);
