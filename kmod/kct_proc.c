@@ -8,6 +8,7 @@
 #include <linux/seq_file.h>
 #include <net/net_namespace.h>
 #include <net/netfilter/nf_conntrack_zones.h>
+#include <net/netfilter/nf_conntrack_acct.h>
 #include "kct_proc.h"
 #include "kct_proto.h"
 #include "kct_table.h"
@@ -92,6 +93,18 @@ static const char *kct_l3_name(u16 l3num)
 	return l3num == NFPROTO_IPV6 ? "ipv6" : "unknown";
 }
 
+/* A direction's counters, where nf_conntrack_acct gave it some. */
+static void kct_seq_acct(struct seq_file *s, const struct nf_conn *ct,
+			 enum ip_conntrack_dir dir)
+{
+	const struct nf_conn_acct *acct = nf_conn_acct_find(ct);
+
+	if (acct)
+		seq_printf(s, "packets=%llu bytes=%llu ",
+			   (u64)atomic64_read(&acct->counter[dir].packets),
+			   (u64)atomic64_read(&acct->counter[dir].bytes));
+}
+
 static int kct_seq_show(struct seq_file *s, void *v)
 {
 	struct nf_conn *ct = v;		/* held by the iterator */
@@ -108,9 +121,11 @@ static int kct_seq_show(struct seq_file *s, void *v)
 	if (proto->print)
 		proto->print(s, ct);
 	kct_tuple_print(s, &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple);
+	kct_seq_acct(s, ct, IP_CT_DIR_ORIGINAL);
 	if (!test_bit(IPS_SEEN_REPLY_BIT, &ct->status))
 		seq_puts(s, "[UNREPLIED] ");
 	kct_tuple_print(s, &ct->tuplehash[IP_CT_DIR_REPLY].tuple);
+	kct_seq_acct(s, ct, IP_CT_DIR_REPLY);
 	if (test_bit(IPS_HW_OFFLOAD_BIT, &ct->status))
 		seq_puts(s, "[HW_OFFLOAD] ");
 	else if (test_bit(IPS_OFFLOAD_BIT, &ct->status))
