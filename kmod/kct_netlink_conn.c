@@ -3,7 +3,8 @@
  * One connection as a ctnetlink message, with the attributes stock
  * gives: both tuples, status, timeout (seconds left), the protocol's
  * own info (TCP: state, window scales and flags), helper name, mark, id,
- * in answers use, and in answers and DESTROY events the counters.
+ * in answers use, and in answers and DESTROY events the counters and
+ * timestamp.
  * Dumps, GET answers and events (@portid 0) all come from here.
  */
 #include <linux/netfilter/nfnetlink.h>
@@ -11,6 +12,7 @@
 #include <linux/netfilter/nf_conntrack_tcp.h>	/* the largest protoinfo */
 #include <net/netfilter/nf_conntrack_helper.h>
 #include <net/netfilter/nf_conntrack_acct.h>
+#include <net/netfilter/nf_conntrack_timestamp.h>
 #include "kct_netlink_conn.h"
 #include "kct_netlink_tuple.h"
 #include "kct_conn.h"
@@ -91,6 +93,26 @@ static int kct_nl_put_acct(struct sk_buff *skb, const struct nf_conn *ct,
 	return 0;
 }
 
+/* CTA_TIMESTAMP, where nf_conntrack_timestamp stamped @ct: stop once ended. */
+static int kct_nl_put_tstamp(struct sk_buff *skb, const struct nf_conn *ct)
+{
+	const struct nf_conn_tstamp *tstamp = nf_conn_tstamp_find(ct);
+	struct nlattr *nest;
+
+	if (!tstamp)
+		return 0;
+	nest = nla_nest_start(skb, CTA_TIMESTAMP);
+	if (!nest ||
+	    nla_put_be64(skb, CTA_TIMESTAMP_START, cpu_to_be64(tstamp->start),
+			 CTA_TIMESTAMP_PAD) ||
+	    (tstamp->stop &&
+	     nla_put_be64(skb, CTA_TIMESTAMP_STOP, cpu_to_be64(tstamp->stop),
+			  CTA_TIMESTAMP_PAD)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 /*
  * conntrack -Z (GET_CTRZERO): take what was reported off the counters,
  * once the message holding it is complete, so that a message that did
@@ -152,7 +174,8 @@ int kct_nl_fill_conn(struct sk_buff *skb, u32 portid, u32 seq, u16 msg,
 	if (!destroy && kct_nl_put_helper(skb, ct))
 		goto cancel;
 	/* Answers and DESTROY events, as stock's. */
-	if ((portid || destroy) && kct_nl_put_acct(skb, ct, sent))
+	if ((portid || destroy) &&
+	    (kct_nl_put_acct(skb, ct, sent) || kct_nl_put_tstamp(skb, ct)))
 		goto cancel;
 	/* Answers always carry the mark, events only when it is set. */
 	if ((portid || mark) && nla_put_be32(skb, CTA_MARK, htonl(mark)))
@@ -200,8 +223,8 @@ size_t kct_nl_conn_size(void)
 	       2 * nla_total_size(sizeof(struct nf_ct_tcp_flags)) +
 	       nla_total_size(0) +			/* help */
 	       nla_total_size(NF_CT_HELPER_NAME_LEN) +	/* its name */
-	       /* counters: two nests of packets and bytes */
-	       2 * (nla_total_size(0) + 2 * nla_total_size_64bit(sizeof(u64)));
+	       /* counters: two nests of packets and bytes; timestamp */
+	       3 * (nla_total_size(0) + 2 * nla_total_size_64bit(sizeof(u64)));
 }
 
 static const struct nla_policy kct_nl_protoinfo_policy[CTA_PROTOINFO_MAX + 1] = {
