@@ -38,6 +38,12 @@ observe() {
 	local line list destroy start d_start d_stop
 	in_fw sysctl -qw net.netfilter.nf_conntrack_timestamp=1
 	in_cl nft add table inet cl '{ chain out { type filter hook output priority filter; ct state new counter; }; }'
+	# Stock gives a connection events only if someone listened when
+	# it was made (nf_conntrack_events=2), as conntrackd and ulogd do.
+	in_fw timeout $((60 * KCT_PATIENCE)) conntrack -E -e DESTROY -o ktimestamp \
+		-p udp >$ev 2>&1 &
+	evpid=$!
+	wait_for ct_events_ready $FW 1
 	udp_echo $SV 5001
 	pkt $CL udp --dst $SV4 --sport 45001 --dport 5001 --reply ||
 		echo "the exchange failed"
@@ -48,12 +54,9 @@ observe() {
 	list=$(in_fw conntrack -L -o extended,ktimestamp -p udp --dport 5001 2>/dev/null)
 	start=$(seconds_ago "$list" start)
 	echo "list: $(ct_norm <<<"$list" | times)"
-	in_fw timeout $((25 * KCT_PATIENCE)) conntrack -E -e DESTROY -o ktimestamp \
-		-p udp >$ev 2>&1 &
-	wait_for ct_events_ready $FW 1
 	in_fw conntrack -D -p udp --dport 5001 >/dev/null 2>&1
 	wait_for grep -q DESTROY $ev
-	kill %% 2>/dev/null
+	kill $evpid 2>/dev/null
 	destroy=$(grep DESTROY $ev)
 	d_start=$(seconds_ago "$destroy" start)
 	d_stop=$(seconds_ago "$destroy" stop)
