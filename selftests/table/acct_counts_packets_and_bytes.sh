@@ -20,7 +20,7 @@ ev=/tmp/kct-ct-acct-events
 # and without the [USERSPACE] portid=N of an event caused by a command
 # (kct's events do not say so yet).
 unassured() {
-	sed -E 's/\[ASSURED\] //; s/ ?\[USERSPACE\] portid=[0-9]+//'
+	sed -E 's/ ?\[ASSURED\]//; s/ ?\[USERSPACE\] portid=[0-9]+//'
 }
 
 # observe TABLE: the exchange through a firewall counting it; prints one
@@ -63,7 +63,8 @@ NFT
 	echo "list: $(in_fw conntrack -L -p udp --dport 5001 2>/dev/null | ct_norm)"
 	echo "nft: $(nft_counters $FW inet acct)"
 	echo "connbytes: $(ipt_counter $FW iptables filter FORWARD connbytes)"
-	echo "zero: $(in_fw conntrack -L -z -p udp --dport 5001 2>/dev/null | ct_norm)"
+	# With a filter (-p, --dport), conntrack 1.4.7 does not zero.
+	echo "zero: $(in_fw conntrack -L -z 2>/dev/null | lines_with 'dport=5001 ' | ct_norm)"
 	echo "after zero: $(in_fw conntrack -L -p udp --dport 5001 2>/dev/null | ct_norm)"
 	# One more answered datagram, then the DESTROY event of its end.
 	pkt $CL udp --dst $SV4 --sport 45001 --dport 5001 --reply ||
@@ -97,8 +98,13 @@ done
 ktap_check "stock counted the three datagrams each way" \
 	grep -q "packets=3 bytes=102 .*packets=3 bytes=102" <<<"${s[0]}"
 ktap_check "stock's rules matched" grep -q "c_orig_packets=2 .*c_avgpkt=[1-9]" <<<"${s[3]}"
+# has PATTERN LINE: LINE matches PATTERN, or is printed.
+has() {
+	grep -q -- "$1" <<<"$2" || echo "$2"
+	grep -q -- "$1" <<<"$2"
+}
 ktap_check "stock's counters read 0 after -z" \
-	grep -q "packets=0 bytes=0 .*packets=0 bytes=0" <<<"${s[6]}"
-ktap_check "stock's DESTROY event carries the counters" \
-	grep -q "packets=1 bytes=34 .*packets=1 bytes=34" <<<"${s[7]}"
+	has "packets=0 bytes=0 .*packets=0 bytes=0" "${s[6]}"
+ktap_check "stock's DESTROY event carries the counters since -z" \
+	has "packets=1 bytes=34 .*packets=1 bytes=34" "${s[7]}"
 ktap_done
