@@ -7,6 +7,8 @@
  */
 #include <net/netfilter/nf_conntrack_core.h>
 #include <net/netfilter/nf_conntrack_zones.h>
+#include <net/netfilter/nf_conntrack_acct.h>
+#include <net/netfilter/nf_conntrack_timestamp.h>
 #include "kct_conn.h"
 #include "kct_table.h"
 
@@ -57,6 +59,15 @@ struct nf_conn *kct_conn_alloc(struct kct_pkt *p,
 	__set_bit(KCT_OWNED_BIT, &ct->status);
 	memset(&ct->proto, 0, sizeof(ct->proto));
 	refcount_set(&ct->ct_general.use, 1);
+	/*
+	 * Stock's counters and timestamp, where its nf_conntrack_acct and
+	 * nf_conntrack_timestamp of the namespace ask for them now (each
+	 * checks its own): extensions can only be added before confirm.
+	 * Without them (no memory), the connection is tracked uncounted or
+	 * unstamped, as stock's would be.
+	 */
+	nf_ct_acct_ext_add(ct, GFP_ATOMIC);
+	nf_ct_tstamp_ext_add(ct, GFP_ATOMIC);
 	return ct;
 }
 

@@ -3,6 +3,7 @@
 #define _KCT_CONN_H
 
 #include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_acct.h>
 #include "kct_proto.h"
 #include "kct_tcp_state.h"
 #include "kct_sctp_state.h"
@@ -37,5 +38,25 @@ void kct_conn_kill(struct nf_conn *ct);
 
 /* Set or refresh a connection's timeout (relative until confirmed). */
 void kct_refresh(struct nf_conn *ct, unsigned long extra_jiffies);
+
+/*
+ * Count a packet of @len bytes (its IP header on) in @ct's counters of
+ * its direction, as stock counts each packet its tracker accepts.  Only
+ * connections made while nf_conntrack_acct was 1 have them: with it 0,
+ * a connection has no extension area, or one without counters, and
+ * this is one test.
+ */
+static inline void kct_acct(struct nf_conn *ct, enum ip_conntrack_info ctinfo,
+			    unsigned int len)
+{
+	struct nf_conn_acct *acct = nf_conn_acct_find(ct);
+
+	if (unlikely(acct)) {
+		struct nf_conn_counter *c = &acct->counter[CTINFO2DIR(ctinfo)];
+
+		atomic64_inc(&c->packets);
+		atomic64_add(len, &c->bytes);
+	}
+}
 
 #endif /* _KCT_CONN_H */

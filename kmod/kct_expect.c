@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Expectations.  There are few of them (a handful per FTP session, at
- * most net.kct.expect_max per namespace), so each namespace keeps its own
+ * most net.netfilter.nf_conntrack_expect_max per namespace), so each namespace keeps its own
  * in one list under one lock (struct kct_net), and only packets that
  * would create a connection look there.  Expired ones are removed
  * lazily: when met, and by the GC worker.
@@ -32,15 +32,7 @@
 #include "kct_table.h"
 #include "kct_proto.h"
 #include "kct_tuple.h"
-
-/* net.kct.expect_max: global like stock's, per-namespace counts. */
-int kct_expect_max __read_mostly;
-
-unsigned int kct_expect_default_max(void)
-{
-	/* Stock's: four per 256 buckets of the connection table. */
-	return max(kct_table_size() / 256, 1U) * 4;
-}
+#include "kct_sysctl.h"
 
 struct kct_expect *kct_expect_alloc(struct nf_conn *master)
 {
@@ -146,7 +138,8 @@ static bool kct_expect_same(const struct kct_expect *a,
  * Insert @exp (the caller keeps its own reference).  As stock: an equal
  * expectation of the same master is replaced; past the helper's
  * max_expected for this master the oldest one goes; past
- * net.kct.expect_max the new one is refused.
+ * stock's nf_conntrack_expect_max (global, each namespace counting its
+ * own) the new one is refused.
  */
 int kct_expect_related(struct kct_expect *exp)
 {
@@ -189,7 +182,7 @@ int kct_expect_related(struct kct_expect *exp)
 		kct_expect_unlink(oldest);
 		mine--;
 	}
-	if (atomic_read(&kn->expect_count) >= READ_ONCE(kct_expect_max)) {
+	if ((unsigned int)atomic_read(&kn->expect_count) >= kct_sysctl_expect_max()) {
 		net_warn_ratelimited("kct: expectation table full\n");
 		ret = -EMFILE;
 		goto out;

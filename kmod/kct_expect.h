@@ -62,8 +62,6 @@ void kct_expect_flush_net(struct net *net);
 void kct_expect_gc(void);
 int kct_expect_proc_init_net(struct net *net);
 void kct_expect_proc_exit_net(struct net *net);
-unsigned int kct_expect_default_max(void);
-extern int kct_expect_max;
 
 /* For ctnetlink. */
 unsigned int kct_expect_remove_if(struct net *net,

@@ -177,6 +177,7 @@ repeat:
 	if (ctinfo == IP_CT_ESTABLISHED_REPLY &&
 	    !test_bit(IPS_SEEN_REPLY_BIT, &ct->status))
 		set_bit(IPS_SEEN_REPLY_BIT, &ct->status);
+	kct_acct(ct, ctinfo, p->skb->len);
 	kct_event_changed(ct, before);
 	nf_ct_set(p->skb, ct, ctinfo);
 	return KCT_VALID;
@@ -261,6 +262,17 @@ static void kct_confirm_failed(struct nf_conn *ct)
 	kct_helper_destroy(ct);
 }
 
+/* The packet @ct counted joins @winner: its count goes there too. */
+static void kct_acct_merge(struct nf_conn *winner, const struct nf_conn *ct,
+			   enum ip_conntrack_info ctinfo)
+{
+	const struct nf_conn_acct *acct = nf_conn_acct_find(ct);
+
+	if (acct)
+		kct_acct(winner, ctinfo,
+			 atomic64_read(&acct->counter[CTINFO2DIR(ctinfo)].bytes));
+}
+
 /*
  * The packet made it through: a new connection becomes real and visible
  * to lookups.  Until here nothing was inserted, so a packet dropped by the
@@ -307,6 +319,7 @@ static unsigned int kct_confirm(void *priv, struct sk_buff *skb,
 	if (existing && kct_proto_find(nf_ct_protonum(ct))->allow_clash &&
 	    kct_tuple_equal(&existing->tuplehash[IP_CT_DIR_ORIGINAL].tuple,
 			    &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple)) {
+		kct_acct_merge(existing, ct, ctinfo);
 		nf_ct_set(skb, existing, ctinfo);
 		kct_confirm_failed(ct);
 		nf_ct_put(ct);

@@ -10,16 +10,19 @@
 #include "kct_netlink.h"
 #include "kct_expect.h"
 #include "kct_stock_query.h"
+#include "kct_sysctl.h"
 
 static int __init kct_init(void)
 {
 	int ret;
 
 	kct_tuple_init_key();
+	ret = kct_sysctl_stock_init();
+	if (ret)
+		return ret;
 	ret = kct_table_init();
 	if (ret)
 		return ret;
-	kct_expect_max = kct_expect_default_max();
 	ret = kct_netns_register();
 	if (ret)
 		goto err_table;

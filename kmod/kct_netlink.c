@@ -150,7 +150,8 @@ static int kct_nl_get(struct sk_buff *skb, const struct nfnl_info *info,
 		return -ENOMEM;
 	}
 	err = kct_nl_fill_conn(answer, portid, info->nlh->nlmsg_seq,
-			       IPCTNL_MSG_CT_NEW, 0, ct, false);
+			       NFNL_MSG_TYPE(info->nlh->nlmsg_type), 0, ct,
+			       false);
 	nf_ct_put(ct);
 	if (err) {
 		kfree_skb(answer);

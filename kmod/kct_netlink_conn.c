@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * One connection as a ctnetlink message, with the attributes stock
- * gives: both tuples, zone, status, timeout (seconds left), the protocol's
- * own info (TCP: state, window scales and flags), helper name, mark, id
- * and, in answers, use.
+ * gives: both tuples, zone, status, timeout (seconds left), the
+ * protocol's own info (TCP: state, window scales and flags), helper name,
+ * mark, id, in answers use, and in answers and DESTROY events the
+ * counters and timestamp.
  * Dumps, GET answers and events (@portid 0) all come from here.
  */
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include <linux/netfilter/nf_conntrack_tcp.h>	/* the largest protoinfo */
 #include <net/netfilter/nf_conntrack_helper.h>
+#include <net/netfilter/nf_conntrack_acct.h>
+#include <net/netfilter/nf_conntrack_timestamp.h>
 #include "kct_netlink_conn.h"
 #include "kct_netlink_tuple.h"
 #include "kct_conn.h"
@@ -61,19 +64,95 @@ static int kct_nl_put_helper(struct sk_buff *skb, const struct nf_conn *ct)
 }
 
 /*
+ * CTA_COUNTERS_ORIG and _REPLY, where nf_conntrack_acct gave @ct
+ * counters; what was reported goes in @sent (packets, bytes per
+ * direction).
+ */
+static int kct_nl_put_acct(struct sk_buff *skb, const struct nf_conn *ct,
+			   u64 sent[IP_CT_DIR_MAX][2])
+{
+	const struct nf_conn_acct *acct = nf_conn_acct_find(ct);
+	enum ip_conntrack_dir dir;
+	struct nlattr *nest;
+
+	if (!acct)
+		return 0;
+	for (dir = IP_CT_DIR_ORIGINAL; dir < IP_CT_DIR_MAX; dir++) {
+		sent[dir][0] = atomic64_read(&acct->counter[dir].packets);
+		sent[dir][1] = atomic64_read(&acct->counter[dir].bytes);
+		nest = nla_nest_start(skb, dir == IP_CT_DIR_ORIGINAL ?
+					   CTA_COUNTERS_ORIG : CTA_COUNTERS_REPLY);
+		if (!nest ||
+		    nla_put_be64(skb, CTA_COUNTERS_PACKETS,
+				 cpu_to_be64(sent[dir][0]), CTA_COUNTERS_PAD) ||
+		    nla_put_be64(skb, CTA_COUNTERS_BYTES,
+				 cpu_to_be64(sent[dir][1]), CTA_COUNTERS_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+	}
+	return 0;
+}
+
+/* CTA_TIMESTAMP, where nf_conntrack_timestamp stamped @ct: stop once ended. */
+static int kct_nl_put_tstamp(struct sk_buff *skb, const struct nf_conn *ct)
+{
+	const struct nf_conn_tstamp *tstamp = nf_conn_tstamp_find(ct);
+	struct nlattr *nest;
+
+	if (!tstamp)
+		return 0;
+	nest = nla_nest_start(skb, CTA_TIMESTAMP);
+	if (!nest ||
+	    nla_put_be64(skb, CTA_TIMESTAMP_START, cpu_to_be64(tstamp->start),
+			 CTA_TIMESTAMP_PAD) ||
+	    (tstamp->stop &&
+	     nla_put_be64(skb, CTA_TIMESTAMP_STOP, cpu_to_be64(tstamp->stop),
+			  CTA_TIMESTAMP_PAD)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/*
+ * conntrack -Z (GET_CTRZERO): take what was reported off the counters,
+ * once the message holding it is complete, so that a message that did
+ * not fit (a dump sends it again) loses nothing, nor do packets counted
+ * in between.
+ */
+static void kct_nl_zero_acct(const struct nf_conn *ct,
+			     u64 sent[IP_CT_DIR_MAX][2])
+{
+	struct nf_conn_acct *acct = nf_conn_acct_find(ct);
+	enum ip_conntrack_dir dir;
+
+	if (!acct)
+		return;
+	for (dir = IP_CT_DIR_ORIGINAL; dir < IP_CT_DIR_MAX; dir++) {
+		atomic64_sub(sent[dir][0], &acct->counter[dir].packets);
+		atomic64_sub(sent[dir][1], &acct->counter[dir].bytes);
+	}
+}
+
+/*
  * Append @ct as message @msg of the conntrack subsystem.  @destroy builds
  * a DESTROY event: no timeout when none is left, protocol state only, no
- * helper (stock names it in dumps, answers, NEW and UPDATE events).
+ * helper (stock names it in dumps, answers, NEW and UPDATE events).  An
+ * answer to GET or GET_CTRZERO (@msg the request's) is a NEW message;
+ * to GET_CTRZERO it also zeroes the counters it reports.
  */
 int kct_nl_fill_conn(struct sk_buff *skb, u32 portid, u32 seq, u16 msg,
 		     unsigned int flags, struct nf_conn *ct, bool destroy)
 {
 	const struct kct_proto *proto = kct_proto_find(nf_ct_protonum(ct));
 	const struct nf_conntrack_zone *zone = nf_ct_zone(ct);
+	bool zero = msg == IPCTNL_MSG_CT_GET_CTRZERO;
 	u32 mark = READ_ONCE(ct->mark);
 	long left = kct_nl_seconds_left(ct);
+	u64 sent[IP_CT_DIR_MAX][2] = {};
 	struct nlmsghdr *nlh;
 
+	if (zero || msg == IPCTNL_MSG_CT_GET)
+		msg = IPCTNL_MSG_CT_NEW;
 	nlh = nfnl_msg_put(skb, portid, seq,
 			   nfnl_msg_type(NFNL_SUBSYS_CTNETLINK, msg), flags,
 			   nf_ct_l3num(ct), NFNETLINK_V0, 0);
@@ -98,6 +177,10 @@ int kct_nl_fill_conn(struct sk_buff *skb, u32 portid, u32 seq, u16 msg,
 		goto cancel;
 	if (!destroy && kct_nl_put_helper(skb, ct))
 		goto cancel;
+	/* Answers and DESTROY events, as stock's. */
+	if ((portid || destroy) &&
+	    (kct_nl_put_acct(skb, ct, sent) || kct_nl_put_tstamp(skb, ct)))
+		goto cancel;
 	/* Answers always carry the mark, events only when it is set. */
 	if ((portid || mark) && nla_put_be32(skb, CTA_MARK, htonl(mark)))
 		goto cancel;
@@ -114,6 +197,8 @@ int kct_nl_fill_conn(struct sk_buff *skb, u32 portid, u32 seq, u16 msg,
 			       !!(flags & NLM_F_MULTI))))
 		goto cancel;
 	nlmsg_end(skb, nlh);
+	if (zero)
+		kct_nl_zero_acct(ct, sent);
 	return 0;
 
 cancel:
@@ -142,7 +227,9 @@ size_t kct_nl_conn_size(void)
 	       3 * nla_total_size(sizeof(u8)) +
 	       2 * nla_total_size(sizeof(struct nf_ct_tcp_flags)) +
 	       nla_total_size(0) +			/* help */
-	       nla_total_size(NF_CT_HELPER_NAME_LEN);	/* its name */
+	       nla_total_size(NF_CT_HELPER_NAME_LEN) +	/* its name */
+	       /* counters: two nests of packets and bytes; timestamp */
+	       3 * (nla_total_size(0) + 2 * nla_total_size_64bit(sizeof(u64)));
 }
 
 static const struct nla_policy kct_nl_protoinfo_policy[CTA_PROTOINFO_MAX + 1] = {

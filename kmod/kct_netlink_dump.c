@@ -44,8 +44,10 @@ int kct_nl_dump_table(struct sk_buff *skb, struct netlink_callback *cb)
 			continue;
 		}
 		rcu_read_lock();
+		/* The request's type: GET, or GET_CTRZERO (conntrack -Z). */
 		err = kct_nl_fill_conn(skb, NETLINK_CB(cb->skb).portid,
-				       cb->nlh->nlmsg_seq, IPCTNL_MSG_CT_NEW,
+				       cb->nlh->nlmsg_seq,
+				       NFNL_MSG_TYPE(cb->nlh->nlmsg_type),
 				       NLM_F_MULTI, ct, false);
 		rcu_read_unlock();
 		if (err) {

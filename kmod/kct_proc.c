@@ -8,6 +8,8 @@
 #include <linux/seq_file.h>
 #include <net/net_namespace.h>
 #include <net/netfilter/nf_conntrack_zones.h>
+#include <net/netfilter/nf_conntrack_acct.h>
+#include <net/netfilter/nf_conntrack_timestamp.h>
 #include "kct_proc.h"
 #include "kct_proto.h"
 #include "kct_table.h"
@@ -25,6 +27,7 @@ struct kct_proc_iter {
 	loff_t pos;		/* of the connection last returned, or -1 */
 	unsigned int bucket;
 	unsigned int rank;
+	u64 time_now;		/* wall clock, ns, at the read's start */
 };
 
 /* The next connection, noting where it is. */
@@ -52,6 +55,7 @@ static void *kct_seq_start(struct seq_file *seq, loff_t *pos)
 	struct nf_conn *ct;
 	loff_t i;
 
+	pi->time_now = ktime_get_real_ns();
 	kct_table_iter_start(&pi->it, seq_file_net(seq), bucket,
 			     kct_table_size() - bucket, NULL, NULL);
 	ct = kct_proc_next(pi, true);
@@ -111,6 +115,32 @@ static void kct_proc_zone(struct seq_file *s, const struct nf_conn *ct,
 		seq_printf(s, "%s=%u ", label[dir], zone->id);
 }
 
+/* A direction's counters, where nf_conntrack_acct gave it some. */
+static void kct_seq_acct(struct seq_file *s, const struct nf_conn *ct,
+			 enum ip_conntrack_dir dir)
+{
+	const struct nf_conn_acct *acct = nf_conn_acct_find(ct);
+
+	if (acct)
+		seq_printf(s, "packets=%llu bytes=%llu ",
+			   (u64)atomic64_read(&acct->counter[dir].packets),
+			   (u64)atomic64_read(&acct->counter[dir].bytes));
+}
+
+/* Seconds since confirm, where nf_conntrack_timestamp stamped it. */
+static void kct_seq_delta_time(struct seq_file *s, const struct nf_conn *ct)
+{
+	const struct kct_proc_iter *pi = s->private;
+	const struct nf_conn_tstamp *tstamp = nf_conn_tstamp_find(ct);
+	s64 delta;
+
+	if (!tstamp)
+		return;
+	delta = pi->time_now - tstamp->start;
+	seq_printf(s, "delta-time=%llu ",
+		   delta > 0 ? (u64)div_s64(delta, NSEC_PER_SEC) : 0ULL);
+}
+
 static int kct_seq_show(struct seq_file *s, void *v)
 {
 	struct nf_conn *ct = v;		/* held by the iterator */
@@ -128,10 +158,12 @@ static int kct_seq_show(struct seq_file *s, void *v)
 		proto->print(s, ct);
 	kct_tuple_print(s, &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple);
 	kct_proc_zone(s, ct, NF_CT_ZONE_DIR_ORIG);
+	kct_seq_acct(s, ct, IP_CT_DIR_ORIGINAL);
 	if (!test_bit(IPS_SEEN_REPLY_BIT, &ct->status))
 		seq_puts(s, "[UNREPLIED] ");
 	kct_tuple_print(s, &ct->tuplehash[IP_CT_DIR_REPLY].tuple);
 	kct_proc_zone(s, ct, NF_CT_ZONE_DIR_REPL);
+	kct_seq_acct(s, ct, IP_CT_DIR_REPLY);
 	if (test_bit(IPS_HW_OFFLOAD_BIT, &ct->status))
 		seq_puts(s, "[HW_OFFLOAD] ");
 	else if (test_bit(IPS_OFFLOAD_BIT, &ct->status))
@@ -140,6 +172,7 @@ static int kct_seq_show(struct seq_file *s, void *v)
 		seq_puts(s, "[ASSURED] ");
 	seq_printf(s, "mark=%u ", READ_ONCE(ct->mark));
 	kct_proc_zone(s, ct, NF_CT_DEFAULT_ZONE_DIR);
+	kct_seq_delta_time(s, ct);
 	/* Counting the reader's own reference, as stock does. */
 	seq_printf(s, "use=%u\n", refcount_read(&ct->ct_general.use));
 	return 0;

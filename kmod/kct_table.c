@@ -31,6 +31,7 @@
 #include <linux/rculist_nulls.h>
 #include <net/netfilter/nf_conntrack_core.h>
 #include <net/netfilter/nf_conntrack_helper.h>
+#include <net/netfilter/nf_conntrack_timestamp.h>
 #include "kct_table.h"
 #include "kct_tuple.h"
 #include "kct_proto.h"
@@ -220,6 +221,32 @@ static struct nf_conn *kct_chain_find_locked(const struct nf_conntrack_tuple *t,
 }
 
 /*
+ * Stock's timestamp (nf_conntrack_timestamp was 1 when @ct was made):
+ * wall-clock nanoseconds from confirm to the end, which for a connection
+ * that timed out is when its timeout ran out, not when GC found it.
+ */
+static void kct_tstamp_start(struct nf_conn *ct)
+{
+	struct nf_conn_tstamp *tstamp = nf_conn_tstamp_find(ct);
+
+	if (tstamp)
+		tstamp->start = ktime_get_real_ns();
+}
+
+static void kct_tstamp_stop(struct nf_conn *ct)
+{
+	struct nf_conn_tstamp *tstamp = nf_conn_tstamp_find(ct);
+	s32 left;
+
+	if (!tstamp)
+		return;
+	left = READ_ONCE(ct->timeout) - nfct_time_stamp;
+	tstamp->stop = ktime_get_real_ns();
+	if (left < 0)
+		tstamp->stop -= jiffies_to_nsecs(-left);
+}
+
+/*
  * Confirm @ct: put both of its tuples in the table.  When another CPU
  * confirmed the same connection first, returns -EEXIST and, if it can be
  * referenced, that connection in @existing (with a reference).
@@ -250,6 +277,7 @@ int kct_table_insert(struct kct_net *kn, struct nf_conn *ct,
 
 	/* The timeout ran relative until now; from here it is absolute. */
 	WRITE_ONCE(ct->timeout, READ_ONCE(ct->timeout) + nfct_time_stamp);
+	kct_tstamp_start(ct);
 	/* One reference for the table, dropped by kct_table_unlink(). */
 	refcount_inc(&ct->ct_general.use);
 	set_bit(IPS_CONFIRMED_BIT, &ct->status);
@@ -275,6 +303,7 @@ bool kct_table_unlink(struct nf_conn *ct)
 
 	if (test_and_set_bit(IPS_DYING_BIT, &ct->status))
 		return false;
+	kct_tstamp_stop(ct);
 	h0 = kct_conn_hash(ct, IP_CT_DIR_ORIGINAL);
 	h1 = kct_conn_hash(ct, IP_CT_DIR_REPLY);
 	kct_double_lock(h0, h1);

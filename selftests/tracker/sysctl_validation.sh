@@ -1,10 +1,9 @@
 #!/bin/bash
 # net.kct.* holds only what stock nf_conntrack has no setting for
-# (enable), kct's views of its own table (count, buckets) and
-# expect_max, which start at stock's values; stock's
-# net.netfilter.nf_conntrack_* settings are kct's for everything else.
-# A bad value is refused with EINVAL and changes nothing; buckets and
-# count are read-only, expect_max too outside the initial namespace; and
+# (enable) and kct's views of its own table (count, buckets, which starts
+# at stock's value); stock's net.netfilter.nf_conntrack_* settings are
+# kct's for everything else (expect_max too).  A bad value is refused
+# with EINVAL and changes nothing; buckets and count are read-only; and
 # each namespace's new connections follow its own
 # nf_conntrack_udp_timeout.
 . "$(dirname "$0")/../lib/preamble.sh"
@@ -58,23 +57,22 @@ sysctl_try() {
 }
 
 ktap_expect "net.kct.* holds only what stock has no knob for, and views" \
-	"buckets count enable expect_max" \
+	"buckets count enable" \
 	"$(ip netns exec kct-a ls /proc/sys/net/kct | paste -sd' ')"
 ktap_expect "defaults (new namespace)" "enable=1 count=0" \
 	"$(sysctl_read kct-a enable count)"
-ktap_expect "buckets and expect_max: stock's own values" \
-	"$(sysctl_read kct-a /proc/sys/net/netfilter/nf_conntrack_{buckets,expect_max} |
+ktap_expect "buckets: stock's own value" \
+	"$(sysctl_read kct-a /proc/sys/net/netfilter/nf_conntrack_buckets |
 		sed 's/nf_conntrack_//g')" \
-	"$(sysctl_read kct-a buckets expect_max)"
+	"$(sysctl_read kct-a buckets)"
 
 bad=$(sysctl_try kct-a enable=2 enable=-1 enable=abc | grep -v " EINVAL unchanged$")
 ktap_expect "bad values are refused with EINVAL and change nothing" "" "$bad"
 
-ktap_expect "buckets, count and (here) expect_max are read-only" \
+ktap_expect "buckets and count are read-only" \
 	"buckets=1024 EACCES unchanged
-count=5 EACCES unchanged
-expect_max=1000 EACCES unchanged" \
-	"$(sysctl_try kct-a buckets=1024 count=5 expect_max=1000)"
+count=5 EACCES unchanged" \
+	"$(sysctl_try kct-a buckets=1024 count=5)"
 
 # Per namespace: a new UDP entry gets its own namespace's
 # nf_conntrack_udp_timeout (stock's setting, kct's too).
