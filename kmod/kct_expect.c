@@ -107,8 +107,9 @@ static void kct_expect_unlink(struct kct_expect *exp)
 	kct_expect_put(exp);
 }
 
-static bool kct_expect_matches(const struct kct_expect *exp,
-			       const struct nf_conntrack_tuple *t)
+/* Does the connection tuple @t fall under @exp's tuple and mask? */
+bool kct_expect_matches(const struct kct_expect *exp,
+			const struct nf_conntrack_tuple *t)
 {
 	const struct nf_conntrack_tuple *e = &exp->tuple;
 	const struct nf_conntrack_tuple_mask *m = &exp->mask;

@@ -53,6 +53,8 @@ void kct_expect_expectfn_gone(void (*fn)(struct nf_conn *ct,
 					 struct kct_expect *exp));
 
 /* For the core. */
+bool kct_expect_matches(const struct kct_expect *exp,
+			const struct nf_conntrack_tuple *t);
 struct kct_expect *kct_expect_take(struct kct_net *kn,
 				   const struct nf_conntrack_zone *zone,
 				   const struct nf_conntrack_tuple *t);

@@ -104,25 +104,6 @@ static int kct_exp_fill(struct sk_buff *skb, u32 portid, u32 seq,
 	return 0;
 }
 
-/* Does the connection tuple @t fall under @exp's tuple and mask? */
-static bool kct_exp_covers(const struct kct_expect *exp,
-			   const struct nf_conntrack_tuple *t)
-{
-	const struct nf_conntrack_tuple *e = &exp->tuple;
-	int i;
-
-	if (e->src.l3num != t->src.l3num || e->dst.protonum != t->dst.protonum ||
-	    !nf_inet_addr_cmp(&e->dst.u3, &t->dst.u3) ||
-	    e->dst.u.all != t->dst.u.all ||
-	    ((e->src.u.all ^ t->src.u.all) & exp->mask.src.u.all))
-		return false;
-	for (i = 0; i < ARRAY_SIZE(t->src.u3.all); i++)
-		if ((e->src.u3.all[i] ^ t->src.u3.all[i]) &
-		    exp->mask.src.u3.all[i])
-			return false;
-	return true;
-}
-
 /* What a GET or DELETE names, and the dump's family and socket. */
 struct kct_exp_sel {
 	struct net *net;
@@ -142,7 +123,7 @@ static bool kct_exp_selected(struct kct_expect *exp, const void *arg)
 
 	if (!net_eq(exp->net, s->net))
 		return false;
-	if (s->by_tuple && !kct_exp_covers(exp, &s->t))
+	if (s->by_tuple && !kct_expect_matches(exp, &s->t))
 		return false;
 	if (s->by_master &&
 	    !nf_ct_tuple_equal(&exp->master->tuplehash[IP_CT_DIR_ORIGINAL].tuple,
