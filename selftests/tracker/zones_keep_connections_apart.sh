@@ -46,6 +46,8 @@ scenario() {
 	local t=$1
 	topo_create
 	[ "$t" = nf_conntrack ] && ct_stock
+	# UDP entries live 30 s: longer, to be listed on a slow kernel.
+	in_fw sysctl -qw net.netfilter.nf_conntrack_udp_timeout=$((120 * KCT_PATIENCE))
 	udp_echo $SV 5000
 	zone_set 1
 	echo "zone 1 answered: $(udp_ask 41000)"
