@@ -36,10 +36,11 @@ scenario() {
 	echo "not labelled: $(labelled 7001)"
 	echo "replies matched by -m connlabel: $(in_fw iptables -nvx -L FORWARD |
 		awk '/connlabel/ { print ($1 > 0) ? "some" : "none" }')"
-	in_fw conntrack -U -p tcp --dport 7001 --label-add audited >/dev/null 2>&1
+	in_fw conntrack -U -p tcp --dport 7001 --label-add audited >/tmp/kct-ct-u1 2>&1
 	echo "conntrack -U --label-add: $(labelled 7001)"
-	in_fw conntrack -U -p tcp --dport 7000 --label-del blue >/dev/null 2>&1
+	in_fw conntrack -U -p tcp --dport 7000 --label-del blue >/tmp/kct-ct-u2 2>&1
 	echo "conntrack -U --label-del: $(labelled 7000)"
+	sed "s/^/# $1 -U: /" /tmp/kct-ct-u1 /tmp/kct-ct-u2 >&2
 	topo_destroy
 }
 
