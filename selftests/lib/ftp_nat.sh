@@ -94,3 +94,21 @@ ftp_nat_ct_expect() {
 		sed -E 's/^[0-9]+ /T /
 			s/(master-src=[^ ]+ master-dst=[^ ]+ sport=)[0-9]+/\1S/'
 }
+
+# ftp_nat_check_ctexp: for each family, stock's `conntrack -L expect`
+# (CTEXP_stock_4, _6) lists the held-back expectation, and kct's
+# (CTEXP_kct_4, _6) is the same.
+ftp_nat_check_ctexp() {
+	local fam v ctexp_stock ctexp_kct
+	for fam in 4 6; do
+		v=CTEXP_stock_$fam
+		ctexp_stock=${!v}
+		v=CTEXP_kct_$fam
+		ctexp_kct=${!v}
+		ktap_check "stock, IPv$fam: conntrack -L expect lists the expectation" \
+			grep -q 'helper=ftp' <<<"$ctexp_stock"
+		ktap_expect "kct, IPv$fam: conntrack -L expect, as stock" \
+			"$ctexp_stock" "$ctexp_kct"
+		ktap_note "stock, IPv$fam: $ctexp_stock"
+	done
+}

@@ -126,16 +126,7 @@ ktap_expect "stock, IPv6: the expectation listed" \
 	"T l3proto = 10 proto=6 src=$CL6_FULL dst=$FW6_CL_FULL sport=0 dport=P ftp" \
 	"$EXP_stock_6"
 ktap_expect "kct, IPv6: the expectation listed, as stock" "$EXP_stock_6" "$EXP_kct_6"
-for fam in 4 6; do
-	v=CTEXP_stock_$fam
-	ctexp_stock=${!v}
-	v=CTEXP_kct_$fam
-	ctexp_kct=${!v}
-	ktap_check "stock, IPv$fam: conntrack -L expect lists the expectation" \
-		grep -q 'helper=ftp' <<<"$ctexp_stock"
-	ktap_expect "kct, IPv$fam: conntrack -L expect, as stock" "$ctexp_stock" "$ctexp_kct"
-	ktap_note "stock, IPv$fam: $ctexp_stock"
-done
+ftp_nat_check_ctexp
 ktap_expect "stock, IPv4: the data connection's line" \
 	"tcp 6 T TIME_WAIT src=$CL4 dst=$FW4_CL sport=S dport=P src=$SV4 dst=$CL4 sport=P dport=S [ASSURED] mark=0 zone=0 use=2" \
 	"$DATA_stock_4"
