@@ -94,7 +94,6 @@ static int kct_nl_put_acct(struct sk_buff *skb, const struct nf_conn *ct,
 	return 0;
 }
 
-/* CTA_TIMESTAMP, where nf_conntrack_timestamp stamped @ct: stop once ended. */
 /* CTA_LABELS, where the connection has a label set, as stock. */
 static int kct_nl_put_labels(struct sk_buff *skb, const struct nf_conn *ct)
 {
@@ -105,6 +104,7 @@ static int kct_nl_put_labels(struct sk_buff *skb, const struct nf_conn *ct)
 	return nla_put(skb, CTA_LABELS, sizeof(labels->bits), labels->bits);
 }
 
+/* CTA_TIMESTAMP, where nf_conntrack_timestamp stamped @ct: stop once ended. */
 static int kct_nl_put_tstamp(struct sk_buff *skb, const struct nf_conn *ct)
 {
 	const struct nf_conn_tstamp *tstamp = nf_conn_tstamp_find(ct);
