@@ -7,6 +7,7 @@
  */
 #include <net/netfilter/nf_conntrack_core.h>
 #include <net/netfilter/nf_conntrack_zones.h>
+#include <net/netfilter/nf_conntrack_labels.h>
 #include <net/netfilter/nf_conntrack_acct.h>
 #include <net/netfilter/nf_conntrack_timestamp.h>
 #include "kct_conn.h"
@@ -68,6 +69,8 @@ struct nf_conn *kct_conn_alloc(struct kct_pkt *p,
 	 */
 	nf_ct_acct_ext_add(ct, GFP_ATOMIC);
 	nf_ct_tstamp_ext_add(ct, GFP_ATOMIC);
+	/* Room for labels once a rule of the namespace uses them. */
+	nf_ct_labels_ext_add(ct);
 	return ct;
 }
 

@@ -28,6 +28,7 @@
 #include <linux/slab.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
+#include <net/netfilter/nf_conntrack_labels.h>
 #include "kct_netlink.h"
 #include "kct_netlink_conn.h"
 #include "kct_netlink_dump.h"
@@ -187,6 +188,23 @@ static int kct_nl_delete(struct sk_buff *skb, const struct nfnl_info *info,
 	return err;
 }
 
+/*
+ * conntrack -U --label-add/--label-del: whole 32-bit words, a mask (if
+ * any) as long as the labels, and room for labels on the connection
+ * (made while a rule of its namespace used labels), as stock checks.
+ */
+static int kct_nl_check_labels(const struct nlattr * const cda[],
+			       const struct nf_conn *ct)
+{
+	int len = nla_len(cda[CTA_LABELS]);
+
+	if (len % sizeof(u32))
+		return -EINVAL;
+	if (cda[CTA_LABELS_MASK] && nla_len(cda[CTA_LABELS_MASK]) != len)
+		return -EINVAL;
+	return nf_ct_labels_find(ct) ? 0 : -ENOSPC;
+}
+
 /* Bits a request may turn on; nothing it may turn off. */
 #define KCT_NL_STATUS_SETTABLE	(IPS_SEEN_REPLY | IPS_ASSURED)
 
@@ -195,9 +213,15 @@ static int kct_nl_check_change(const struct nlattr * const cda[],
 {
 	if (cda[CTA_HELP] || cda[CTA_NAT_SRC] || cda[CTA_NAT_DST] ||
 	    cda[CTA_NAT_SEQ_ADJ_ORIG] ||
-	    cda[CTA_NAT_SEQ_ADJ_REPLY] || cda[CTA_LABELS] ||
+	    cda[CTA_NAT_SEQ_ADJ_REPLY] ||
 	    cda[CTA_SYNPROXY] || cda[CTA_TUPLE_MASTER])
 		return -EOPNOTSUPP;
+	if (cda[CTA_LABELS]) {
+		int err = kct_nl_check_labels(cda, ct);
+
+		if (err)
+			return err;
+	}
 	if (cda[CTA_STATUS]) {
 		u32 now = (u32)READ_ONCE(ct->status);
 		u32 want = ntohl(nla_get_be32(cda[CTA_STATUS]));
@@ -240,6 +264,11 @@ static int kct_nl_change(const struct nlattr * const cda[],
 
 		WRITE_ONCE(ct->timeout, nfct_time_stamp + (u32)ticks);
 	}
+	if (cda[CTA_LABELS])
+		nf_connlabels_replace(ct, nla_data(cda[CTA_LABELS]),
+				      cda[CTA_LABELS_MASK] ?
+				      nla_data(cda[CTA_LABELS_MASK]) : NULL,
+				      nla_len(cda[CTA_LABELS]) / sizeof(u32));
 	if (cda[CTA_MARK]) {
 		u32 mark = ntohl(nla_get_be32(cda[CTA_MARK]));
 		u32 mask = cda[CTA_MARK_MASK] ?

@@ -11,6 +11,7 @@
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include <linux/netfilter/nf_conntrack_tcp.h>	/* the largest protoinfo */
 #include <net/netfilter/nf_conntrack_helper.h>
+#include <net/netfilter/nf_conntrack_labels.h>
 #include <net/netfilter/nf_conntrack_acct.h>
 #include <net/netfilter/nf_conntrack_timestamp.h>
 #include "kct_netlink_conn.h"
@@ -91,6 +92,16 @@ static int kct_nl_put_acct(struct sk_buff *skb, const struct nf_conn *ct,
 		nla_nest_end(skb, nest);
 	}
 	return 0;
+}
+
+/* CTA_LABELS, where the connection has a label set, as stock. */
+static int kct_nl_put_labels(struct sk_buff *skb, const struct nf_conn *ct)
+{
+	const struct nf_conn_labels *labels = nf_ct_labels_find(ct);
+
+	if (!labels || !memchr_inv(labels->bits, 0, sizeof(labels->bits)))
+		return 0;
+	return nla_put(skb, CTA_LABELS, sizeof(labels->bits), labels->bits);
 }
 
 /* CTA_TIMESTAMP, where nf_conntrack_timestamp stamped @ct: stop once ended. */
@@ -181,6 +192,9 @@ int kct_nl_fill_conn(struct sk_buff *skb, u32 portid, u32 seq, u16 msg,
 	if ((portid || destroy) &&
 	    (kct_nl_put_acct(skb, ct, sent) || kct_nl_put_tstamp(skb, ct)))
 		goto cancel;
+	/* Answers, as stock's dumps and GETs. */
+	if (portid && kct_nl_put_labels(skb, ct))
+		goto cancel;
 	/* Answers always carry the mark, events only when it is set. */
 	if ((portid || mark) && nla_put_be32(skb, CTA_MARK, htonl(mark)))
 		goto cancel;
@@ -229,7 +243,8 @@ size_t kct_nl_conn_size(void)
 	       nla_total_size(0) +			/* help */
 	       nla_total_size(NF_CT_HELPER_NAME_LEN) +	/* its name */
 	       /* counters: two nests of packets and bytes; timestamp */
-	       3 * (nla_total_size(0) + 2 * nla_total_size_64bit(sizeof(u64)));
+	       3 * (nla_total_size(0) + 2 * nla_total_size_64bit(sizeof(u64))) +
+	       nla_total_size(NF_CT_LABELS_MAX_SIZE);	/* labels */
 }
 
 static const struct nla_policy kct_nl_protoinfo_policy[CTA_PROTOINFO_MAX + 1] = {

@@ -102,8 +102,8 @@ static int kct_nl_parse_ip(const struct nlattr *attr,
 	if (err)
 		return err;
 	/*
-	 * conntrack -U sends its updates with family AF_UNSPEC: the
-	 * addresses then say which family the tuple is.
+	 * A dump filter may come with family AF_UNSPEC: the addresses then
+	 * say which family the tuple is.
 	 */
 	if (t->src.l3num == NFPROTO_UNSPEC) {
 		if (tb[CTA_IP_V4_SRC] || tb[CTA_IP_V4_DST])
@@ -187,6 +187,13 @@ int kct_nl_parse_tuple(const struct nlattr *attr, u8 l3num,
 			       NULL);
 	if (err)
 		return err;
+	/*
+	 * A tuple naming one connection needs its family in the message, as
+	 * on stock: conntrack -U without -f or an address sends AF_UNSPEC
+	 * and gets EOPNOTSUPP from both.
+	 */
+	if (!present && l3num != NFPROTO_IPV4 && l3num != NFPROTO_IPV6)
+		return -EOPNOTSUPP;
 	t->src.l3num = l3num;
 	if (tb[CTA_TUPLE_IP]) {
 		err = kct_nl_parse_ip(tb[CTA_TUPLE_IP], t, &got);
@@ -205,8 +212,6 @@ int kct_nl_parse_tuple(const struct nlattr *attr, u8 l3num,
 		*present = got;
 		return 0;
 	}
-	if (t->src.l3num != NFPROTO_IPV4 && t->src.l3num != NFPROTO_IPV6)
-		return -EAFNOSUPPORT;
 	if ((got & kct_nl_tuple_needs(t->dst.protonum)) !=
 	    kct_nl_tuple_needs(t->dst.protonum))
 		return -EINVAL;
