@@ -61,6 +61,7 @@ static inline bool kct_table_unlink(struct nf_conn *ct)
 {
 	return kct_table_unlink_for(ct, NULL);
 }
+
 bool kct_table_early_drop(struct kct_net *kn, u32 hash);
 
 /*
