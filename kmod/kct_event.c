@@ -63,13 +63,14 @@ void kct_event_unregister(const struct kct_event_sink *sink)
 }
 
 /* Someone may listen: hand the event to the sink, if there still is one. */
-void __kct_event(struct nf_conn *ct, enum kct_event_kind kind)
+void __kct_event(struct nf_conn *ct, enum kct_event_kind kind,
+		 const struct kct_event_req *req)
 {
 	const struct kct_event_sink *sink;
 
 	rcu_read_lock();
 	sink = rcu_dereference(kct_event_gate.sink);
 	if (sink)
-		sink->deliver(ct, kind);
+		sink->deliver(ct, kind, req);
 	rcu_read_unlock();
 }

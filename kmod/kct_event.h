@@ -21,6 +21,18 @@ enum kct_event_kind {
 	KCT_EVENT_KINDS
 };
 
+/*
+ * Who asked for what an event reports: a ctnetlink request (conntrack -D,
+ * -F, -U) names its socket, and its events carry that portid as stock's
+ * do (conntrack -E shows [USERSPACE] portid=N); NLM_F_ECHO asks that the
+ * requester hear the event too.  NULL where packets or timers changed the
+ * connection.
+ */
+struct kct_event_req {
+	u32 portid;
+	bool report;
+};
+
 struct kct_event_sink {
 	/*
 	 * Bit @bits[kind] of *@listening is set while anyone, in any
@@ -34,7 +46,8 @@ struct kct_event_sink {
 	 * Called under RCU, in softirq or process context, with a
 	 * reference on @ct held by the caller: it must not sleep.
 	 */
-	void (*deliver)(struct nf_conn *ct, enum kct_event_kind kind);
+	void (*deliver)(struct nf_conn *ct, enum kct_event_kind kind,
+			const struct kct_event_req *req);
 };
 
 int kct_event_register(const struct kct_event_sink *sink);
@@ -49,7 +62,8 @@ struct kct_event_gate {
 
 extern struct kct_event_gate kct_event_gate;
 
-void __kct_event(struct nf_conn *ct, enum kct_event_kind kind);
+void __kct_event(struct nf_conn *ct, enum kct_event_kind kind,
+		 const struct kct_event_req *req);
 
 /*
  * Whether anyone could want the event.  While nobody listens (or no
@@ -67,19 +81,21 @@ static inline bool kct_event_wanted(enum kct_event_kind kind)
 static inline void kct_event_new(struct nf_conn *ct)
 {
 	if (kct_event_wanted(KCT_EVENT_NEW))
-		__kct_event(ct, KCT_EVENT_NEW);
+		__kct_event(ct, KCT_EVENT_NEW, NULL);
 }
 
-static inline void kct_event_update(struct nf_conn *ct)
+static inline void kct_event_update(struct nf_conn *ct,
+				    const struct kct_event_req *req)
 {
 	if (kct_event_wanted(KCT_EVENT_UPDATE))
-		__kct_event(ct, KCT_EVENT_UPDATE);
+		__kct_event(ct, KCT_EVENT_UPDATE, req);
 }
 
-static inline void kct_event_destroy(struct nf_conn *ct)
+static inline void kct_event_destroy(struct nf_conn *ct,
+				     const struct kct_event_req *req)
 {
 	if (kct_event_wanted(KCT_EVENT_DESTROY))
-		__kct_event(ct, KCT_EVENT_DESTROY);
+		__kct_event(ct, KCT_EVENT_DESTROY, req);
 }
 
 /*
@@ -100,7 +116,7 @@ static inline void kct_event_changed(struct nf_conn *ct, u32 before)
 {
 	if (kct_event_wanted(KCT_EVENT_UPDATE) && nf_ct_is_confirmed(ct) &&
 	    !nf_ct_is_dying(ct) && kct_event_snapshot(ct) != before)
-		__kct_event(ct, KCT_EVENT_UPDATE);
+		__kct_event(ct, KCT_EVENT_UPDATE, NULL);
 }
 
 #endif /* _KCT_EVENT_H */

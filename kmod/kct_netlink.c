@@ -161,9 +161,20 @@ static int kct_nl_get(struct sk_buff *skb, const struct nfnl_info *info,
 	return nfnetlink_unicast(answer, info->net, portid);
 }
 
+/* The request @skb carries, as its events name it. */
+static struct kct_event_req kct_nl_req(const struct sk_buff *skb,
+				       const struct nfnl_info *info)
+{
+	return (struct kct_event_req){
+		.portid = NETLINK_CB(skb).portid,
+		.report = nlmsg_report(info->nlh),
+	};
+}
+
 static int kct_nl_delete(struct sk_buff *skb, const struct nfnl_info *info,
 			 const struct nlattr * const cda[])
 {
+	struct kct_event_req req = kct_nl_req(skb, info);
 	struct kct_nl_filter f;
 	struct nf_conn *ct;
 	int err;
@@ -173,7 +184,7 @@ static int kct_nl_delete(struct sk_buff *skb, const struct nfnl_info *info,
 		err = kct_nl_filter_parse(cda, kct_nl_family(info), &f);
 		if (err)
 			return err;
-		kct_nl_flush(info->net, &f);
+		kct_nl_flush(info->net, &f, &req);
 		return 0;
 	}
 	err = kct_nl_lookup(info, cda, &ct);
@@ -183,7 +194,7 @@ static int kct_nl_delete(struct sk_buff *skb, const struct nfnl_info *info,
 	if (cda[CTA_ID] && ntohl(nla_get_be32(cda[CTA_ID])) != nf_ct_get_id(ct))
 		err = -ENOENT;
 	else
-		kct_table_unlink(ct);
+		kct_table_unlink_for(ct, &req);
 	nf_ct_put(ct);
 	return err;
 }
@@ -284,6 +295,7 @@ static int kct_nl_change(const struct nlattr * const cda[],
 static int kct_nl_new(struct sk_buff *skb, const struct nfnl_info *info,
 		      const struct nlattr * const cda[])
 {
+	struct kct_event_req req = kct_nl_req(skb, info);
 	struct nf_conn *ct;
 	int err;
 
@@ -300,7 +312,7 @@ static int kct_nl_new(struct sk_buff *skb, const struct nfnl_info *info,
 	if (!err)
 		err = kct_nl_change(cda, ct);
 	if (!err)
-		kct_event_update(ct);
+		kct_event_update(ct, &req);
 	nf_ct_put(ct);
 	return err;
 }

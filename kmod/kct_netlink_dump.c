@@ -64,8 +64,12 @@ int kct_nl_dump_table(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
-/* Delete every connection of @net that @f selects; returns how many. */
-unsigned int kct_nl_flush(struct net *net, const struct kct_nl_filter *f)
+/*
+ * Delete every connection of @net that @f selects, for request @req;
+ * returns how many.
+ */
+unsigned int kct_nl_flush(struct net *net, const struct kct_nl_filter *f,
+			  const struct kct_event_req *req)
 {
 	struct kct_table_iter it;
 	unsigned int killed = 0;
@@ -73,7 +77,7 @@ unsigned int kct_nl_flush(struct net *net, const struct kct_nl_filter *f)
 
 	kct_table_iter_start(&it, net, 0, kct_table_size(), NULL, NULL);
 	while ((ct = kct_table_iter_next(&it)))
-		if (kct_nl_filter_match(f, ct) && kct_table_unlink(ct))
+		if (kct_nl_filter_match(f, ct) && kct_table_unlink_for(ct, req))
 			killed++;
 	kct_table_iter_end(&it);
 	return killed;

@@ -26,7 +26,8 @@ static const struct {
 				IPCTNL_MSG_CT_DELETE, 0 },
 };
 
-static void kct_nl_event(struct nf_conn *ct, enum kct_event_kind kind)
+static void kct_nl_event(struct nf_conn *ct, enum kct_event_kind kind,
+			 const struct kct_event_req *req)
 {
 	unsigned int group = kct_nl_event_kinds[kind].group;
 	struct net *net = nf_ct_net(ct);
@@ -44,6 +45,13 @@ static void kct_nl_event(struct nf_conn *ct, enum kct_event_kind kind)
 			     kind == KCT_EVENT_DESTROY)) {
 		kfree_skb(skb);
 		goto lost;
+	}
+	if (req) {
+		/* The requester's portid in the header, as stock's events. */
+		nlmsg_hdr(skb)->nlmsg_pid = req->portid;
+		nfnetlink_send(skb, net, req->portid, group, req->report,
+			       GFP_ATOMIC);
+		return;
 	}
 	nfnetlink_send(skb, net, 0, group, 0, GFP_ATOMIC);
 	return;

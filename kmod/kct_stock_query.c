@@ -2,11 +2,17 @@
 /*
  * Stock modules that ask "the conntrack table" get kct's answer.
  *
- * Two stock modules look connections up in nf_conntrack's own hash,
- * which is empty where kct tracks:
+ * Stock code looks connections up in nf_conntrack's own hash, which is
+ * empty where kct tracks:
  * - nf_conncount (iptables -m connlimit, nft "ct count") decides whether
  *   a connection it counted is still alive with nf_conntrack_find_get();
  *   told "no" every time, no limit would ever trigger.
+ * - nf_conntrack_update(), which NFQUEUE calls when it gives a packet
+ *   back, asks it whether the packet's still unconfirmed connection was
+ *   confirmed meanwhile by another packet of the flow (two datagrams of
+ *   a new UDP flow queued together); if so the packet joins that
+ *   connection and NAT is redone by its mapping.  Told "no", the packet
+ *   kept its own, possibly different, outside port and lost its answer.
  * - nf_nat, choosing the outside tuple of a new connection, asks
  *   nf_conntrack_tuple_taken() whether another connection has it; told
  *   "no" every time, it would give two inside hosts using the same
@@ -16,9 +22,9 @@
  * place of the two exported functions (kct_redirect.c), from its table.
  *
  * Only callers known to treat the answer as read-only are sent here:
- * nf_conntrack's own code and stock's ctnetlink would go on to unlink or
- * change what nf_conntrack_find_get() finds with nf_conntrack's locks and
- * lists, which kct's entries are not in.  nf_conntrack_tuple_taken()
+ * the rest of nf_conntrack's own code and stock's ctnetlink would go on
+ * to unlink or change what nf_conntrack_find_get() finds with
+ * nf_conntrack's locks and lists, which kct's entries are not in.  nf_conntrack_tuple_taken()
  * returns a yes or no only; nf_nat is its one caller.
  */
 #include <linux/kallsyms.h>
@@ -30,13 +36,19 @@
 #include "kct_table.h"
 #include "kct_tuple.h"
 
-/* The modules whose nf_conntrack_find_get() kct answers, by module name. */
-static const char *const kct_stock_readers[] = {
-	"nf_conncount",
+/* The callers whose nf_conntrack_find_get() kct answers: module, function. */
+static const struct {
+	const char *module;
+	const char *function;	/* NULL: any of the module's */
+} kct_stock_readers[] = {
+	{ "nf_conncount", NULL },
+	/* One or the other, as the compiler inlined it. */
+	{ "nf_conntrack", "__nf_conntrack_update" },
+	{ "nf_conntrack", "nf_conntrack_update" },
 };
 
 /*
- * Which module a call comes from costs a symbol lookup (kallsyms is the
+ * Which function a call comes from costs a symbol lookup (kallsyms is the
  * only exported way to ask), so the answer is remembered per call site.
  * Call sites are few (each caller's return address); a module loading or
  * going away may reuse addresses, so the cache is emptied then.
@@ -50,20 +62,24 @@ static struct {
 } kct_stock_callers;
 static DEFINE_SEQLOCK(kct_stock_callers_lock);
 
-static bool kct_stock_module_wanted(unsigned long site)
+static bool kct_stock_site_wanted(unsigned long site)
 {
-	char sym[KSYM_SYMBOL_LEN], *mod, *end;
+	char sym[KSYM_SYMBOL_LEN], *mod, *end, *plus;
 	unsigned int i;
 
 	/* "function+0x1c/0x90 [module]" */
 	sprint_symbol(sym, site);
 	mod = strrchr(sym, '[');
 	end = mod ? strchr(mod, ']') : NULL;
-	if (!end)
+	plus = strchr(sym, '+');
+	if (!end || !plus || plus > mod)
 		return false;
 	*end = '\0';
+	*plus = '\0';
 	for (i = 0; i < ARRAY_SIZE(kct_stock_readers); i++)
-		if (!strcmp(mod + 1, kct_stock_readers[i]))
+		if (!strcmp(mod + 1, kct_stock_readers[i].module) &&
+		    (!kct_stock_readers[i].function ||
+		     !strcmp(sym, kct_stock_readers[i].function)))
 			return true;
 	return false;
 }
@@ -88,7 +104,7 @@ static bool kct_stock_caller_wanted(unsigned long site)
 	if (known)
 		return wanted;
 
-	wanted = kct_stock_module_wanted(site);
+	wanted = kct_stock_site_wanted(site);
 	write_seqlock_irqsave(&kct_stock_callers_lock, flags);
 	i = kct_stock_callers.used;
 	if (i < KCT_STOCK_CALLERS) {

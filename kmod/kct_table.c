@@ -294,9 +294,10 @@ int kct_table_insert(struct kct_net *kn, struct nf_conn *ct,
 /*
  * Take a confirmed connection out of the table and drop the table's
  * reference.  The caller holds its own reference.  Only the first caller
- * does the work: IPS_DYING is the token.
+ * does the work: IPS_DYING is the token.  @req names the ctnetlink
+ * request that asked for it, if one did (for the DESTROY event).
  */
-bool kct_table_unlink(struct nf_conn *ct)
+bool kct_table_unlink_for(struct nf_conn *ct, const struct kct_event_req *req)
 {
 	struct net *net = nf_ct_net(ct);
 	u32 h0, h1;
@@ -313,7 +314,7 @@ bool kct_table_unlink(struct nf_conn *ct)
 	atomic_dec(&kct_pernet(net)->count);
 	kct_expect_master_gone(ct);
 	kct_helper_destroy(ct);
-	kct_event_destroy(ct);
+	kct_event_destroy(ct, req);
 	nf_ct_put(ct);
 	return true;
 }

@@ -54,7 +54,14 @@ kct_table_lookup(struct kct_net *kn, const struct nf_conntrack_zone *zone,
 
 int kct_table_insert(struct kct_net *kn, struct nf_conn *ct,
 		     struct nf_conn **existing);
-bool kct_table_unlink(struct nf_conn *ct);
+struct kct_event_req;
+bool kct_table_unlink_for(struct nf_conn *ct, const struct kct_event_req *req);
+
+static inline bool kct_table_unlink(struct nf_conn *ct)
+{
+	return kct_table_unlink_for(ct, NULL);
+}
+
 bool kct_table_early_drop(struct kct_net *kn, u32 hash);
 
 /*

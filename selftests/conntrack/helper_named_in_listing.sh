@@ -36,11 +36,10 @@ table ip6 ftp_helper {
 NFT
 }
 
-# ev_norm: events without their countdowns, nor who asked for a DESTROY
-# (stock's "[USERSPACE] portid=... progname=conntrack" after conntrack
-# -D, which kct does not report).
+# ev_norm: events without their countdowns, and with only the mark of a
+# DESTROY asked for by a command ("[USERSPACE]"), not its portid or name.
 ev_norm() {
-	sed -E 's/^( *\[[A-Z]+\] +[a-z0-9]+ +[0-9]+) +[0-9]+ /\1 T /; s/ \[USERSPACE\].*$//'
+	sed -E 's/^( *\[[A-Z]+\] +[a-z0-9]+ +[0-9]+) +[0-9]+ /\1 T /; s/ \[USERSPACE\].*$/ [USERSPACE]/'
 }
 
 # ct_state_lines STATE: wait for the flow's entry in STATE, then print

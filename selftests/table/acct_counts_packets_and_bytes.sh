@@ -17,10 +17,11 @@ ev=/tmp/kct-ct-acct-events
 
 # unassured: stdin without [ASSURED] (a UDP flow gets it once two
 # seconds old, which on a slow guest one run may reach and the other not)
-# and without the [USERSPACE] portid=N of an event caused by a command
-# (kct's events do not say so yet).
+# and with the portid of the command that caused an event ([USERSPACE]
+# portid=N) masked, and the name conntrack -E finds for it while the
+# command still runs dropped.
 unassured() {
-	sed -E 's/ ?\[ASSURED\]//; s/ ?\[USERSPACE\] portid=[0-9]+//'
+	sed -E 's/ ?\[ASSURED\]//; s/ \[USERSPACE\] portid=[0-9]+( progname=[^ ]*)?/ [USERSPACE] portid=N/'
 }
 
 # observe TABLE: the exchange through a firewall counting it; prints one

@@ -19,12 +19,13 @@ ev=/tmp/kct-ct-tstamp-events
 # times: stdin with its times replaced by S (start), P (stop) and D
 # (delta-time), [ASSURED] left out (a UDP flow gets it once two seconds
 # old, which on a slow guest one run may reach and the other not), and
-# the [USERSPACE] portid=N of an event caused by a command (kct's events
-# do not say so yet).
+# the portid of the command that caused an event ([USERSPACE] portid=N)
+# masked, and the name conntrack -E finds for it while the command still
+# runs dropped.
 times() {
 	sed -E 's/\[start=[^]]*\]/[start=S]/; s/\[stop=[^]]*\]/[stop=P]/;
 		s/delta-time=[0-9]+/delta-time=D/; s/\[ASSURED\] //;
-		s/ ?\[USERSPACE\] portid=[0-9]+//'
+		s/ \[USERSPACE\] portid=[0-9]+( progname=[^ ]*)?/ [USERSPACE] portid=N/'
 }
 
 # seconds_ago LINE KEY: how many seconds ago LINE's [KEY=date] was.

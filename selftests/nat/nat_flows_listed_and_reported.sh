@@ -1,0 +1,113 @@
+#!/bin/bash
+# `conntrack -L --src-nat`, `--dst-nat` and `--any-nat` select NATed
+# connections on kct as on stock, and `conntrack -E` reports them with
+# the same tuples and flags.  Through a router that masquerades what
+# leaves towards the server (except port 7002) and forwards its outside
+# port 8080 to the client's port 7000, three connections: a masqueraded
+# one (client to server port 7000), a forwarded one (server to the
+# router's 8080) and one left alone (client to server port 7002).  Each
+# listing shows the lines stock shows, and so does each connection's
+# sequence of events, from NEW to the DESTROY of `conntrack -F`.
+# kct-test-cost: 40
+. "$(dirname "$0")/../lib/preamble.sh"
+. "$(dirname "$0")/../lib/conntrack.sh"
+require_tool nft socat conntrack
+
+EV=/tmp/kct-ct-nat-events
+
+nat_rules() {
+	in_fw nft -f - <<NFT
+table ip kct_nat {
+	chain prerouting {
+		type nat hook prerouting priority dstnat; policy accept;
+		ip daddr $FW4_SV tcp dport 8080 dnat to $CL4:7000
+	}
+	chain postrouting {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "fw1" tcp dport != 7002 masquerade
+	}
+}
+NFT
+}
+
+# answer NS DST PORT SPORT: what the service at DST:PORT says to NS.
+answer() {
+	ip netns exec "$1" socat -u -T $KCT_CLIENT_WAIT \
+		"TCP4:$2:$3,sourceport=$4,connect-timeout=$KCT_CLIENT_WAIT" - 2>&1
+}
+
+# closed TABLE: the router holds the three connections, closed.
+closed() {
+	[ "$(ip netns exec $FW cat /proc/net/$1 |
+		grep -c ' TIME_WAIT .* sport=4502[012] dport=')" = 3 ]
+}
+
+# listing OPTION: what `conntrack -L OPTION` shows of the three, one line.
+listing() {
+	in_fw conntrack -L -p tcp $1 2>/dev/null | grep 'sport=4502[012] ' |
+		ct_norm | tr -s ' ' | paste -sd'|'
+}
+
+# events SPORT: the events of the connection from SPORT, in order, one
+# line, countdowns and the portid of the command that caused one masked.
+events() {
+	grep -- "sport=$1 " $EV | sed -E 's/^( *\[[A-Z]+\] tcp +6) [0-9]+ /\1 T /;
+		s/ \[USERSPACE\] portid=[0-9]+( progname=[^ ]*)?/ [USERSPACE] portid=N/' |
+		tr -s ' ' | paste -sd'|'
+}
+
+scenario() {
+	topo_create
+	if [ "$1" = stock ]; then
+		rmmod kct_nat_ftp kct_ftp kct 2>/dev/null
+		modprobe nf_conntrack_netlink
+	else
+		ct_load
+	fi
+	nat_rules || echo "rules did not load"
+	in_cl socat TCP4-LISTEN:7000,reuseaddr,fork SYSTEM:"echo inside" \
+		>/dev/null 2>&1 &
+	in_sv socat TCP4-LISTEN:7000,reuseaddr,fork SYSTEM:"echo server" \
+		>/dev/null 2>&1 &
+	in_sv socat TCP4-LISTEN:7002,reuseaddr,fork SYSTEM:"echo plain" \
+		>/dev/null 2>&1 &
+	wait_for tcp_listening $CL 7000
+	wait_for tcp_listening $SV 7000
+	wait_for tcp_listening $SV 7002
+	in_fw timeout $((60 * KCT_PATIENCE)) conntrack -E -p tcp >$EV 2>&1 &
+	local listener=$!
+	wait_for ct_events_ready $FW 1
+
+	echo "answers: $(answer $CL $SV4 7000 45020) $(answer $SV $FW4_SV 8080 45021) $(
+		answer $CL $SV4 7002 45022)"
+	poll 5 closed "$2"
+	echo "--src-nat: $(listing --src-nat)"
+	echo "--dst-nat: $(listing --dst-nat)"
+	echo "--any-nat: $(listing --any-nat)"
+	echo "all: $(listing)"
+	in_fw conntrack -F 2>/dev/null
+	poll 5 sh -c "[ \$(grep -c 'DESTROY.*sport=4502[012] ' $EV) = 3 ]"
+	echo "masqueraded, events: $(events 45020)"
+	echo "forwarded, events: $(events 45021)"
+	echo "not translated, events: $(events 45022)"
+	kill $listener 2>/dev/null
+	topo_destroy
+}
+
+mapfile -t s < <(scenario stock nf_conntrack)
+mapfile -t k < <(scenario kct kct)
+rmmod kct 2>/dev/null
+
+printf '%s\n' "${s[@]}" | sed 's/^/# stock: /'
+ktap_expect "stock: the scenario ran its 8 steps" 8 "${#s[@]}"
+ktap_expect "stock: the three connections answered" \
+	"answers: server inside plain" "${s[0]}"
+ktap_check "stock: --src-nat lists the masqueraded connection only" \
+	test "$(grep -o 'sport=4502[012] dport=[0-9]* src' <<<"${s[1]}")" = "sport=45020 dport=7000 src"
+ktap_check "stock: --dst-nat lists the forwarded connection only" \
+	test "$(grep -o 'sport=4502[012] dport=[0-9]* src' <<<"${s[2]}")" = "sport=45021 dport=8080 src"
+ktap_check "stock: the events ended in DESTROY" grep -q "DESTROY" <<<"${s[7]}"
+for i in $(seq 0 7); do
+	ktap_expect "${s[$i]%%: *}: kct shows what stock shows" "${s[$i]}" "${k[$i]}"
+done
+ktap_done
