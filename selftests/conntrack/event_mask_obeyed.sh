@@ -78,9 +78,9 @@ observe() {
 		-j CT --ctevents new,destroy
 	in_fw iptables -t raw -A PREROUTING -p tcp --dport 7011 \
 		-j CT --ctevents new,destroy
-	in_fw nft add table inet evmask '{ chain fwd { type filter hook forward priority filter; }; }'
-	in_fw nft add rule inet evmask fwd tcp dport 7001 ct event set new
-	in_fw nft add rule inet evmask fwd tcp dport 7003 ct event set 0
+	in_fw nft add table inet evmask '{ chain mask { type filter hook forward priority filter; }; }'
+	in_fw nft add rule inet evmask mask tcp dport 7001 ct event set new
+	in_fw nft add rule inet evmask mask tcp dport 7003 ct event set 0
 	echo_conn 7000
 	echo_conn 7001
 	echo_conn 7003
