@@ -12,6 +12,7 @@
 #include <net/netfilter/nf_conntrack_timestamp.h>
 #include "kct_conn.h"
 #include "kct_table.h"
+#include "kct_event.h"
 
 /*
  * No room for one more connection in @kn's namespace: kct's count at
@@ -60,6 +61,12 @@ struct nf_conn *kct_conn_alloc(struct kct_pkt *p,
 	__set_bit(KCT_OWNED_BIT, &ct->status);
 	memset(&ct->proto, 0, sizeof(ct->proto));
 	refcount_set(&ct->ct_general.use, 1);
+	/* Stock's room for events (kct_event.c), or stock's drop. */
+	if (!kct_event_ext_add(ct)) {
+		nf_ct_put(ct);
+		*why = KCT_INVALID_NO_MEMORY;
+		return NULL;
+	}
 	/*
 	 * Stock's counters and timestamp, where its nf_conntrack_acct and
 	 * nf_conntrack_timestamp of the namespace ask for them now (each

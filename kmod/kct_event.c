@@ -16,9 +16,23 @@
  *   copied before the pointer is published; an announcer racing with
  *   either change at worst misses or drops one event, as if it had come
  *   a moment earlier or later.
+ *
+ * Which events a connection has is stock's choice, kept where stock keeps
+ * it: the ecache extension of the connection, with its event mask
+ * (ctmask).  kct gives each new connection the extension as stock gives
+ * its own (kct_event_ext_add(), kct_event_adopt()): with all events, none
+ * (no extension: nf_conntrack_events=0, or 2 and nobody listened), or the
+ * mask of a -j CT --ctevents template; nft `ct event set` changes the mask
+ * itself, also on a live connection.  An event goes out only if the mask
+ * has one of the IPCT_* bits it stands for.  The extension is added
+ * before the connection is confirmed and moves no more after; the mask is
+ * one word a rule may rewrite at any time, read once per event.  Its
+ * expectation mask (expmask) is kept for stock's readers: kct sends no
+ * expectation events.
  */
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
+#include <net/netfilter/nf_conntrack_helper.h>
 #include "kct_event.h"
 
 static const u8 kct_event_nobody;
@@ -62,12 +76,76 @@ void kct_event_unregister(const struct kct_event_sink *sink)
 	synchronize_rcu();
 }
 
-/* Someone may listen: hand the event to the sink, if there still is one. */
+/*
+ * A new connection's room for events, as stock makes it for a connection
+ * without a template (and for one conntrack -I makes): all events where
+ * nf_conntrack_events asks for them, else none.  False when there was no
+ * memory for it: stock then drops the packet.
+ */
+bool kct_event_ext_add(struct nf_conn *ct)
+{
+	return nf_ct_ecache_ext_add(ct, 0, 0, GFP_ATOMIC);
+}
+
+/*
+ * A new connection @ct made from the template @tmpl takes the template's
+ * masks (-j CT --ctevents), as stock's do: they replace the all-events
+ * masks kct_event_ext_add() gave it, or give it an extension of its own
+ * where nf_conntrack_events=0 gave none.  False when there was no memory.
+ */
+bool kct_event_adopt(struct nf_conn *ct, const struct nf_conn *tmpl)
+{
+	const struct nf_conntrack_ecache *from = nf_ct_ecache_find(tmpl);
+	struct nf_conntrack_ecache *e;
+
+	if (!from || !(from->ctmask | from->expmask))
+		return true;
+	e = nf_ct_ecache_find(ct);
+	if (!e)
+		return nf_ct_ecache_ext_add(ct, from->ctmask, from->expmask,
+					    GFP_ATOMIC);
+	/* Unconfirmed: nobody else reads the masks yet. */
+	e->ctmask = from->ctmask;
+	e->expmask = from->expmask;
+	return true;
+}
+
+/*
+ * What a NEW event stands for, as stock's: NEW (RELATED for an expected
+ * connection), the tracker's first state where it keeps one, the helper
+ * where one was assigned.
+ */
+unsigned int kct_event_new_ipct(const struct nf_conn *ct)
+{
+	const struct nf_conn_help *help = nfct_help(ct);
+	unsigned int ipct = ct->master ? BIT(IPCT_RELATED) : BIT(IPCT_NEW);
+
+	if (kct_proto_find(nf_ct_protonum(ct))->event_state)
+		ipct |= BIT(IPCT_PROTOINFO);
+	if (help && rcu_access_pointer(help->helper))
+		ipct |= BIT(IPCT_HELPER);
+	return ipct;
+}
+
+/* Whether @ct's event mask lets out an event standing for @ipct. */
+static bool kct_event_allowed(const struct nf_conn *ct, unsigned int ipct)
+{
+	const struct nf_conntrack_ecache *e = nf_ct_ecache_find(ct);
+
+	return e && (READ_ONCE(e->ctmask) & ipct);
+}
+
+/*
+ * Someone may listen: hand the event to the sink, if there still is one
+ * and the connection's mask lets it out.
+ */
 void __kct_event(struct nf_conn *ct, enum kct_event_kind kind,
-		 const struct kct_event_req *req)
+		 const struct kct_event_req *req, unsigned int ipct)
 {
 	const struct kct_event_sink *sink;
 
+	if (!kct_event_allowed(ct, ipct))
+		return;
 	rcu_read_lock();
 	sink = rcu_dereference(kct_event_gate.sink);
 	if (sink)

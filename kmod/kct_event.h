@@ -4,6 +4,7 @@
 
 #include <linux/compiler.h>
 #include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_ecache.h>
 #include "kct_conn.h"
 
 /*
@@ -13,6 +14,11 @@
  * table.  The table and the packet path announce them here and know no
  * more; a sink (ctnetlink, for conntrack -E) registers to carry them on.
  * The rules of the sink's life are stated in kct_event.c.
+ *
+ * Each event also says what it stands for in stock's terms (IPCT_* bits:
+ * NEW, REPLY, ASSURED, PROTOINFO, ...), so that the connection's own event
+ * mask (-j CT --ctevents, nft ct event set) can keep it back, as stock's
+ * does; see kct_event.c.
  */
 enum kct_event_kind {
 	KCT_EVENT_NEW,
@@ -63,7 +69,10 @@ struct kct_event_gate {
 extern struct kct_event_gate kct_event_gate;
 
 void __kct_event(struct nf_conn *ct, enum kct_event_kind kind,
-		 const struct kct_event_req *req);
+		 const struct kct_event_req *req, unsigned int ipct);
+unsigned int kct_event_new_ipct(const struct nf_conn *ct);
+bool kct_event_ext_add(struct nf_conn *ct);
+bool kct_event_adopt(struct nf_conn *ct, const struct nf_conn *tmpl);
 
 /*
  * Whether anyone could want the event.  While nobody listens (or no
@@ -81,21 +90,27 @@ static inline bool kct_event_wanted(enum kct_event_kind kind)
 static inline void kct_event_new(struct nf_conn *ct)
 {
 	if (kct_event_wanted(KCT_EVENT_NEW))
-		__kct_event(ct, KCT_EVENT_NEW, NULL);
+		__kct_event(ct, KCT_EVENT_NEW, NULL, kct_event_new_ipct(ct));
 }
+
+/* What a request's change (conntrack -U) stands for: all it may change. */
+#define KCT_EVENT_IPCT_CHANGE						\
+	(BIT(IPCT_REPLY) | BIT(IPCT_ASSURED) | BIT(IPCT_HELPER) |	\
+	 BIT(IPCT_LABEL) | BIT(IPCT_PROTOINFO) | BIT(IPCT_SEQADJ) |	\
+	 BIT(IPCT_MARK) | BIT(IPCT_SYNPROXY))
 
 static inline void kct_event_update(struct nf_conn *ct,
 				    const struct kct_event_req *req)
 {
 	if (kct_event_wanted(KCT_EVENT_UPDATE))
-		__kct_event(ct, KCT_EVENT_UPDATE, req);
+		__kct_event(ct, KCT_EVENT_UPDATE, req, KCT_EVENT_IPCT_CHANGE);
 }
 
 static inline void kct_event_destroy(struct nf_conn *ct,
 				     const struct kct_event_req *req)
 {
 	if (kct_event_wanted(KCT_EVENT_DESTROY))
-		__kct_event(ct, KCT_EVENT_DESTROY, req);
+		__kct_event(ct, KCT_EVENT_DESTROY, req, BIT(IPCT_DESTROY));
 }
 
 /*
@@ -112,11 +127,25 @@ static inline u32 kct_event_snapshot(struct nf_conn *ct)
 	return bits;
 }
 
+/* What changed between two snapshots, in IPCT_* bits. */
+static inline unsigned int kct_event_ipct_changed(u32 changed)
+{
+	return (changed & IPS_SEEN_REPLY ? BIT(IPCT_REPLY) : 0) |
+	       (changed & IPS_ASSURED ? BIT(IPCT_ASSURED) : 0) |
+	       (changed >> 24 ? BIT(IPCT_PROTOINFO) : 0);
+}
+
 static inline void kct_event_changed(struct nf_conn *ct, u32 before)
 {
-	if (kct_event_wanted(KCT_EVENT_UPDATE) && nf_ct_is_confirmed(ct) &&
-	    !nf_ct_is_dying(ct) && kct_event_snapshot(ct) != before)
-		__kct_event(ct, KCT_EVENT_UPDATE, NULL);
+	u32 changed;
+
+	if (!kct_event_wanted(KCT_EVENT_UPDATE) || !nf_ct_is_confirmed(ct) ||
+	    nf_ct_is_dying(ct))
+		return;
+	changed = kct_event_snapshot(ct) ^ before;
+	if (changed)
+		__kct_event(ct, KCT_EVENT_UPDATE, NULL,
+			    kct_event_ipct_changed(changed));
 }
 
 #endif /* _KCT_EVENT_H */

@@ -157,6 +157,13 @@ repeat:
 		}
 		if (tmpl)
 			kct_timeout_adopt(ct, tmpl);
+		/* -j CT --ctevents: without memory for it, stock drops. */
+		if (tmpl && !kct_event_adopt(ct, tmpl)) {
+			nf_ct_put(ct);
+			KCT_STAT_INC(p->kn, drop);
+			*verdict = NF_DROP;
+			return KCT_INVALID_NO_MEMORY;
+		}
 		ctinfo = kct_adopt(p, ct, tuple, tmpl);
 	}
 
