@@ -10,11 +10,15 @@
  * It must not be a tail call, or its return address would be the
  * redirected caller's and the call would come back to the replacement.
  *
- * Lifetime: a caller sent to a replacement runs kct's code without any
- * reference on this module.  Stopping the redirects waits until no task
- * can still be on its way into this module's text
- * (synchronize_rcu_tasks(), as ftrace does for callbacks of modules):
- * replacements never sleep, so a task in one is never quiescent.
+ * Lifetime: a caller sent to a replacement that does not sleep runs
+ * kct's code without any reference on this module.  Stopping the
+ * redirects waits until no task can still be on its way into this
+ * module's text (synchronize_rcu_tasks(), as ftrace does for callbacks
+ * of modules): such a replacement never sleeps, so a task in one is
+ * never quiescent.  A replacement that sleeps would be, so a call is sent
+ * to it only with a reference on the module, dropped as the
+ * replacement's last act; from there to its return it does not sleep,
+ * which the grace period above covers again.
  */
 #include <linux/module.h>
 #include "kct_redirect.h"
@@ -31,6 +35,8 @@ static void notrace kct_redirect_call(unsigned long ip,
 	if (within_module(parent_ip, THIS_MODULE))
 		return;
 	if (r->wanted && !r->wanted(parent_ip))
+		return;
+	if (r->sleeps && !try_module_get(THIS_MODULE))
 		return;
 	ftrace_instruction_pointer_set(fregs, (unsigned long)r->replacement);
 }

@@ -3,6 +3,7 @@
 #define _KCT_REDIRECT_H
 
 #include <linux/ftrace.h>
+#include <linux/module.h>
 
 #if defined(CONFIG_DYNAMIC_FTRACE_WITH_REGS) || \
 	defined(CONFIG_DYNAMIC_FTRACE_WITH_ARGS)
@@ -22,6 +23,13 @@ struct kct_redirect {
 	 * @target: must not sleep and should be quick.
 	 */
 	bool (*wanted)(unsigned long parent_ip);
+	/*
+	 * The replacement may sleep: a call is sent to it only with a
+	 * reference on this module taken, which the replacement drops as
+	 * its last act (kct_redirect_done()); while kct is going away,
+	 * calls go to @target.
+	 */
+	bool sleeps;
 	/* What users lose when the redirect cannot be made, for the log. */
 	const char *loss;
 #ifdef KCT_HAVE_REDIRECT
@@ -30,6 +38,13 @@ struct kct_redirect {
 };
 
 void kct_redirects_start(struct kct_redirect *const *r, unsigned int n);
+
+/* The last act of a replacement that sleeps. */
+static inline void kct_redirect_done(void)
+{
+	module_put(THIS_MODULE);
+}
+
 void kct_redirects_stop(struct kct_redirect *const *r, unsigned int n);
 
 #endif /* _KCT_REDIRECT_H */
