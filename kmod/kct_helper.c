@@ -182,6 +182,28 @@ void kct_helper_assign(struct nf_conn *ct, const struct nf_conn *tmpl)
 				   (struct nf_conntrack_helper *)helper);
 }
 
+/*
+ * A request (conntrack -I) names @ct's helper: kct's helper of that name
+ * for @ct's family and protocol, or -EOPNOTSUPP if kct has none loaded.
+ * @ct is not confirmed yet, and the caller is in an RCU section.
+ */
+int kct_helper_assign_name(struct nf_conn *ct, const char *name)
+{
+	struct nf_conntrack_helper *helper;
+	struct nf_conn_help *help;
+
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "helper assignment outside RCU");
+	helper = __nf_conntrack_helper_find(name, nf_ct_l3num(ct),
+					    nf_ct_protonum(ct));
+	if (!helper || helper->help != kct_helper_stock_help)
+		return -EOPNOTSUPP;
+	help = nf_ct_helper_ext_add(ct, GFP_ATOMIC);
+	if (!help)
+		return -ENOMEM;
+	rcu_assign_pointer(help->helper, helper);
+	return 0;
+}
+
 /* Run the connection's helper, if it has one, on this packet. */
 unsigned int kct_helper_run(struct sk_buff *skb, struct nf_conn *ct,
 			    enum ip_conntrack_info ctinfo, u8 pf)

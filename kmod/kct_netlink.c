@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ctnetlink for kct: the conntrack subsystem of nfnetlink (list, get,
- * delete, flush, update, counters) answered from kct's table.
+ * create, delete, flush, update, counters) answered from kct's table.
  *
  * nfnetlink itself checks CAP_NET_ADMIN in the user namespace that owns
  * the socket's network namespace for every message, and parses the
@@ -30,6 +30,7 @@
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include "kct_netlink.h"
 #include "kct_netlink_conn.h"
+#include "kct_netlink_create.h"
 #include "kct_netlink_dump.h"
 #include "kct_netlink_event.h"
 #include "kct_netlink_exp.h"
@@ -251,7 +252,10 @@ static int kct_nl_change(const struct nlattr * const cda[],
 	return 0;
 }
 
-/* NEW on an existing connection updates it (conntrack -U). */
+/*
+ * NEW on an existing connection updates it (conntrack -U); with
+ * NLM_F_CREATE, NEW on a missing one creates it (conntrack -I).
+ */
 static int kct_nl_new(struct sk_buff *skb, const struct nfnl_info *info,
 		      const struct nlattr * const cda[])
 {
@@ -261,7 +265,7 @@ static int kct_nl_new(struct sk_buff *skb, const struct nfnl_info *info,
 	lockdep_assert(lockdep_nfnl_is_held(NFNL_SUBSYS_CTNETLINK));
 	err = kct_nl_lookup(info, cda, &ct);
 	if (err == -ENOENT && (info->nlh->nlmsg_flags & NLM_F_CREATE))
-		return -EOPNOTSUPP;	/* kct creates entries from packets only */
+		return kct_nl_create(info->net, cda, kct_nl_family(info));
 	if (err)
 		return err;
 	if (info->nlh->nlmsg_flags & NLM_F_EXCL)

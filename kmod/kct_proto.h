@@ -118,6 +118,13 @@ struct kct_proto {
 	 */
 	int (*nlattr_to_protoinfo)(struct nlattr *pi[], struct nf_conn *ct,
 				   bool commit);
+	/*
+	 * A connection a request creates (conntrack -I): set up ct->proto,
+	 * zeroed, from the request's CTA_PROTOINFO (@pi as above, NULL if
+	 * it has none), before the connection is in the table.  0 or -errno;
+	 * NULL: the protocol keeps no state a request could set.
+	 */
+	int (*nlattr_to_new)(struct nlattr *pi[], struct nf_conn *ct);
 };
 
 /* Returned by a tracker's packet(): close this connection, retry as new. */

@@ -419,6 +419,49 @@ static int kct_tcp_from_nlattr(struct nlattr *pi[], struct nf_conn *ct,
 	return err;
 }
 
+/*
+ * A connection made by a request (conntrack -I --state ESTABLISHED):
+ * the state it names, and each side's flags under its mask, as stock
+ * sets them; the window scales only where both sides' flags say they
+ * offered scaling.  The windows stay unknown: the first segment of each
+ * side starts them, as a mid-stream pickup does.
+ */
+static int kct_tcp_new_from_nlattr(struct nlattr *pi[], struct nf_conn *ct)
+{
+	static const int flag_attr[2] = { CTA_PROTOINFO_TCP_FLAGS_ORIGINAL,
+					  CTA_PROTOINFO_TCP_FLAGS_REPLY };
+	struct kct_tcp_conn *tc = &kct_proto_data(ct)->tcp;
+	struct nlattr *tb[CTA_PROTOINFO_TCP_MAX + 1];
+	struct nf_ct_tcp_flags f;
+	int err, dir;
+
+	if (!pi || !pi[CTA_PROTOINFO_TCP])
+		return 0;
+	err = nla_parse_nested(tb, CTA_PROTOINFO_TCP_MAX, pi[CTA_PROTOINFO_TCP],
+			       kct_tcp_nl_policy, NULL);
+	if (err)
+		return err;
+	/* Not in the table yet: nobody else sees it. */
+	if (tb[CTA_PROTOINFO_TCP_STATE])
+		tc->state = nla_get_u8(tb[CTA_PROTOINFO_TCP_STATE]);
+	for (dir = 0; dir < 2; dir++) {
+		if (!tb[flag_attr[dir]])
+			continue;
+		memcpy(&f, nla_data(tb[flag_attr[dir]]), sizeof(f));
+		tc->seen[dir].flags = f.flags & f.mask;
+	}
+	if (tb[CTA_PROTOINFO_TCP_WSCALE_ORIGINAL] &&
+	    tb[CTA_PROTOINFO_TCP_WSCALE_REPLY] &&
+	    (tc->seen[0].flags & KCT_TCP_SIDE_WSCALE) &&
+	    (tc->seen[1].flags & KCT_TCP_SIDE_WSCALE)) {
+		tc->seen[0].td_scale =
+			nla_get_u8(tb[CTA_PROTOINFO_TCP_WSCALE_ORIGINAL]);
+		tc->seen[1].td_scale =
+			nla_get_u8(tb[CTA_PROTOINFO_TCP_WSCALE_REPLY]);
+	}
+	return 0;
+}
+
 const struct kct_proto kct_proto_tcp = {
 	.l4num = IPPROTO_TCP,
 	.name = "tcp",
@@ -436,4 +479,5 @@ const struct kct_proto kct_proto_tcp = {
 	.nl_tuple_fields = KCT_PORTS_NL_FIELDS,
 	.protoinfo_to_nlattr = kct_tcp_to_nlattr,
 	.nlattr_to_protoinfo = kct_tcp_from_nlattr,
+	.nlattr_to_new = kct_tcp_new_from_nlattr,
 };
