@@ -21,8 +21,8 @@
  *   (NFNL_CB_MUTEX), so two updates of one connection do not interleave
  *   (the mark is read, masked and written back).  The packet path runs
  *   alongside: what a request changes is set-only status bits, words
- *   written whole, and TCP flags under ct->lock.  Dumps run without the
- *   mutex, over the table's iterator.
+ *   written whole, and TCP or SCTP state under ct->lock.  Dumps run
+ *   without the mutex, over the table's iterator.
  */
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -36,6 +36,7 @@
 #include "kct_netlink_exp.h"
 #include "kct_netlink_tuple.h"
 #include "kct_event.h"
+#include "kct_helper.h"
 #include "kct_table.h"
 #include "kct_tuple.h"
 
@@ -188,23 +189,42 @@ static int kct_nl_delete(struct sk_buff *skb, const struct nfnl_info *info,
 	return err;
 }
 
-/* Bits a request may turn on; nothing it may turn off. */
-#define KCT_NL_STATUS_SETTABLE	(IPS_SEEN_REPLY | IPS_ASSURED)
-
+/*
+ * A change to an existing connection (conntrack -U, conntrackd), checked
+ * whole before anything changes, with stock's rules and answers.
+ */
 static int kct_nl_check_change(const struct nlattr * const cda[],
 			       struct nf_conn *ct)
 {
-	if (cda[CTA_HELP] || cda[CTA_NAT_SRC] || cda[CTA_NAT_DST] ||
-	    cda[CTA_NAT_SEQ_ADJ_ORIG] ||
-	    cda[CTA_NAT_SEQ_ADJ_REPLY] || cda[CTA_LABELS] ||
-	    cda[CTA_SYNPROXY] || cda[CTA_TUPLE_MASTER])
-		return -EOPNOTSUPP;
-	if (cda[CTA_STATUS]) {
-		u32 now = (u32)READ_ONCE(ct->status);
-		u32 want = ntohl(nla_get_be32(cda[CTA_STATUS]));
+	int err;
 
-		/* As stock: what is set stays set; the rest is kct's. */
-		if ((now ^ want) & ~(want & KCT_NL_STATUS_SETTABLE))
+	/* As stock: NAT and a master only for a connection being made. */
+	if (cda[CTA_NAT_SRC] || cda[CTA_NAT_DST] || cda[CTA_TUPLE_MASTER])
+		return -EOPNOTSUPP;
+	if (cda[CTA_NAT_SEQ_ADJ_ORIG] || cda[CTA_NAT_SEQ_ADJ_REPLY] ||
+	    cda[CTA_LABELS] || cda[CTA_SYNPROXY])
+		return -EOPNOTSUPP;
+	if (cda[CTA_HELP]) {
+		const char *name;
+
+		err = kct_nl_helper_name(cda[CTA_HELP], &name);
+		if (!err)
+			err = kct_helper_check_name(ct, name);
+		if (err)
+			return err;
+	}
+	if (cda[CTA_TIMEOUT] && test_bit(IPS_FIXED_TIMEOUT_BIT, &ct->status))
+		return -EPERM;
+	if (cda[CTA_STATUS]) {
+		u32 want = ntohl(nla_get_be32(cda[CTA_STATUS]));
+		u32 d = (u32)READ_ONCE(ct->status) ^ want;
+
+		/*
+		 * As stock: EXPECTED, CONFIRMED and DYING are not the
+		 * request's to change, SEEN_REPLY and ASSURED only to set.
+		 */
+		if ((d & (IPS_EXPECTED | IPS_CONFIRMED | IPS_DYING)) ||
+		    (d & ~want & (IPS_SEEN_REPLY | IPS_ASSURED)))
 			return -EBUSY;
 	}
 	if (cda[CTA_PROTOINFO])
@@ -214,8 +234,8 @@ static int kct_nl_check_change(const struct nlattr * const cda[],
 
 /*
  * Apply a checked change.  The protocol's part comes first: its tracker
- * checks it again under the connection's lock, and if the state moved
- * in between, nothing is changed.
+ * applies it under the connection's lock, and may still refuse it there
+ * (then nothing is changed).
  */
 static int kct_nl_change(const struct nlattr * const cda[],
 			 struct nf_conn *ct)
@@ -229,11 +249,13 @@ static int kct_nl_change(const struct nlattr * const cda[],
 	}
 	if (cda[CTA_STATUS]) {
 		u32 want = ntohl(nla_get_be32(cda[CTA_STATUS]));
+		unsigned int bit;
 
-		if (want & IPS_SEEN_REPLY)
-			set_bit(IPS_SEEN_REPLY_BIT, &ct->status);
-		if (want & IPS_ASSURED)
-			set_bit(IPS_ASSURED_BIT, &ct->status);
+		/* Set what it may set (it clears nothing), bit by bit. */
+		want &= ~IPS_UNCHANGEABLE_MASK & (BIT(__IPS_MAX_BIT) - 1);
+		for (bit = 0; bit < __IPS_MAX_BIT; bit++)
+			if (want & BIT(bit))
+				set_bit(bit, &ct->status);
 	}
 	if (cda[CTA_TIMEOUT]) {
 		u64 secs = ntohl(nla_get_be32(cda[CTA_TIMEOUT]));
@@ -243,11 +265,11 @@ static int kct_nl_change(const struct nlattr * const cda[],
 	}
 	if (cda[CTA_MARK]) {
 		u32 mark = ntohl(nla_get_be32(cda[CTA_MARK]));
-		u32 mask = cda[CTA_MARK_MASK] ?
-			   ntohl(nla_get_be32(cda[CTA_MARK_MASK])) : ~0U;
+		u32 keep = cda[CTA_MARK_MASK] ?
+			   ~ntohl(nla_get_be32(cda[CTA_MARK_MASK])) : 0;
 
-		WRITE_ONCE(ct->mark, (READ_ONCE(ct->mark) & ~mask) |
-				     (mark & mask));
+		/* Stock's rule: the bits outside the mask, XOR the mark. */
+		WRITE_ONCE(ct->mark, (READ_ONCE(ct->mark) & keep) ^ mark);
 	}
 	return 0;
 }

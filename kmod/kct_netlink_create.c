@@ -26,6 +26,7 @@
 #include <net/netfilter/nf_conntrack_helper.h>
 #include "kct_netlink_create.h"
 #include "kct_netlink_tuple.h"
+#include "kct_netlink_conn.h"
 #include "kct_conn.h"
 #include "kct_helper.h"
 #include "kct_table.h"
@@ -101,7 +102,7 @@ static const struct nla_policy kct_nl_help_policy[CTA_HELP_MAX + 1] = {
 	[CTA_HELP_INFO]	= { .type = NLA_NESTED },
 };
 
-static int kct_nl_create_helper(const struct nlattr *attr, struct nf_conn *ct)
+int kct_nl_helper_name(const struct nlattr *attr, const char **name)
 {
 	struct nlattr *tb[CTA_HELP_MAX + 1];
 	int err;
@@ -111,8 +112,20 @@ static int kct_nl_create_helper(const struct nlattr *attr, struct nf_conn *ct)
 		return err;
 	if (!tb[CTA_HELP_NAME])
 		return -EINVAL;
+	*name = nla_data(tb[CTA_HELP_NAME]);
+	return 0;
+}
+
+static int kct_nl_create_helper(const struct nlattr *attr, struct nf_conn *ct)
+{
+	const char *name;
+	int err;
+
+	err = kct_nl_helper_name(attr, &name);
+	if (err)
+		return err;
 	rcu_read_lock();
-	err = kct_helper_assign_name(ct, nla_data(tb[CTA_HELP_NAME]));
+	err = kct_helper_assign_name(ct, name);
 	rcu_read_unlock();
 	if (err)
 		return err;
@@ -133,34 +146,6 @@ static int kct_nl_create_status(const struct nlattr *attr, struct nf_conn *ct)
 	if ((want ^ now) & (IPS_EXPECTED | IPS_CONFIRMED | IPS_DYING))
 		return -EBUSY;
 	ct->status |= want & ~IPS_UNCHANGEABLE_MASK & (BIT(__IPS_MAX_BIT) - 1);
-	return 0;
-}
-
-static const struct nla_policy kct_nl_protoinfo_policy[CTA_PROTOINFO_MAX + 1] = {
-	[CTA_PROTOINFO_TCP]	= { .type = NLA_NESTED },
-	[CTA_PROTOINFO_DCCP]	= { .type = NLA_NESTED },
-	[CTA_PROTOINFO_SCTP]	= { .type = NLA_NESTED },
-};
-
-/* The protocol's state, set up by its tracker from CTA_PROTOINFO. */
-static int kct_nl_create_proto(const struct nlattr *attr, struct nf_conn *ct)
-{
-	const struct kct_proto *proto = kct_proto_find(nf_ct_protonum(ct));
-	struct nlattr *pi[CTA_PROTOINFO_MAX + 1];
-	int err;
-
-	if (attr) {
-		err = nla_parse_nested(pi, CTA_PROTOINFO_MAX, attr,
-				       kct_nl_protoinfo_policy, NULL);
-		if (err)
-			return err;
-	}
-	if (proto->nlattr_to_new)
-		return proto->nlattr_to_new(attr ? pi : NULL, ct);
-	/* State kct's tracker of the protocol cannot take from a request. */
-	if (attr && (pi[CTA_PROTOINFO_TCP] || pi[CTA_PROTOINFO_DCCP] ||
-		     pi[CTA_PROTOINFO_SCTP]))
-		return -EOPNOTSUPP;
 	return 0;
 }
 
@@ -209,9 +194,12 @@ static int kct_nl_create_fill(struct kct_net *kn,
 		if (err)
 			return err;
 	}
-	err = kct_nl_create_proto(cda[CTA_PROTOINFO], ct);
-	if (err)
-		return err;
+	/* The protocol's tracker sets up its own state (TCP, SCTP). */
+	if (cda[CTA_PROTOINFO]) {
+		err = kct_nl_protoinfo(cda[CTA_PROTOINFO], ct, true);
+		if (err)
+			return err;
+	}
 	if (cda[CTA_MARK])
 		ct->mark = ntohl(nla_get_be32(cda[CTA_MARK]));
 	if (cda[CTA_TUPLE_MASTER])

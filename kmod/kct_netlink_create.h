@@ -12,4 +12,7 @@
 int kct_nl_create(struct net *net, const struct nlattr * const cda[],
 		  u8 family);
 
+/* CTA_HELP's helper name (a string inside @attr), for create and update. */
+int kct_nl_helper_name(const struct nlattr *attr, const char **name);
+
 #endif /* _KCT_NETLINK_CREATE_H */

@@ -113,18 +113,13 @@ struct kct_proto {
 				   bool destroy);
 	/*
 	 * A request's CTA_PROTOINFO (@pi, parsed, CTA_PROTOINFO_MAX + 1
-	 * entries): check it against @ct, and with @commit also apply it
-	 * (checked again under the connection's lock).  0 or -errno.
+	 * entries), on a connection it updates or creates (then still out
+	 * of the table, its ct->proto zeroed): check it against @ct, and
+	 * with @commit also apply it (checked again under the connection's
+	 * lock).  0 or -errno.
 	 */
 	int (*nlattr_to_protoinfo)(struct nlattr *pi[], struct nf_conn *ct,
 				   bool commit);
-	/*
-	 * A connection a request creates (conntrack -I): set up ct->proto,
-	 * zeroed, from the request's CTA_PROTOINFO (@pi as above, NULL if
-	 * it has none), before the connection is in the table.  0 or -errno;
-	 * NULL: the protocol keeps no state a request could set.
-	 */
-	int (*nlattr_to_new)(struct nlattr *pi[], struct nf_conn *ct);
 };
 
 /* Returned by a tracker's packet(): close this connection, retry as new. */
