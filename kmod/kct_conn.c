@@ -29,16 +29,17 @@ static bool kct_conn_no_room(struct kct_net *kn)
 }
 
 /*
- * A new, unconfirmed connection for the packet @p, holding one reference
- * (the packet's).  When the table is full, an unassured connection is
- * dropped to make room, as stock does; failing that, none is created.
+ * A new, unconfirmed connection in @zone of @kn's namespace, holding one
+ * reference (its creator's: a packet's, or a ctnetlink request's).  When
+ * the table is full, an unassured connection near @hash is dropped to
+ * make room, as stock does; failing that, none is created.
  */
-struct nf_conn *kct_conn_alloc(struct kct_pkt *p,
-			       const struct nf_conntrack_tuple *orig,
-			       const struct nf_conntrack_tuple *reply,
-			       u32 hash, enum kct_invalid_reason *why)
+struct nf_conn *kct_conn_new(struct kct_net *kn,
+			     const struct nf_conntrack_zone *zone,
+			     const struct nf_conntrack_tuple *orig,
+			     const struct nf_conntrack_tuple *reply,
+			     u32 hash, gfp_t gfp, enum kct_invalid_reason *why)
 {
-	struct kct_net *kn = p->kn;
 	struct nf_conn *ct;
 
 	BUILD_BUG_ON(sizeof(union kct_proto_data) >
@@ -52,7 +53,7 @@ struct nf_conn *kct_conn_alloc(struct kct_pkt *p,
 		return NULL;
 	}
 
-	ct = nf_conntrack_alloc(p->net, p->zone, orig, reply, GFP_ATOMIC);
+	ct = nf_conntrack_alloc(kn->net, zone, orig, reply, gfp);
 	if (IS_ERR(ct)) {
 		*why = KCT_INVALID_NO_MEMORY;
 		return NULL;
@@ -74,11 +75,21 @@ struct nf_conn *kct_conn_alloc(struct kct_pkt *p,
 	 * Without them (no memory), the connection is tracked uncounted or
 	 * unstamped, as stock's would be.
 	 */
-	nf_ct_acct_ext_add(ct, GFP_ATOMIC);
-	nf_ct_tstamp_ext_add(ct, GFP_ATOMIC);
+	nf_ct_acct_ext_add(ct, gfp);
+	nf_ct_tstamp_ext_add(ct, gfp);
 	/* Room for labels once a rule of the namespace uses them. */
 	nf_ct_labels_ext_add(ct);
 	return ct;
+}
+
+/* A new, unconfirmed connection for the packet @p (see kct_conn_new()). */
+struct nf_conn *kct_conn_alloc(struct kct_pkt *p,
+			       const struct nf_conntrack_tuple *orig,
+			       const struct nf_conntrack_tuple *reply,
+			       u32 hash, enum kct_invalid_reason *why)
+{
+	return kct_conn_new(p->kn, p->zone, orig, reply, hash, GFP_ATOMIC,
+			    why);
 }
 
 /* Set a connection's timeout: relative while unconfirmed, as stock. */
@@ -86,8 +97,12 @@ void kct_refresh(struct nf_conn *ct, unsigned long extra_jiffies)
 {
 	u32 timeout = extra_jiffies;
 
-	if (nf_ct_is_confirmed(ct))
+	if (nf_ct_is_confirmed(ct)) {
+		/* A request (conntrack -I -u FIXED_TIMEOUT) fixed it. */
+		if (test_bit(IPS_FIXED_TIMEOUT_BIT, &ct->status))
+			return;
 		timeout += nfct_time_stamp;
+	}
 	/* Avoid dirtying the cache line when nothing changes. */
 	if (READ_ONCE(ct->timeout) != timeout)
 		WRITE_ONCE(ct->timeout, timeout);

@@ -30,6 +30,11 @@ static inline union kct_proto_data *kct_proto_data(struct nf_conn *ct)
 static_assert(sizeof(union kct_proto_data) <=
 	      sizeof(union nf_conntrack_proto));
 
+struct nf_conn *kct_conn_new(struct kct_net *kn,
+			     const struct nf_conntrack_zone *zone,
+			     const struct nf_conntrack_tuple *orig,
+			     const struct nf_conntrack_tuple *reply,
+			     u32 hash, gfp_t gfp, enum kct_invalid_reason *why);
 struct nf_conn *kct_conn_alloc(struct kct_pkt *p,
 			       const struct nf_conntrack_tuple *orig,
 			       const struct nf_conntrack_tuple *reply,

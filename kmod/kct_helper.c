@@ -182,6 +182,60 @@ void kct_helper_assign(struct nf_conn *ct, const struct nf_conn *tmpl)
 				   (struct nf_conntrack_helper *)helper);
 }
 
+/*
+ * A request (conntrack -I) names @ct's helper: kct's helper of that name
+ * for @ct's family and protocol, or -EOPNOTSUPP if kct has none loaded.
+ * @ct is not confirmed yet, and the caller is in an RCU section.
+ */
+int kct_helper_assign_name(struct nf_conn *ct, const char *name)
+{
+	struct nf_conntrack_helper *helper;
+	struct nf_conn_help *help;
+
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "helper assignment outside RCU");
+	helper = __nf_conntrack_helper_find(name, nf_ct_l3num(ct),
+					    nf_ct_protonum(ct));
+	if (!helper || helper->help != kct_helper_stock_help)
+		return -EOPNOTSUPP;
+	help = nf_ct_helper_ext_add(ct, GFP_ATOMIC);
+	if (!help)
+		return -ENOMEM;
+	rcu_assign_pointer(help->helper, helper);
+	return 0;
+}
+
+/*
+ * A request (conntrack -U) names a helper for the connection @ct: as
+ * stock, naming the helper it has already changes nothing and is
+ * accepted; another one, or one for a connection without a helper
+ * area, is refused (EBUSY, EOPNOTSUPP), and so is any change on an
+ * expected connection.  Taking a helper away ("") kct does not do yet.
+ */
+int kct_helper_check_name(const struct nf_conn *ct, const char *name)
+{
+	const struct nf_conn_help *help = nfct_help(ct);
+	const struct nf_conntrack_helper *cur = NULL, *want;
+	int err;
+
+	rcu_read_lock();
+	if (help)
+		cur = rcu_dereference(help->helper);
+	if (ct->master) {
+		err = cur && !strcmp(cur->name, name) ? 0 : -EBUSY;
+	} else if (!*name) {
+		err = cur ? -EOPNOTSUPP : 0;
+	} else {
+		want = __nf_conntrack_helper_find(name, nf_ct_l3num(ct),
+						  nf_ct_protonum(ct));
+		if (!want || !help)
+			err = -EOPNOTSUPP;
+		else
+			err = cur == want ? 0 : -EBUSY;
+	}
+	rcu_read_unlock();
+	return err;
+}
+
 /* Run the connection's helper, if it has one, on this packet. */
 unsigned int kct_helper_run(struct sk_buff *skb, struct nf_conn *ct,
 			    enum ip_conntrack_info ctinfo, u8 pf)

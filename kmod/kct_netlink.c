@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ctnetlink for kct: the conntrack subsystem of nfnetlink (list, get,
- * delete, flush, update, counters) answered from kct's table.
+ * create, delete, flush, update, counters) answered from kct's table.
  *
  * nfnetlink itself checks CAP_NET_ADMIN in the user namespace that owns
  * the socket's network namespace for every message, and parses the
@@ -21,8 +21,8 @@
  *   (NFNL_CB_MUTEX), so two updates of one connection do not interleave
  *   (the mark is read, masked and written back).  The packet path runs
  *   alongside: what a request changes is set-only status bits, words
- *   written whole, and TCP flags under ct->lock.  Dumps run without the
- *   mutex, over the table's iterator.
+ *   written whole, and TCP or SCTP state under ct->lock.  Dumps run
+ *   without the mutex, over the table's iterator.
  */
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -31,11 +31,13 @@
 #include <net/netfilter/nf_conntrack_labels.h>
 #include "kct_netlink.h"
 #include "kct_netlink_conn.h"
+#include "kct_netlink_create.h"
 #include "kct_netlink_dump.h"
 #include "kct_netlink_event.h"
 #include "kct_netlink_exp.h"
 #include "kct_netlink_tuple.h"
 #include "kct_event.h"
+#include "kct_helper.h"
 #include "kct_table.h"
 #include "kct_tuple.h"
 
@@ -216,29 +218,47 @@ static int kct_nl_check_labels(const struct nlattr * const cda[],
 	return nf_ct_labels_find(ct) ? 0 : -ENOSPC;
 }
 
-/* Bits a request may turn on; nothing it may turn off. */
-#define KCT_NL_STATUS_SETTABLE	(IPS_SEEN_REPLY | IPS_ASSURED)
-
+/*
+ * A change to an existing connection (conntrack -U, conntrackd), checked
+ * whole before anything changes, with stock's rules and answers.
+ */
 static int kct_nl_check_change(const struct nlattr * const cda[],
 			       struct nf_conn *ct)
 {
-	if (cda[CTA_HELP] || cda[CTA_NAT_SRC] || cda[CTA_NAT_DST] ||
-	    cda[CTA_NAT_SEQ_ADJ_ORIG] ||
-	    cda[CTA_NAT_SEQ_ADJ_REPLY] ||
-	    cda[CTA_SYNPROXY] || cda[CTA_TUPLE_MASTER])
+	int err;
+
+	/* As stock: NAT and a master only for a connection being made. */
+	if (cda[CTA_NAT_SRC] || cda[CTA_NAT_DST] || cda[CTA_TUPLE_MASTER])
+		return -EOPNOTSUPP;
+	if (cda[CTA_NAT_SEQ_ADJ_ORIG] || cda[CTA_NAT_SEQ_ADJ_REPLY] ||
+	    cda[CTA_SYNPROXY])
 		return -EOPNOTSUPP;
 	if (cda[CTA_LABELS]) {
-		int err = kct_nl_check_labels(cda, ct);
-
+		err = kct_nl_check_labels(cda, ct);
 		if (err)
 			return err;
 	}
-	if (cda[CTA_STATUS]) {
-		u32 now = (u32)READ_ONCE(ct->status);
-		u32 want = ntohl(nla_get_be32(cda[CTA_STATUS]));
+	if (cda[CTA_HELP]) {
+		const char *name;
 
-		/* As stock: what is set stays set; the rest is kct's. */
-		if ((now ^ want) & ~(want & KCT_NL_STATUS_SETTABLE))
+		err = kct_nl_helper_name(cda[CTA_HELP], &name);
+		if (!err)
+			err = kct_helper_check_name(ct, name);
+		if (err)
+			return err;
+	}
+	if (cda[CTA_TIMEOUT] && test_bit(IPS_FIXED_TIMEOUT_BIT, &ct->status))
+		return -EPERM;
+	if (cda[CTA_STATUS]) {
+		u32 want = ntohl(nla_get_be32(cda[CTA_STATUS]));
+		u32 d = (u32)READ_ONCE(ct->status) ^ want;
+
+		/*
+		 * As stock: EXPECTED, CONFIRMED and DYING are not the
+		 * request's to change, SEEN_REPLY and ASSURED only to set.
+		 */
+		if ((d & (IPS_EXPECTED | IPS_CONFIRMED | IPS_DYING)) ||
+		    (d & ~want & (IPS_SEEN_REPLY | IPS_ASSURED)))
 			return -EBUSY;
 	}
 	if (cda[CTA_PROTOINFO])
@@ -248,8 +268,8 @@ static int kct_nl_check_change(const struct nlattr * const cda[],
 
 /*
  * Apply a checked change.  The protocol's part comes first: its tracker
- * checks it again under the connection's lock, and if the state moved
- * in between, nothing is changed.
+ * applies it under the connection's lock, and may still refuse it there
+ * (then nothing is changed).
  */
 static int kct_nl_change(const struct nlattr * const cda[],
 			 struct nf_conn *ct)
@@ -263,11 +283,13 @@ static int kct_nl_change(const struct nlattr * const cda[],
 	}
 	if (cda[CTA_STATUS]) {
 		u32 want = ntohl(nla_get_be32(cda[CTA_STATUS]));
+		unsigned int bit;
 
-		if (want & IPS_SEEN_REPLY)
-			set_bit(IPS_SEEN_REPLY_BIT, &ct->status);
-		if (want & IPS_ASSURED)
-			set_bit(IPS_ASSURED_BIT, &ct->status);
+		/* Set what it may set (it clears nothing), bit by bit. */
+		want &= ~IPS_UNCHANGEABLE_MASK & (BIT(__IPS_MAX_BIT) - 1);
+		for (bit = 0; bit < __IPS_MAX_BIT; bit++)
+			if (want & BIT(bit))
+				set_bit(bit, &ct->status);
 	}
 	if (cda[CTA_TIMEOUT]) {
 		u64 secs = ntohl(nla_get_be32(cda[CTA_TIMEOUT]));
@@ -282,16 +304,19 @@ static int kct_nl_change(const struct nlattr * const cda[],
 				      nla_len(cda[CTA_LABELS]) / sizeof(u32));
 	if (cda[CTA_MARK]) {
 		u32 mark = ntohl(nla_get_be32(cda[CTA_MARK]));
-		u32 mask = cda[CTA_MARK_MASK] ?
-			   ntohl(nla_get_be32(cda[CTA_MARK_MASK])) : ~0U;
+		u32 keep = cda[CTA_MARK_MASK] ?
+			   ~ntohl(nla_get_be32(cda[CTA_MARK_MASK])) : 0;
 
-		WRITE_ONCE(ct->mark, (READ_ONCE(ct->mark) & ~mask) |
-				     (mark & mask));
+		/* Stock's rule: the bits outside the mask, XOR the mark. */
+		WRITE_ONCE(ct->mark, (READ_ONCE(ct->mark) & keep) ^ mark);
 	}
 	return 0;
 }
 
-/* NEW on an existing connection updates it (conntrack -U). */
+/*
+ * NEW on an existing connection updates it (conntrack -U); with
+ * NLM_F_CREATE, NEW on a missing one creates it (conntrack -I).
+ */
 static int kct_nl_new(struct sk_buff *skb, const struct nfnl_info *info,
 		      const struct nlattr * const cda[])
 {
@@ -302,7 +327,7 @@ static int kct_nl_new(struct sk_buff *skb, const struct nfnl_info *info,
 	lockdep_assert(lockdep_nfnl_is_held(NFNL_SUBSYS_CTNETLINK));
 	err = kct_nl_lookup(info, cda, &ct);
 	if (err == -ENOENT && (info->nlh->nlmsg_flags & NLM_F_CREATE))
-		return -EOPNOTSUPP;	/* kct creates entries from packets only */
+		return kct_nl_create(info->net, cda, kct_nl_family(info));
 	if (err)
 		return err;
 	if (info->nlh->nlmsg_flags & NLM_F_EXCL)

@@ -113,8 +113,10 @@ struct kct_proto {
 				   bool destroy);
 	/*
 	 * A request's CTA_PROTOINFO (@pi, parsed, CTA_PROTOINFO_MAX + 1
-	 * entries): check it against @ct, and with @commit also apply it
-	 * (checked again under the connection's lock).  0 or -errno.
+	 * entries), on a connection it updates or creates (then still out
+	 * of the table, its ct->proto zeroed): check it against @ct, and
+	 * with @commit also apply it (checked again under the connection's
+	 * lock).  0 or -errno.
 	 */
 	int (*nlattr_to_protoinfo)(struct nlattr *pi[], struct nf_conn *ct,
 				   bool commit);

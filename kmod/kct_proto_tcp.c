@@ -370,53 +370,53 @@ static const struct nla_policy kct_tcp_nl_policy[CTA_PROTOINFO_TCP_MAX + 1] = {
 		NLA_POLICY_EXACT_LEN(sizeof(struct nf_ct_tcp_flags)),
 };
 
-/* The side flags a request may change: what conntrack -U sends. */
-#define KCT_TCP_NL_SETTABLE (KCT_TCP_SIDE_SACK | KCT_TCP_SIDE_LIBERAL)
-
 /*
- * A request may not move the state machine or the window scales: a
- * state or scale it names must be the present one.  The SACK and
- * liberal flags of each side it does change, as stock does.
+ * A request's CTA_PROTOINFO_TCP, on a connection it creates or updates
+ * (conntrackd commits the state its peer saw): the state it names, each
+ * side's flags under its mask, and the window scales where both are
+ * given and both sides' flags say they offered scaling, as stock sets
+ * them.  The windows themselves stay as they are (unknown on a new
+ * connection: each side's next segment starts them, as a pickup does).
+ * Nothing here can be refused once parsed, so the check is the parse.
  */
 static int kct_tcp_from_nlattr(struct nlattr *pi[], struct nf_conn *ct,
 			       bool commit)
 {
 	static const int flag_attr[2] = { CTA_PROTOINFO_TCP_FLAGS_ORIGINAL,
 					  CTA_PROTOINFO_TCP_FLAGS_REPLY };
-	static const int scale_attr[2] = { CTA_PROTOINFO_TCP_WSCALE_ORIGINAL,
-					   CTA_PROTOINFO_TCP_WSCALE_REPLY };
 	struct kct_tcp_conn *tc = &kct_proto_data(ct)->tcp;
 	struct nlattr *tb[CTA_PROTOINFO_TCP_MAX + 1];
-	struct nf_ct_tcp_flags f[2] = {};
+	struct nf_ct_tcp_flags f;
 	int err, dir;
 
 	if (!pi[CTA_PROTOINFO_TCP])
 		return 0;
 	err = nla_parse_nested(tb, CTA_PROTOINFO_TCP_MAX, pi[CTA_PROTOINFO_TCP],
 			       kct_tcp_nl_policy, NULL);
-	if (err)
+	if (err || !commit)
 		return err;
+
+	spin_lock_bh(&ct->lock);
+	if (tb[CTA_PROTOINFO_TCP_STATE])
+		tc->state = nla_get_u8(tb[CTA_PROTOINFO_TCP_STATE]);
 	for (dir = 0; dir < 2; dir++) {
 		if (!tb[flag_attr[dir]])
 			continue;
-		memcpy(&f[dir], nla_data(tb[flag_attr[dir]]), sizeof(f[dir]));
-		if (f[dir].mask & ~KCT_TCP_NL_SETTABLE)
-			return -EOPNOTSUPP;
+		memcpy(&f, nla_data(tb[flag_attr[dir]]), sizeof(f));
+		tc->seen[dir].flags = (tc->seen[dir].flags & ~f.mask) |
+				      (f.flags & f.mask);
 	}
-
-	spin_lock_bh(&ct->lock);
-	if (tb[CTA_PROTOINFO_TCP_STATE] &&
-	    nla_get_u8(tb[CTA_PROTOINFO_TCP_STATE]) != tc->state)
-		err = -EOPNOTSUPP;
-	for (dir = 0; dir < 2; dir++)
-		if (tb[scale_attr[dir]] &&
-		    nla_get_u8(tb[scale_attr[dir]]) != tc->seen[dir].td_scale)
-			err = -EOPNOTSUPP;
-	for (dir = 0; !err && commit && dir < 2; dir++)
-		tc->seen[dir].flags = (tc->seen[dir].flags & ~f[dir].mask) |
-				      (f[dir].flags & f[dir].mask);
+	if (tb[CTA_PROTOINFO_TCP_WSCALE_ORIGINAL] &&
+	    tb[CTA_PROTOINFO_TCP_WSCALE_REPLY] &&
+	    (tc->seen[0].flags & KCT_TCP_SIDE_WSCALE) &&
+	    (tc->seen[1].flags & KCT_TCP_SIDE_WSCALE)) {
+		tc->seen[0].td_scale =
+			nla_get_u8(tb[CTA_PROTOINFO_TCP_WSCALE_ORIGINAL]);
+		tc->seen[1].td_scale =
+			nla_get_u8(tb[CTA_PROTOINFO_TCP_WSCALE_REPLY]);
+	}
 	spin_unlock_bh(&ct->lock);
-	return err;
+	return 0;
 }
 
 const struct kct_proto kct_proto_tcp = {

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _KCT_NETLINK_CREATE_H
+#define _KCT_NETLINK_CREATE_H
+
+#include <net/netlink.h>
+
+/*
+ * A request to create a connection that is not in the table (ctnetlink
+ * NEW with NLM_F_CREATE): checked whole, then inserted, or nothing
+ * changes.  0 or -errno, as stock answers.
+ */
+int kct_nl_create(struct net *net, const struct nlattr * const cda[],
+		  u8 family);
+
+/* CTA_HELP's helper name (a string inside @attr), for create and update. */
+int kct_nl_helper_name(const struct nlattr *attr, const char **name);
+
+#endif /* _KCT_NETLINK_CREATE_H */
