@@ -17,6 +17,7 @@
 # made again from the same ports, get the same answers and lines.
 # kct-test-cost: 40
 . "$(dirname "$0")/../lib/preamble.sh"
+. "$(dirname "$0")/../lib/nat_diff.sh"
 require_tool nft socat
 
 # The address the router's own program connects to, on the inside
@@ -44,13 +45,6 @@ table ip kct_dnat {
 NFT
 }
 
-# answer NS DST PORT SPORT: what the service reached from NS at DST:PORT
-# (from source port SPORT) says.
-answer() {
-	ip netns exec "$1" socat -u -T $KCT_CLIENT_WAIT \
-		"TCP4:$2:$3,sourceport=$4,connect-timeout=$KCT_CLIENT_WAIT" - 2>&1
-}
-
 # line TABLE PATTERN...: the router's entry matching every PATTERN,
 # countdown masked.
 line() {
@@ -68,25 +62,22 @@ all_closed() {
 # connect_all TABLE PREFIX: the three connections; one output line per
 # answer and per table entry, each starting with PREFIX.
 connect_all() {
-	echo "$2port forward answered: $(answer $SV $FW4_SV 8080 45000)"
-	echo "$2hairpin answered: $(answer $CL $FW4_SV 8080 45001)"
-	echo "$2local DNAT answered: $(answer $FW $LOCAL_VIP 80 45002)"
+	echo "$2port forward answered: $(nat_answer $SV $FW4_SV 8080 45000)"
+	echo "$2hairpin answered: $(nat_answer $CL $FW4_SV 8080 45001)"
+	echo "$2local DNAT answered: $(nat_answer $FW $LOCAL_VIP 80 45002)"
 	poll 5 all_closed "$1"
 	echo "$2port forward entry: $(line $1 "src=$SV4 dst=$FW4_SV sport=45000 ")"
 	echo "$2hairpin entry: $(line $1 "src=$CL4 dst=$FW4_SV sport=45001 ")"
 	echo "$2local DNAT entry: $(line $1 "dst=$LOCAL_VIP sport=45002 ")"
 }
 
-# scenario TRACKER TABLE: the same steps on either tracker.
+# scenario TRACKER: the same steps on either tracker.
 scenario() {
+	local table
+
+	table=$(nat_proc_table "$1")
 	topo_create
-	if [ "$1" = stock ]; then
-		rmmod kct_nat_ftp kct_ftp kct 2>/dev/null
-		modprobe nf_conntrack_netlink
-	else
-		rmmod nf_conntrack_netlink 2>/dev/null
-		modprobe kct || echo "modprobe kct failed"
-	fi
+	nat_tracker "$1"
 	nat_rules || echo "rules did not load"
 	in_cl socat TCP4-LISTEN:7000,reuseaddr,fork SYSTEM:"echo inside" \
 		>/dev/null 2>&1 &
@@ -94,31 +85,24 @@ scenario() {
 		>/dev/null 2>&1 &
 	wait_for tcp_listening $CL 7000
 	wait_for tcp_listening $SV 7001
-	connect_all "$2" ""
+	connect_all $table ""
 	echo "conntrack -D: $(in_fw conntrack -D -p tcp --orig-port-src 45000 2>&1 | grep -c '^tcp') $(
 		in_fw conntrack -D -p tcp --orig-port-src 45001 2>&1 | grep -c '^tcp') $(
 		in_fw conntrack -D -p tcp --orig-port-src 45002 2>&1 | grep -c '^tcp')"
-	connect_all "$2" "again: "
+	connect_all $table "again: "
 	topo_destroy
 }
 
-mapfile -t s < <(scenario stock nf_conntrack)
-mapfile -t k < <(scenario kct kct)
-rmmod kct 2>/dev/null
-
-printf '%s\n' "${s[@]}" | sed 's/^/# stock: /'
-ktap_expect "stock: the scenario ran its 13 steps" 13 "${#s[@]}"
+nat_run scenario 13
 ktap_expect "stock: the port forward reached the inside host" \
-	"port forward answered: inside" "${s[0]}"
+	"port forward answered: inside" "${NAT_STOCK[0]}"
 ktap_expect "stock: so did the hairpin connection" \
-	"hairpin answered: inside" "${s[1]}"
+	"hairpin answered: inside" "${NAT_STOCK[1]}"
 ktap_expect "stock: the router's local DNAT reached the server" \
-	"local DNAT answered: server" "${s[2]}"
+	"local DNAT answered: server" "${NAT_STOCK[2]}"
 ktap_expect "stock: the hairpin entry is masqueraded back" \
 	"hairpin entry: ipv4     2 tcp      6 T TIME_WAIT src=$CL4 dst=$FW4_SV sport=45001 dport=8080 src=$CL4 dst=$FW4_CL sport=7000 dport=45001 [ASSURED] mark=0 zone=0 use=2" \
-	"${s[4]}"
-ktap_expect "stock: conntrack -D deleted the three" "conntrack -D: 1 1 1" "${s[6]}"
-for i in $(seq 0 12); do
-	ktap_expect "${s[$i]%: *}: kct shows what stock shows" "${s[$i]}" "${k[$i]}"
-done
+	"${NAT_STOCK[4]}"
+ktap_expect "stock: conntrack -D deleted the three" "conntrack -D: 1 1 1" "${NAT_STOCK[6]}"
+nat_compare
 ktap_done

@@ -9,6 +9,7 @@
 # router's address, no ports).
 # kct-test-cost: 45
 . "$(dirname "$0")/../lib/preamble.sh"
+. "$(dirname "$0")/../lib/nat_diff.sh"
 require_tool nft python3
 
 # count NS: a counter of protocol 253 arriving in NS, by source address.
@@ -33,12 +34,7 @@ got() {
 
 scenario() {
 	topo_create
-	if [ "$1" = stock ]; then
-		rmmod kct_nat_ftp kct_ftp kct 2>/dev/null
-		modprobe nf_conntrack
-	else
-		modprobe kct || echo "modprobe kct failed"
-	fi
+	nat_tracker "$1"
 	in_fw nft -f - <<NFT || echo "rules did not load"
 table ip kct_nat {
 	chain postrouting {
@@ -55,24 +51,17 @@ NFT
 	pkt $SV ip --dst $FW4_SV --proto 253 --payload world
 	poll 5 got $CL from_server
 	echo "client got the answer from the server: $(nft_counter $CL ip kct_count from_server)"
-	echo "router's entry: $(kct_norm "$(ip netns exec $FW cat /proc/net/$2 |
+	echo "router's entry: $(kct_norm "$(ip netns exec $FW cat /proc/net/$(nat_proc_table "$1") |
 		lines_with "unknown" "src=$CL4 ")")"
 	topo_destroy
 }
 
-mapfile -t s < <(scenario stock nf_conntrack)
-mapfile -t k < <(scenario kct kct)
-rmmod kct 2>/dev/null
-
-printf '%s\n' "${s[@]}" | sed 's/^/# stock: /'
-ktap_expect "stock: the scenario ran its 3 steps" 3 "${#s[@]}"
+nat_run scenario 3
 ktap_expect "stock: the server got the packet from the router's address" \
-	"server got it from the router: 1" "${s[0]}"
+	"server got it from the router: 1" "${NAT_STOCK[0]}"
 ktap_expect "stock: the answer reached the client" \
-	"client got the answer from the server: 1" "${s[1]}"
+	"client got the answer from the server: 1" "${NAT_STOCK[1]}"
 ktap_check "stock: an unknown-protocol entry, reply to the router" \
-	grep -q "unknown  253 T src=$CL4 dst=$SV4 src=$SV4 dst=$FW4_SV " <<<"${s[2]}"
-for i in 0 1 2; do
-	ktap_expect "${s[$i]%%: *}: kct shows what stock shows" "${s[$i]}" "${k[$i]}"
-done
+	grep -q "unknown  253 T src=$CL4 dst=$SV4 src=$SV4 dst=$FW4_SV " <<<"${NAT_STOCK[2]}"
+nat_compare
 ktap_done

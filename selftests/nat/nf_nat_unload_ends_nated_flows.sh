@@ -10,6 +10,7 @@
 # kct-test-cost: 60
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
+. "$(dirname "$0")/../lib/nat_diff.sh"
 require_tool nft socat conntrack
 
 nat_rules() {
@@ -38,12 +39,7 @@ flows() {
 
 scenario() {
 	topo_create
-	if [ "$1" = stock ]; then
-		rmmod kct_nat_ftp kct_ftp kct 2>/dev/null
-		modprobe nf_conntrack_netlink
-	else
-		ct_load
-	fi
+	nat_tracker "$1"
 	nat_rules || echo "rules did not load"
 	ct_tcp_hold 4 46030 7000
 	ct_tcp_hold 4 46031 7002
@@ -59,19 +55,12 @@ scenario() {
 	topo_destroy
 }
 
-mapfile -t s < <(scenario stock)
-mapfile -t k < <(scenario kct)
-rmmod kct 2>/dev/null
-
-printf '%s\n' "${s[@]}" | sed 's/^/# stock: /'
-ktap_expect "stock: the scenario ran its 5 steps" 5 "${#s[@]}"
-ktap_expect "stock: nf_nat unloaded" "nf_nat unloaded" "${s[1]}"
+nat_run scenario 5
+ktap_expect "stock: nf_nat unloaded" "nf_nat unloaded" "${NAT_STOCK[1]}"
 ktap_check "stock: the masqueraded connection ended with nf_nat" \
-	not grep -q "sport=46030 " <<<"${s[2]}"
-ktap_check "stock: the untranslated one stayed" grep -q "sport=46031 " <<<"${s[2]}"
+	not grep -q "sport=46030 " <<<"${NAT_STOCK[2]}"
+ktap_check "stock: the untranslated one stayed" grep -q "sport=46031 " <<<"${NAT_STOCK[2]}"
 ktap_check "stock: a new masqueraded connection through nf_nat loaded again" \
-	grep -q "sport=46032 dport=7000 src=$SV4 dst=$FW4_SV " <<<"${s[3]}"
-for i in $(seq 0 4); do
-	ktap_expect "${s[$i]%%: *}: kct shows what stock shows" "${s[$i]}" "${k[$i]}"
-done
+	grep -q "sport=46032 dport=7000 src=$SV4 dst=$FW4_SV " <<<"${NAT_STOCK[3]}"
+nat_compare
 ktap_done

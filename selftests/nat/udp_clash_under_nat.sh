@@ -12,6 +12,7 @@
 # shows what stock shows.
 # kct-test-cost: 100
 . "$(dirname "$0")/../lib/preamble.sh"
+. "$(dirname "$0")/../lib/nat_diff.sh"
 require_tool nft python3 conntrack
 
 LIB=$(cd "$(dirname "$0")/../lib" && pwd)
@@ -64,13 +65,7 @@ scenario() {
 	rm -rf $RUN
 	mkdir -p $RUN
 	topo_create
-	if [ "$1" = stock ]; then
-		rmmod kct_nat_ftp kct_ftp kct 2>/dev/null
-		modprobe nf_conntrack_netlink
-	else
-		rmmod nf_conntrack_netlink 2>/dev/null
-		modprobe kct || echo "modprobe kct failed"
-	fi
+	nat_tracker "$1"
 	in_fw nft -f - <<NFT || echo "rules did not load"
 table ip kct_nat {
 	chain postrouting {
@@ -107,21 +102,14 @@ both() {
 	scenario $1 "forward priority 0" "held before NAT"
 }
 
-mapfile -t s < <(both stock)
-mapfile -t k < <(both kct)
-rmmod kct 2>/dev/null
-
-printf '%s\n' "${s[@]}" | sed 's/^/# stock: /'
-ktap_expect "stock: the scenario ran its 8 steps" 8 "${#s[@]}"
+nat_run both 8
 ktap_expect "stock, held after NAT: both answers came back" \
-	"held after NAT: answers: 2" "${s[0]}"
+	"held after NAT: answers: 2" "${NAT_STOCK[0]}"
 ktap_expect "stock, held after NAT: no clash" \
-	"held after NAT: clashes resolved: 0" "${s[1]}"
+	"held after NAT: clashes resolved: 0" "${NAT_STOCK[1]}"
 ktap_expect "stock, held before NAT: both answers came back" \
-	"held before NAT: answers: 2" "${s[4]}"
+	"held before NAT: answers: 2" "${NAT_STOCK[4]}"
 ktap_expect "stock, held before NAT: no clash" \
-	"held before NAT: clashes resolved: 0" "${s[5]}"
-for i in $(seq 0 7); do
-	ktap_expect "${s[$i]%: *}: kct shows what stock shows" "${s[$i]}" "${k[$i]}"
-done
+	"held before NAT: clashes resolved: 0" "${NAT_STOCK[5]}"
+nat_compare
 ktap_done
