@@ -30,6 +30,7 @@ static void kct_nl_event(struct nf_conn *ct, enum kct_event_kind kind,
 			 const struct kct_event_req *req)
 {
 	unsigned int group = kct_nl_event_kinds[kind].group;
+	u32 portid = req ? req->portid : 0;
 	struct net *net = nf_ct_net(ct);
 	struct sk_buff *skb;
 
@@ -46,14 +47,10 @@ static void kct_nl_event(struct nf_conn *ct, enum kct_event_kind kind,
 		kfree_skb(skb);
 		goto lost;
 	}
-	if (req) {
-		/* The requester's portid in the header, as stock's events. */
-		nlmsg_hdr(skb)->nlmsg_pid = req->portid;
-		nfnetlink_send(skb, net, req->portid, group, req->report,
-			       GFP_ATOMIC);
-		return;
-	}
-	nfnetlink_send(skb, net, 0, group, 0, GFP_ATOMIC);
+	/* The requester's portid in the header, as stock's events. */
+	nlmsg_hdr(skb)->nlmsg_pid = portid;
+	nfnetlink_send(skb, net, portid, group, req && req->report,
+		       GFP_ATOMIC);
 	return;
 lost:
 	/* Listeners learn that they missed something (ENOBUFS). */
