@@ -16,12 +16,14 @@ void kct_ftp_stream_syn(struct kct_ftp_stream *s, u32 seq)
 {
 	/* The SYN takes one sequence number; the first line follows it. */
 	s->line_seq = seq + 1;
+	s->prev_len = 0;
 	s->saved = 0;
 	s->flags = KCT_FTP_KNOWN;
 }
 
 void kct_ftp_stream_lost(struct kct_ftp_stream *s)
 {
+	s->prev_len = 0;
 	s->saved = 0;
 	s->flags = 0;
 }
@@ -105,31 +107,29 @@ static size_t kct_ftp_complete(struct kct_ftp_stream *s,
 }
 
 /*
- * One segment of @len bytes starting at sequence number @seq.  c->found
- * is called for every announcement in lines not read before.
+ * The new bytes @b of a segment that started inside bytes already passed,
+ * not at a known line start: none of them is read; the current line (kept
+ * or being skipped) ends somewhere in them or after them.
  */
-void kct_ftp_stream_data(struct kct_ftp_stream *s,
-			 const struct kct_ftp_calls *c, u32 seq,
-			 const void *data, size_t len, enum kct_ftp_dir dir,
-			 u8 family)
+static void kct_ftp_pass(struct kct_ftp_stream *s, const u8 *b, size_t len)
 {
-	const u8 *b = data;
+	/* Past the kept start of a line (dropped) and every new byte. */
+	s->line_seq += s->saved + (u32)len;
+	s->saved = 0;
+	if (kct_ftp_after_last_nl(b, len) == len)
+		s->flags &= ~KCT_FTP_SKIPPING;	/* a line starts just after */
+	else
+		s->flags |= KCT_FTP_SKIPPING;	/* inside a line not read */
+}
+
+static void kct_ftp_stream_segment(struct kct_ftp_stream *s,
+				   const struct kct_ftp_calls *c, u32 seq,
+				   const u8 *b, size_t len,
+				   enum kct_ftp_dir dir, u8 family)
+{
 	size_t skip;
 	bool alt;
 	u32 next;
-
-	if (!len)
-		return;
-	if (len > KCT_FTP_SEGMENT_MAX) {
-		kct_ftp_stream_lost(s);
-		return;
-	}
-	if (!(s->flags & KCT_FTP_KNOWN)) {
-		/* Picked up in mid-stream: its first line start is ahead. */
-		s->line_seq = seq;
-		s->saved = 0;
-		s->flags = KCT_FTP_KNOWN | KCT_FTP_SKIPPING;
-	}
 
 	next = s->line_seq + s->saved;
 	if (seq != next && (s->flags & KCT_FTP_ALT) && seq == s->alt_seq) {
@@ -159,6 +159,11 @@ void kct_ftp_stream_data(struct kct_ftp_stream *s,
 		return;
 	b += skip;
 	len -= skip;
+	if (seq != next && seq != s->line_seq &&
+	    (!s->prev_len || seq != s->line_seq - s->prev_len)) {
+		kct_ftp_pass(s, b, len);
+		return;
+	}
 
 	if (s->saved) {
 		skip = kct_ftp_complete(s, c, b, len, dir, family);
@@ -182,4 +187,39 @@ void kct_ftp_stream_data(struct kct_ftp_stream *s,
 	}
 	/* @b now starts at the line start, s->line_seq. */
 	kct_ftp_read(s, c, b, len, dir, family);
+}
+
+/*
+ * One segment of @len bytes starting at sequence number @seq.  c->found
+ * is called for every announcement in lines not read before.
+ */
+void kct_ftp_stream_data(struct kct_ftp_stream *s,
+			 const struct kct_ftp_calls *c, u32 seq,
+			 const void *data, size_t len, enum kct_ftp_dir dir,
+			 u8 family)
+{
+	bool at_line;
+	u32 from;
+
+	if (!len)
+		return;
+	if (len > KCT_FTP_SEGMENT_MAX) {
+		kct_ftp_stream_lost(s);
+		return;
+	}
+	if (!(s->flags & KCT_FTP_KNOWN)) {
+		/* Picked up in mid-stream: its first line start is ahead. */
+		s->line_seq = seq;
+		s->prev_len = 0;
+		s->saved = 0;
+		s->flags = KCT_FTP_KNOWN | KCT_FTP_SKIPPING;
+	}
+	from = s->line_seq;
+	at_line = !(s->flags & KCT_FTP_SKIPPING);
+	kct_ftp_stream_segment(s, c, seq, data, len, dir, family);
+	/* Where the stream moved on from a line start, that is the one before. */
+	if (s->line_seq != from)
+		s->prev_len = at_line && kct_ftp_seq_after(s->line_seq, from) &&
+			      s->line_seq - from <= U16_MAX ?
+			      (u16)(s->line_seq - from) : 0;
 }

@@ -18,7 +18,14 @@
  * kct_ftp_calls).  Without one (no memory) the line is skipped.
  *
  * The rest of a line that cannot match is skipped up to its '\n'.  Bytes
- * already read, when retransmitted, are not read again.
+ * already read, when retransmitted, are not read again.  A segment that
+ * starts inside bytes already passed has its new bytes read only if it
+ * starts at a line start the stream knows: the current one, or the one
+ * before it (a sender retransmitting two lines as one segment).  As
+ * stock, which parses a segment only from a line start it recorded,
+ * reads nothing of a segment that starts anywhere else, kct passes its
+ * new bytes unread (a line they end is not kept) and moves on to the
+ * line start after their last '\n'.
  *
  * A segment that starts after the next byte expected (bytes the helper
  * never saw: lost before reaching it, or a forged segment) has none of its
@@ -46,6 +53,8 @@ struct kct_ftp_stream {
 	 */
 	u32 line_seq;
 	u32 alt_seq;		/* another line start, if KCT_FTP_ALT */
+	/* The line start before line_seq is line_seq - prev_len; 0: none. */
+	u16 prev_len;
 	u8 saved;		/* bytes of the current line kept */
 	u8 flags;
 };

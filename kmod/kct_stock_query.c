@@ -7,6 +7,12 @@
  * - nf_conncount (iptables -m connlimit, nft "ct count") decides whether
  *   a connection it counted is still alive with nf_conntrack_find_get();
  *   told "no" every time, no limit would ever trigger.
+ * - nf_conntrack_update(), which NFQUEUE calls when it gives a packet
+ *   back, asks it whether the packet's still unconfirmed connection was
+ *   confirmed meanwhile by another packet of the flow (two datagrams of
+ *   a new UDP flow queued together); if so the packet joins that
+ *   connection and NAT is redone by its mapping.  Told "no", the packet
+ *   kept its own, possibly different, outside port and lost its answer.
  * - nf_nat, choosing the outside tuple of a new connection, asks
  *   nf_conntrack_tuple_taken() whether another connection has it; told
  *   "no" every time, it would give two inside hosts using the same
@@ -42,6 +48,9 @@ static const struct {
 	const char *function;	/* NULL: any of the module's */
 } kct_stock_readers[] = {
 	{ "nf_conncount", NULL },
+	/* One or the other, as the compiler inlined it. */
+	{ "nf_conntrack", "__nf_conntrack_update" },
+	{ "nf_conntrack", "nf_conntrack_update" },
 };
 
 /*

@@ -75,9 +75,9 @@ connect_all() {
 scenario() {
 	local table
 
-	table=$(nat_proc_table "$1")
+	table=$(diff_proc_table "$1")
 	topo_create
-	nat_tracker "$1"
+	diff_tracker "$1"
 	nat_rules || echo "rules did not load"
 	in_cl socat TCP4-LISTEN:7000,reuseaddr,fork SYSTEM:"echo inside" \
 		>/dev/null 2>&1 &
@@ -93,16 +93,16 @@ scenario() {
 	topo_destroy
 }
 
-nat_run scenario 13
+diff_run scenario 13
 ktap_expect "stock: the port forward reached the inside host" \
-	"port forward answered: inside" "${NAT_STOCK[0]}"
+	"port forward answered: inside" "${DIFF_STOCK[0]}"
 ktap_expect "stock: so did the hairpin connection" \
-	"hairpin answered: inside" "${NAT_STOCK[1]}"
+	"hairpin answered: inside" "${DIFF_STOCK[1]}"
 ktap_expect "stock: the router's local DNAT reached the server" \
-	"local DNAT answered: server" "${NAT_STOCK[2]}"
+	"local DNAT answered: server" "${DIFF_STOCK[2]}"
 ktap_expect "stock: the hairpin entry is masqueraded back" \
 	"hairpin entry: ipv4     2 tcp      6 T TIME_WAIT src=$CL4 dst=$FW4_SV sport=45001 dport=8080 src=$CL4 dst=$FW4_CL sport=7000 dport=45001 [ASSURED] mark=0 zone=0 use=2" \
-	"${NAT_STOCK[4]}"
-ktap_expect "stock: conntrack -D deleted the three" "conntrack -D: 1 1 1" "${NAT_STOCK[6]}"
-nat_compare
+	"${DIFF_STOCK[4]}"
+ktap_expect "stock: conntrack -D deleted the three" "conntrack -D: 1 1 1" "${DIFF_STOCK[6]}"
+diff_compare
 ktap_done

@@ -34,7 +34,7 @@ got() {
 
 scenario() {
 	topo_create
-	nat_tracker "$1"
+	diff_tracker "$1"
 	in_fw nft -f - <<NFT || echo "rules did not load"
 table ip kct_nat {
 	chain postrouting {
@@ -51,17 +51,17 @@ NFT
 	pkt $SV ip --dst $FW4_SV --proto 253 --payload world
 	poll 5 got $CL from_server
 	echo "client got the answer from the server: $(nft_counter $CL ip kct_count from_server)"
-	echo "router's entry: $(kct_norm "$(ip netns exec $FW cat /proc/net/$(nat_proc_table "$1") |
+	echo "router's entry: $(kct_norm "$(ip netns exec $FW cat /proc/net/$(diff_proc_table "$1") |
 		lines_with "unknown" "src=$CL4 ")")"
 	topo_destroy
 }
 
-nat_run scenario 3
+diff_run scenario 3
 ktap_expect "stock: the server got the packet from the router's address" \
-	"server got it from the router: 1" "${NAT_STOCK[0]}"
+	"server got it from the router: 1" "${DIFF_STOCK[0]}"
 ktap_expect "stock: the answer reached the client" \
-	"client got the answer from the server: 1" "${NAT_STOCK[1]}"
+	"client got the answer from the server: 1" "${DIFF_STOCK[1]}"
 ktap_check "stock: an unknown-protocol entry, reply to the router" \
-	grep -q "unknown  253 T src=$CL4 dst=$SV4 src=$SV4 dst=$FW4_SV " <<<"${NAT_STOCK[2]}"
-nat_compare
+	grep -q "unknown  253 T src=$CL4 dst=$SV4 src=$SV4 dst=$FW4_SV " <<<"${DIFF_STOCK[2]}"
+diff_compare
 ktap_done

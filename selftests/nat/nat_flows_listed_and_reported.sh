@@ -54,9 +54,9 @@ events() {
 scenario() {
 	local table
 
-	table=$(nat_proc_table "$1")
+	table=$(diff_proc_table "$1")
 	topo_create
-	nat_tracker "$1"
+	diff_tracker "$1"
 	nat_rules || echo "rules did not load"
 	in_cl socat TCP4-LISTEN:7000,reuseaddr,fork SYSTEM:"echo inside" \
 		>/dev/null 2>&1 &
@@ -87,13 +87,13 @@ scenario() {
 	topo_destroy
 }
 
-nat_run scenario 8
+diff_run scenario 8
 ktap_expect "stock: the three connections answered" \
-	"answers: server inside plain" "${NAT_STOCK[0]}"
+	"answers: server inside plain" "${DIFF_STOCK[0]}"
 ktap_check "stock: --src-nat lists the masqueraded connection only" \
-	test "$(grep -o 'sport=4502[012] dport=[0-9]* src' <<<"${NAT_STOCK[1]}")" = "sport=45020 dport=7000 src"
+	test "$(grep -o 'sport=4502[012] dport=[0-9]* src' <<<"${DIFF_STOCK[1]}")" = "sport=45020 dport=7000 src"
 ktap_check "stock: --dst-nat lists the forwarded connection only" \
-	test "$(grep -o 'sport=4502[012] dport=[0-9]* src' <<<"${NAT_STOCK[2]}")" = "sport=45021 dport=8080 src"
-ktap_check "stock: the events ended in DESTROY" grep -q "DESTROY" <<<"${NAT_STOCK[7]}"
-nat_compare
+	test "$(grep -o 'sport=4502[012] dport=[0-9]* src' <<<"${DIFF_STOCK[2]}")" = "sport=45021 dport=8080 src"
+ktap_check "stock: the events ended in DESTROY" grep -q "DESTROY" <<<"${DIFF_STOCK[7]}"
+diff_compare
 ktap_done

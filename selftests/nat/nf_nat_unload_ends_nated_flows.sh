@@ -39,7 +39,7 @@ flows() {
 
 scenario() {
 	topo_create
-	nat_tracker "$1"
+	diff_tracker "$1"
 	nat_rules || echo "rules did not load"
 	ct_tcp_hold 4 46030 7000
 	ct_tcp_hold 4 46031 7002
@@ -55,12 +55,12 @@ scenario() {
 	topo_destroy
 }
 
-nat_run scenario 5
-ktap_expect "stock: nf_nat unloaded" "nf_nat unloaded" "${NAT_STOCK[1]}"
+diff_run scenario 5
+ktap_expect "stock: nf_nat unloaded" "nf_nat unloaded" "${DIFF_STOCK[1]}"
 ktap_check "stock: the masqueraded connection ended with nf_nat" \
-	not grep -q "sport=46030 " <<<"${NAT_STOCK[2]}"
-ktap_check "stock: the untranslated one stayed" grep -q "sport=46031 " <<<"${NAT_STOCK[2]}"
+	not grep -q "sport=46030 " <<<"${DIFF_STOCK[2]}"
+ktap_check "stock: the untranslated one stayed" grep -q "sport=46031 " <<<"${DIFF_STOCK[2]}"
 ktap_check "stock: a new masqueraded connection through nf_nat loaded again" \
-	grep -q "sport=46032 dport=7000 src=$SV4 dst=$FW4_SV " <<<"${NAT_STOCK[3]}"
-nat_compare
+	grep -q "sport=46032 dport=7000 src=$SV4 dst=$FW4_SV " <<<"${DIFF_STOCK[3]}"
+diff_compare
 ktap_done

@@ -119,6 +119,38 @@ int main(void)
 
 	reset(&s);
 	kct_ftp_stream_syn(&s, 1000);
+	seg(&s, 1001, "USER a\r\n", C);
+	seg(&s, 1009, "NOOP\r\n", C);
+	seg(&s, 1009, "NOOP\r\nPORT 192,0,2,2,195,82\r\n", C);
+	kct_check(nfound == 1 && ports[0] == 50002,
+		  "two lines retransmitted as one segment, from the line start before the current one, are read");
+
+	reset(&s);
+	kct_ftp_stream_syn(&s, 1000);
+	seg(&s, 1001, "NOOP\r\n", C);
+	seg(&s, 1003, "OP\r\nPORT 192,0,2,2,195,80\r\n", C);
+	kct_check(nfound == 0,
+		  "a segment starting inside a line already read is not read, as stock");
+	seg(&s, 1001 + 6 + 23, "PORT 192,0,2,2,195,83\r\n", C);
+	kct_check(nfound == 1 && ports[0] == 50003,
+		  "and the stream reads on after its last line end");
+
+	reset(&s);
+	seg(&s, 1000, "NOOP\r\n", C);
+	seg(&s, 1000, "NOOP\r\nPORT 192,0,2,2,195,80\r\n", C);
+	kct_check(nfound == 0,
+		  "picked up at a segment, a retransmission from that segment's start is not read: no line start is known there, as for stock");
+
+	reset(&s);
+	kct_ftp_stream_syn(&s, 1000);
+	seg(&s, 1001, "PORT 192,0,2,2,19", C);
+	seg(&s, 1001 + 3, "T 192,0,2,2,195,80\r\nPORT 192,0,2,2,195,84\r\n", C);
+	seg(&s, 1001 + 46, "PORT 192,0,2,2,195,85\r\n", C);
+	kct_check(nfound == 1 && ports[0] == 50005,
+		  "a segment starting inside a kept line drops it unread");
+
+	reset(&s);
+	kct_ftp_stream_syn(&s, 1000);
 	seg(&s, 1001, "NOOP\r\nPORT 192,0,2,2,195,80\r\nPORT 192,0,2,2,195,81\r\n", C);
 	kct_check(nfound == 2 && ports[0] == 50000 && ports[1] == 50001,
 		  "every announcement of a segment is read, in order");
