@@ -35,6 +35,7 @@
 #include "kct_netlink_dump.h"
 #include "kct_netlink_event.h"
 #include "kct_netlink_exp.h"
+#include "kct_netlink_glue.h"
 #include "kct_netlink_tuple.h"
 #include "kct_event.h"
 #include "kct_helper.h"
@@ -44,7 +45,7 @@
 /* kct owns both subsystems: requests and events are ours to answer. */
 static bool kct_netlink_active;
 
-static const struct nla_policy kct_nl_ct_policy[CTA_MAX + 1] = {
+const struct nla_policy kct_nl_ct_policy[CTA_MAX + 1] = {
 	[CTA_TUPLE_ORIG]	= { .type = NLA_NESTED },
 	[CTA_TUPLE_REPLY]	= { .type = NLA_NESTED },
 	[CTA_STATUS]		= { .type = NLA_U32 },
@@ -202,23 +203,6 @@ static int kct_nl_delete(struct sk_buff *skb, const struct nfnl_info *info,
 }
 
 /*
- * conntrack -U --label-add/--label-del: whole 32-bit words, a mask (if
- * any) as long as the labels, and room for labels on the connection
- * (made while a rule of its namespace used labels), as stock checks.
- */
-static int kct_nl_check_labels(const struct nlattr * const cda[],
-			       const struct nf_conn *ct)
-{
-	int len = nla_len(cda[CTA_LABELS]);
-
-	if (len % sizeof(u32))
-		return -EINVAL;
-	if (cda[CTA_LABELS_MASK] && nla_len(cda[CTA_LABELS_MASK]) != len)
-		return -EINVAL;
-	return nf_ct_labels_find(ct) ? 0 : -ENOSPC;
-}
-
-/*
  * A change to an existing connection (conntrack -U, conntrackd), checked
  * whole before anything changes, with stock's rules and answers.
  */
@@ -291,25 +275,7 @@ static int kct_nl_change(const struct nlattr * const cda[],
 			if (want & BIT(bit))
 				set_bit(bit, &ct->status);
 	}
-	if (cda[CTA_TIMEOUT]) {
-		u64 secs = ntohl(nla_get_be32(cda[CTA_TIMEOUT]));
-		u64 ticks = min_t(u64, secs * HZ, INT_MAX);
-
-		WRITE_ONCE(ct->timeout, nfct_time_stamp + (u32)ticks);
-	}
-	if (cda[CTA_LABELS])
-		nf_connlabels_replace(ct, nla_data(cda[CTA_LABELS]),
-				      cda[CTA_LABELS_MASK] ?
-				      nla_data(cda[CTA_LABELS_MASK]) : NULL,
-				      nla_len(cda[CTA_LABELS]) / sizeof(u32));
-	if (cda[CTA_MARK]) {
-		u32 mark = ntohl(nla_get_be32(cda[CTA_MARK]));
-		u32 keep = cda[CTA_MARK_MASK] ?
-			   ~ntohl(nla_get_be32(cda[CTA_MARK_MASK])) : 0;
-
-		/* Stock's rule: the bits outside the mask, XOR the mark. */
-		WRITE_ONCE(ct->mark, (READ_ONCE(ct->mark) & keep) ^ mark);
-	}
+	kct_nl_set_conn(cda, ct);
 	return 0;
 }
 
@@ -468,6 +434,7 @@ int kct_netlink_init(void)
 		nfnetlink_subsys_unregister(&kct_nl_ct_subsys);
 		return err;
 	}
+	kct_nl_glue_init();
 	kct_netlink_active = true;
 	return 0;
 }
@@ -477,6 +444,7 @@ void kct_netlink_exit(void)
 	if (!kct_netlink_active)
 		return;
 	kct_netlink_active = false;
+	kct_nl_glue_exit();
 	/* No event is sent once this returns. */
 	kct_nl_event_exit();
 	nfnetlink_subsys_unregister(&kct_nl_exp_subsys);

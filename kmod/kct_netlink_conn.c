@@ -145,20 +145,64 @@ static void kct_nl_zero_acct(const struct nf_conn *ct,
 }
 
 /*
- * Append @ct as message @msg of the conntrack subsystem.  @destroy builds
- * a DESTROY event: no timeout when none is left, protocol state only, no
- * helper (stock names it in dumps, answers, NEW and UPDATE events).  An
- * answer to GET or GET_CTRZERO (@msg the request's) is a NEW message;
- * to GET_CTRZERO it also zeroes the counters it reports.
+ * @ct's attributes as stock puts them in a message of its kind: an
+ * @answer to a request (also what NFQUEUE and NFLOG attach to a packet)
+ * carries counters, labels and the mark; a @destroy event has no timeout
+ * when none is left, protocol state only, and no helper (stock names it
+ * in dumps, answers, NEW and UPDATE events).  @sent gets the counters
+ * reported, for GET_CTRZERO.
+ */
+static int kct_nl_put_conn(struct sk_buff *skb, struct nf_conn *ct,
+			   bool answer, bool destroy,
+			   u64 sent[IP_CT_DIR_MAX][2])
+{
+	const struct kct_proto *proto = kct_proto_find(nf_ct_protonum(ct));
+	const struct nf_conntrack_zone *zone = nf_ct_zone(ct);
+	u32 mark = READ_ONCE(ct->mark);
+	long left = kct_nl_seconds_left(ct);
+
+	if (kct_nl_put_tuple_zone(skb, CTA_TUPLE_ORIG,
+				  &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple,
+				  zone, NF_CT_ZONE_DIR_ORIG) ||
+	    kct_nl_put_tuple_zone(skb, CTA_TUPLE_REPLY,
+				  &ct->tuplehash[IP_CT_DIR_REPLY].tuple,
+				  zone, NF_CT_ZONE_DIR_REPL) ||
+	    kct_nl_put_zone(skb, CTA_ZONE, zone, NF_CT_DEFAULT_ZONE_DIR))
+		return -EMSGSIZE;
+	/* Only the low 32 bits are uapi; kct's own bit stays inside. */
+	if (nla_put_be32(skb, CTA_STATUS, htonl((u32)READ_ONCE(ct->status))))
+		return -EMSGSIZE;
+	if ((!destroy || left > 0) &&
+	    nla_put_be32(skb, CTA_TIMEOUT, htonl(max(left, 0L))))
+		return -EMSGSIZE;
+	if (proto->protoinfo_to_nlattr &&
+	    kct_nl_put_protoinfo(skb, ct, proto, destroy))
+		return -EMSGSIZE;
+	if (!destroy && kct_nl_put_helper(skb, ct))
+		return -EMSGSIZE;
+	if ((answer || destroy) &&
+	    (kct_nl_put_acct(skb, ct, sent) || kct_nl_put_tstamp(skb, ct)))
+		return -EMSGSIZE;
+	if (answer && kct_nl_put_labels(skb, ct))
+		return -EMSGSIZE;
+	/* Answers always carry the mark, events only when it is set. */
+	if ((answer || mark) && nla_put_be32(skb, CTA_MARK, htonl(mark)))
+		return -EMSGSIZE;
+	if (nla_put_be32(skb, CTA_ID, htonl(nf_ct_get_id(ct))))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * Append @ct as message @msg of the conntrack subsystem: an answer to
+ * @portid's request, or an event (@portid 0); @destroy for a DESTROY
+ * event.  An answer to GET or GET_CTRZERO (@msg the request's) is a NEW
+ * message; to GET_CTRZERO it also zeroes the counters it reports.
  */
 int kct_nl_fill_conn(struct sk_buff *skb, u32 portid, u32 seq, u16 msg,
 		     unsigned int flags, struct nf_conn *ct, bool destroy)
 {
-	const struct kct_proto *proto = kct_proto_find(nf_ct_protonum(ct));
-	const struct nf_conntrack_zone *zone = nf_ct_zone(ct);
 	bool zero = msg == IPCTNL_MSG_CT_GET_CTRZERO;
-	u32 mark = READ_ONCE(ct->mark);
-	long left = kct_nl_seconds_left(ct);
 	u64 sent[IP_CT_DIR_MAX][2] = {};
 	struct nlmsghdr *nlh;
 
@@ -169,36 +213,7 @@ int kct_nl_fill_conn(struct sk_buff *skb, u32 portid, u32 seq, u16 msg,
 			   nf_ct_l3num(ct), NFNETLINK_V0, 0);
 	if (!nlh)
 		return -EMSGSIZE;
-	if (kct_nl_put_tuple_zone(skb, CTA_TUPLE_ORIG,
-				  &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple,
-				  zone, NF_CT_ZONE_DIR_ORIG) ||
-	    kct_nl_put_tuple_zone(skb, CTA_TUPLE_REPLY,
-				  &ct->tuplehash[IP_CT_DIR_REPLY].tuple,
-				  zone, NF_CT_ZONE_DIR_REPL) ||
-	    kct_nl_put_zone(skb, CTA_ZONE, zone, NF_CT_DEFAULT_ZONE_DIR))
-		goto cancel;
-	/* Only the low 32 bits are uapi; kct's own bit stays inside. */
-	if (nla_put_be32(skb, CTA_STATUS, htonl((u32)READ_ONCE(ct->status))))
-		goto cancel;
-	if ((!destroy || left > 0) &&
-	    nla_put_be32(skb, CTA_TIMEOUT, htonl(max(left, 0L))))
-		goto cancel;
-	if (proto->protoinfo_to_nlattr &&
-	    kct_nl_put_protoinfo(skb, ct, proto, destroy))
-		goto cancel;
-	if (!destroy && kct_nl_put_helper(skb, ct))
-		goto cancel;
-	/* Answers and DESTROY events, as stock's. */
-	if ((portid || destroy) &&
-	    (kct_nl_put_acct(skb, ct, sent) || kct_nl_put_tstamp(skb, ct)))
-		goto cancel;
-	/* Answers, as stock's dumps and GETs. */
-	if (portid && kct_nl_put_labels(skb, ct))
-		goto cancel;
-	/* Answers always carry the mark, events only when it is set. */
-	if ((portid || mark) && nla_put_be32(skb, CTA_MARK, htonl(mark)))
-		goto cancel;
-	if (nla_put_be32(skb, CTA_ID, htonl(nf_ct_get_id(ct))))
+	if (kct_nl_put_conn(skb, ct, portid, destroy, sent))
 		goto cancel;
 	/*
 	 * Answers only.  A dump holds one reference while it builds a
@@ -218,6 +233,59 @@ int kct_nl_fill_conn(struct sk_buff *skb, u32 portid, u32 seq, u16 msg,
 cancel:
 	nlmsg_cancel(skb, nlh);
 	return -EMSGSIZE;
+}
+
+/* What NFQUEUE and NFLOG attach to a packet: @ct as an answer has it. */
+int kct_nl_put_conn_of_packet(struct sk_buff *skb, struct nf_conn *ct)
+{
+	u64 sent[IP_CT_DIR_MAX][2] = {};
+
+	return kct_nl_put_conn(skb, ct, true, false, sent);
+}
+
+/*
+ * A request's labels (conntrack -U --label-add/--label-del): whole
+ * 32-bit words, a mask (if any) as long as the labels, and room for
+ * labels on the connection (made while a rule of its namespace used
+ * labels), as stock checks.
+ */
+int kct_nl_check_labels(const struct nlattr * const cda[],
+			const struct nf_conn *ct)
+{
+	int len = nla_len(cda[CTA_LABELS]);
+
+	if (len % sizeof(u32))
+		return -EINVAL;
+	if (cda[CTA_LABELS_MASK] && nla_len(cda[CTA_LABELS_MASK]) != len)
+		return -EINVAL;
+	return nf_ct_labels_find(ct) ? 0 : -ENOSPC;
+}
+
+/*
+ * A request's timeout, labels and mark, checked already, set on @ct: for
+ * conntrack -U and for a verdict on a queued packet.
+ */
+void kct_nl_set_conn(const struct nlattr * const cda[], struct nf_conn *ct)
+{
+	if (cda[CTA_TIMEOUT]) {
+		u64 secs = ntohl(nla_get_be32(cda[CTA_TIMEOUT]));
+		u64 ticks = min_t(u64, secs * HZ, INT_MAX);
+
+		WRITE_ONCE(ct->timeout, nfct_time_stamp + (u32)ticks);
+	}
+	if (cda[CTA_LABELS])
+		nf_connlabels_replace(ct, nla_data(cda[CTA_LABELS]),
+				      cda[CTA_LABELS_MASK] ?
+				      nla_data(cda[CTA_LABELS_MASK]) : NULL,
+				      nla_len(cda[CTA_LABELS]) / sizeof(u32));
+	if (cda[CTA_MARK]) {
+		u32 mark = ntohl(nla_get_be32(cda[CTA_MARK]));
+		u32 keep = cda[CTA_MARK_MASK] ?
+			   ~ntohl(nla_get_be32(cda[CTA_MARK_MASK])) : 0;
+
+		/* Stock's rule: the bits outside the mask, XOR the mark. */
+		WRITE_ONCE(ct->mark, (READ_ONCE(ct->mark) & keep) ^ mark);
+	}
 }
 
 /* Room for the largest message kct_nl_fill_conn() builds. */

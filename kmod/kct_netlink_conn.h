@@ -9,6 +9,14 @@
 int kct_nl_fill_conn(struct sk_buff *skb, u32 portid, u32 seq, u16 msg,
 		     unsigned int flags, struct nf_conn *ct, bool destroy);
 size_t kct_nl_conn_size(void);
+/* Its attributes alone, as NFQUEUE and NFLOG nest them with a packet. */
+int kct_nl_put_conn_of_packet(struct sk_buff *skb, struct nf_conn *ct);
+
+/* A request's labels: 0 if they can be set on @ct, else -errno. */
+int kct_nl_check_labels(const struct nlattr * const cda[],
+			const struct nf_conn *ct);
+/* A request's checked timeout, labels and mark, set on @ct. */
+void kct_nl_set_conn(const struct nlattr * const cda[], struct nf_conn *ct);
 
 /*
  * A request's change to the protocol's state (CTA_PROTOINFO): checked
