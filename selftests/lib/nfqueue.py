@@ -150,13 +150,14 @@ def tuple_text(data):
     return " ".join(words)
 
 
-def ct_line(at):
-    """What a user of the conntrack flag reads about the packet's connection."""
-    if NFQA_CT not in at:
+def ct_line(at, ct_kind=NFQA_CT, info_kind=NFQA_CT_INFO):
+    """What a user of the conntrack flag reads about the packet's connection
+    (NFQUEUE's attributes, or NFLOG's given as ct_kind and info_kind)."""
+    if ct_kind not in at:
         return "no conntrack attributes"
-    ct = attrs(at[NFQA_CT])
+    ct = attrs(at[ct_kind])
     kinds = ",".join(CTA_NAMES.get(k, str(k)) for k in sorted(ct))
-    info = struct.unpack("!I", at[NFQA_CT_INFO])[0] if NFQA_CT_INFO in at else "-"
+    info = struct.unpack("!I", at[info_kind])[0] if info_kind in at else "-"
     status = struct.unpack("!I", ct[CTA_STATUS])[0] if CTA_STATUS in ct else 0
     mark = struct.unpack("!I", ct[CTA_MARK])[0] if CTA_MARK in ct else "-"
     timeout = "-"
