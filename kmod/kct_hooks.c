@@ -19,6 +19,7 @@
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_core.h>
 #include <net/netfilter/nf_conntrack_helper.h>
+#include <net/netfilter/nf_nat.h>
 #include <net/netfilter/ipv4/nf_defrag_ipv4.h>
 #include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include "kct_hooks.h"
@@ -281,6 +282,42 @@ static void kct_acct_merge(struct nf_conn *winner, const struct nf_conn *ct,
 }
 
 /*
+ * The packet joins @winner, but NAT gave it @loser's mapping already: on
+ * two CPUs, two packets of one new flow each got a connection, and NAT
+ * (fully-random, or a port taken meanwhile) may map them differently.
+ * Rewrite it by the winner's mapping, so that its answer comes back
+ * through the winner, as stock's nf_conntrack_update() does when a
+ * queued packet rejoins; stock's confirm instead keeps the loser for its
+ * answer for a second (hidden from listings).  Either way both answers
+ * arrive.
+ */
+static unsigned int kct_clash_renat(struct sk_buff *skb,
+				    const struct nf_conn *loser,
+				    struct nf_conn *winner)
+{
+	unsigned long nat = (loser->status | winner->status) & IPS_NAT_MASK;
+	const struct nf_nat_hook *nat_hook;
+	unsigned int verdict = NF_ACCEPT;
+
+	if (!nat ||
+	    kct_tuple_equal(&loser->tuplehash[IP_CT_DIR_REPLY].tuple,
+			    &winner->tuplehash[IP_CT_DIR_REPLY].tuple))
+		return NF_ACCEPT;
+	rcu_read_lock();
+	nat_hook = rcu_dereference(nf_nat_hook);
+	if (!nat_hook)
+		verdict = NF_DROP;
+	else if (nat & IPS_SRC_NAT)
+		verdict = nat_hook->manip_pkt(skb, winner, NF_NAT_MANIP_SRC,
+					      IP_CT_DIR_ORIGINAL);
+	if (nat_hook && verdict == NF_ACCEPT && (nat & IPS_DST_NAT))
+		verdict = nat_hook->manip_pkt(skb, winner, NF_NAT_MANIP_DST,
+					      IP_CT_DIR_ORIGINAL);
+	rcu_read_unlock();
+	return verdict;
+}
+
+/*
  * The packet made it through: a new connection becomes real and visible
  * to lookups.  Until here nothing was inserted, so a packet dropped by the
  * ruleset leaves no entry behind.
@@ -325,7 +362,8 @@ static unsigned int kct_confirm(void *priv, struct sk_buff *skb,
 	 */
 	if (existing && kct_proto_find(nf_ct_protonum(ct))->allow_clash &&
 	    kct_tuple_equal(&existing->tuplehash[IP_CT_DIR_ORIGINAL].tuple,
-			    &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple)) {
+			    &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple) &&
+	    kct_clash_renat(skb, ct, existing) == NF_ACCEPT) {
 		kct_acct_merge(existing, ct, ctinfo);
 		nf_ct_set(skb, existing, ctinfo);
 		kct_confirm_failed(ct);
