@@ -68,7 +68,7 @@ scenario() {
 	modprobe nfnetlink_log
 	in_fw nft -f - <<NFT || echo "rules did not load"
 table inet q {
-	chain fwd {
+	chain forward_q {
 		type filter hook forward priority filter; policy accept;
 		udp dport $PORT log group 3
 		udp sport $PORT log group 3
