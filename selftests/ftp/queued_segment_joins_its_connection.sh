@@ -23,12 +23,6 @@ first='NOOP\r\nPORT 192,0,2,2,195,80\r\n'
 # IP length of the held segment: headers (20 + 20) and its payload.
 len=$((40 + $(printf "$first" | wc -c)))
 
-# insert_failed: summed over the firewall's CPUs.
-insert_failed() {
-	in_fw conntrack -S 2>/dev/null |
-		sed -n 's/.*insert_failed=\([0-9]*\).*/\1/p' | awk '{ n += $1 } END { print n + 0 }'
-}
-
 # the_connection: the firewall lists the control connection.
 the_connection() {
 	in_fw conntrack -L -p tcp --dport 21 2>/dev/null | grep -q "sport=40000 "
@@ -77,13 +71,13 @@ NFT
 		--flags PA --seq 1000 --ack 5000 --payload 'NOOP\r\n'
 	poll 5 the_connection && echo "confirmed by its twin: yes" ||
 		echo "confirmed by its twin: no"
-	failed=$(insert_failed)
+	failed=$(ct_stat insert_failed)
 	touch "$FTP_DIR/go"
 	wait $qpid
 	echo "the held segment: $(tail -1 "$FTP_DIR/q.out")"
 	wait_for test "$(nft_counter $SV inet quiet got)" -ge 2
 	echo "segments the server got: $(nft_counter $SV inet quiet got)"
-	echo "failed inserts: $(($(insert_failed) - failed))"
+	echo "failed inserts: $(($(ct_stat insert_failed) - failed))"
 	echo "expectations: $(in_fw conntrack -L expect 2>/dev/null | grep -c 'dport=50000')"
 
 	# The port the held PORT named is not open through the firewall.

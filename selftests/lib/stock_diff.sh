@@ -22,6 +22,13 @@ diff_proc_table() {
 	if [ "$1" = stock ]; then echo nf_conntrack; else echo kct; fi
 }
 
+# ct_stat NAME: the firewall's conntrack -S counter NAME summed over its
+# CPUs, from whichever tracker answers ctnetlink.
+ct_stat() {
+	in_fw conntrack -S 2>/dev/null |
+		sed -n "s/.*[[:space:]]$1=\([0-9]*\).*/\1/p" | awk '{ n += $1 } END { print n + 0 }'
+}
+
 # diff_run SCENARIO STEPS: SCENARIO on stock, then on kct; their lines in
 # DIFF_STOCK and DIFF_KCT, stock's noted, and a check that stock's ran all
 # STEPS.

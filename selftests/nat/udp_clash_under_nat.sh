@@ -44,12 +44,6 @@ flow_entries() {
 	in_fw conntrack -L -p udp --dport $PORT 2>/dev/null | grep -c "sport=40000 "
 }
 
-# clashes: clash_resolve summed over the router's CPUs.
-clashes() {
-	in_fw conntrack -S 2>/dev/null |
-		sed -n 's/.*clash_resolve=\([0-9]*\).*/\1/p' | awk '{ n += $1 } END { print n + 0 }'
-}
-
 # loser_gone: the router holds one connection again.  A listing reaps
 # what has expired on stock (its GC may wait a minute); kct's GC comes
 # within seconds.
@@ -89,7 +83,7 @@ NFT
 	touch $RUN/go
 	wait $cpid
 	echo "$3: answers: $(cat $RUN/answers)"
-	echo "$3: clashes resolved: $(clashes)"
+	echo "$3: clashes resolved: $(ct_stat clash_resolve)"
 	echo "$3: entries listed: $(flow_entries)"
 	poll 30 loser_gone
 	echo "$3: then in the table: $(in_fw sysctl -n net.netfilter.nf_conntrack_count)"

@@ -18,12 +18,6 @@ LIB=$(cd "$(dirname "$0")/../lib" && pwd)
 PORT=9997
 FLOWS=200
 
-# clashes: clash_resolve summed over the router's CPUs.
-clashes() {
-	in_fw conntrack -S 2>/dev/null |
-		sed -n 's/.*clash_resolve=\([0-9]*\).*/\1/p' | awk '{ n += $1 } END { print n + 0 }'
-}
-
 # scenario TRACKER: the steps, one line each.
 scenario() {
 	local before
@@ -39,10 +33,10 @@ table ip kct_nat {
 NFT
 	pkt $SV udp-echo --port $PORT >/dev/null 2>&1 &
 	wait_for udp_bound $SV $PORT
-	before=$(clashes)
+	before=$(ct_stat clash_resolve)
 	echo "flows: $(ip netns exec $CL python3 "$LIB/udp_race.py" --dst $SV4 \
 		--port $PORT --flows $FLOWS --wait $((10 * KCT_PATIENCE)))"
-	echo "races: $(($(clashes) - before))"
+	echo "races: $(($(ct_stat clash_resolve) - before))"
 	topo_destroy
 }
 
