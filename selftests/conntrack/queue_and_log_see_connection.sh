@@ -70,6 +70,8 @@ scenario() {
 table inet q {
 	chain forward_q {
 		type filter hook forward priority filter; policy accept;
+		# A ct rule, so that stock tracks in this namespace at all.
+		ct state new,established counter
 		udp dport $PORT log group 3
 		udp sport $PORT log group 3
 		udp dport $PORT queue num 5
