@@ -5,7 +5,7 @@
 # them different outside ports; the second to confirm finds the first
 # in the table.  Neither may lose its answer: stock keeps the loser for
 # its answer for a second, kct rewrites the loser's packet by the
-# winner's mapping.  200 flows, each sent by two processes pinned to the
+# winner's mapping.  300 flows, each sent by two processes pinned to the
 # two CPUs at the same moment: every answer comes back on both
 # trackers.  A run in which no race happened on a tracker (its
 # clash_resolve counter did not move) shows nothing for it and says so.
@@ -16,7 +16,7 @@ require_tool nft python3 conntrack
 
 LIB=$(cd "$(dirname "$0")/../lib" && pwd)
 PORT=9997
-FLOWS=200
+FLOWS=300
 
 # scenario TRACKER: the steps, one line each.
 scenario() {
