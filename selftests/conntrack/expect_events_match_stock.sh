@@ -32,22 +32,19 @@ master_port() {
 		sed -E 's/.*master-src=[^ ]+ master-dst=[^ ]+ sport=([0-9]+) .*/\1/'
 }
 
-# events N: wait for the listener's Nth line, then print the lines
-# heard since the last call, countdowns and control ports normalised.
-SEEN=0
+# events FIRST LAST: wait for the listener's LAST line, then print its
+# lines FIRST to LAST, countdowns and control ports normalised.
 events() {
-	poll 20 sh -c "[ \$(grep -c '^ *\[' $EV) -ge $1 ]"
-	grep '^ *\[' $EV | tail -n +$((SEEN + 1)) |
-		sed -E 's/^( *\[[A-Z]+\]) +[0-9]+ /\1 T /;
+	poll 20 sh -c "[ \$(grep -c '^ *\[' $EV) -ge $2 ]"
+	grep '^ *\[' $EV | sed -n "$1,$2p" |
+		sed -E 's/^ *(\[[A-Z]+\]) +[0-9]+ /\1 T /;
 			s/(master-src=[^ ]+ master-dst=[^ ]+) sport=[0-9]+ /\1 sport=P /' |
 		tr '\n' '|'
-	SEEN=$(grep -c '^ *\[' $EV)
 }
 
 # scenario TRACKER: the steps, one line each.
 scenario() {
 	local lpid b
-	SEEN=0
 	rm -f "$EV" "$FTP_DIR"/*.held "$FTP_DIR"/*.go "$FTP_DIR"/*.out
 	topo_create
 	diff_tracker "$1"
@@ -64,29 +61,29 @@ scenario() {
 	wait_for ct_events_ready $FW 1
 
 	hold a 50000
-	echo "the helper expects port 50000: $(events 1)"
+	echo "the helper expects port 50000: $(events 1 1)"
 	touch "$FTP_DIR/a.go"
-	echo "its data connection comes: $(events 2)"
+	echo "its data connection comes: $(events 2 2)"
 	hold b 50001
-	echo "the helper expects port 50001: $(events 3)"
+	echo "the helper expects port 50001: $(events 3 3)"
 	b=$(master_port 50001)
 	in_fw conntrack -D expect -p tcp -s $SV4 -d $CL4 --sport 0 --dport 50001 \
 		-r $CL4 -q $SV4 --reply-port-src 50001 --reply-port-dst 0 >/dev/null 2>&1
-	echo "conntrack -D expect: $(events 4)"
+	echo "conntrack -D expect: $(events 4 4)"
 	# shellcheck disable=SC2086  # the words of a command
 	in_fw conntrack -I expect -p tcp -s $CL4 -d $SV4 --sport "$b" --dport 21 \
 		--tuple-src $SV4 --tuple-dst $CL4 --tuple-port-src 0 \
 		--tuple-port-dst 50002 $MASK -t 200 >/dev/null 2>&1
-	echo "conntrack -I expect: $(events 5)"
+	echo "conntrack -I expect: $(events 5 5)"
 	in_fw conntrack -F expect >/dev/null 2>&1
-	echo "conntrack -F expect: $(events 6)"
+	echo "conntrack -F expect: $(events 6 6)"
 	# shellcheck disable=SC2086
 	in_fw conntrack -I expect -p tcp -s $CL4 -d $SV4 --sport "$b" --dport 21 \
 		--tuple-src $SV4 --tuple-dst $CL4 --tuple-port-src 0 \
 		--tuple-port-dst 50003 $MASK -t 200 >/dev/null 2>&1
-	echo "conntrack -I expect again: $(events 7)"
+	echo "conntrack -I expect again: $(events 7 7)"
 	in_fw conntrack -D -p tcp --sport "$b" --dport 21 >/dev/null 2>&1
-	echo "conntrack -D of its master: $(events 8)"
+	echo "conntrack -D of its master: $(events 8 8)"
 	kill $lpid 2>/dev/null
 	wait $lpid 2>/dev/null
 	echo "events heard in all: $(grep -c '^ *\[' $EV)"

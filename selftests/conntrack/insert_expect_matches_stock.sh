@@ -108,6 +108,10 @@ scenario() {
 	echo "listed: $(listing)"
 	# shellcheck disable=SC2046
 	cli -I expect $MASTER $(exp_args 50000)
+	# conntrack 1.4.7 sends no protocol in the expected tuple: stock
+	# lists it with a stray one; a program's request names TCP.
+	echo "from a program: $(raw 50000)"
+	echo "again: $(raw 50000)"
 	echo "again without NLM_F_EXCL, timeout 1000: $(raw 50000 --no-excl --timeout 1000)"
 	left=$(countdown 50000)
 	echo "its countdown is above 900: $([ "${left:-0}" -gt 900 ] && echo yes || echo "no ($left)")"
@@ -122,9 +126,9 @@ scenario() {
 	topo_destroy
 }
 
-diff_run scenario 17
+diff_run scenario 20
 ktap_expect "stock: the expected connection was RELATED" \
-	"the server connects to port 50000: passed, RELATED packets: 1" "${DIFF_STOCK[10]}"
+	"the server connects to port 50000: passed, RELATED packets: 1" "${DIFF_STOCK[12]}"
 diff_compare
 rmmod kct_ftp 2>/dev/null
 rmmod nf_conntrack_ftp 2>/dev/null
