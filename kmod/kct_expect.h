@@ -60,6 +60,7 @@ static inline int kct_expect_related(struct kct_expect *exp)
 {
 	return kct_expect_related_report(exp, NULL);
 }
+
 void kct_expect_unrelate(struct kct_expect *exp);
 void kct_expect_put(struct kct_expect *exp);
 void kct_expect_expectfn_gone(void (*fn)(struct nf_conn *ct,
