@@ -14,7 +14,8 @@
  * table; and expectation events: EXP_NEW when one is listed, EXP_DESTROY
  * when it is taken off (used, expired, deleted, or gone with its master).
  * The table, the expectations and the packet path announce them here and
- * know no more; a sink (ctnetlink, for conntrack -E) registers to carry them on.
+ * know no more; a sink (ctnetlink, for conntrack -E) registers to carry
+ * them on.
  * The rules of the sink's life are stated in kct_event.c.
  *
  * Each event also says what it stands for in stock's terms (IPCT_* bits:
