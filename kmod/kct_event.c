@@ -27,13 +27,14 @@
  * has one of the IPCT_* bits it stands for.  The extension is added
  * before the connection is confirmed and moves no more after; the mask is
  * one word a rule may rewrite at any time, read once per event.  Its
- * expectation mask (expmask) is kept for stock's readers: kct sends no
- * expectation events.
+ * expectation mask (expmask), kept with it, lets out the events of the
+ * connection's expectations as stock's does: IPEXP_NEW, IPEXP_DESTROY.
  */
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <net/netfilter/nf_conntrack_helper.h>
 #include "kct_event.h"
+#include "kct_expect.h"
 
 static const u8 kct_event_nobody;
 static DEFINE_MUTEX(kct_event_mutex);
@@ -150,5 +151,26 @@ void __kct_event(struct nf_conn *ct, enum kct_event_kind kind,
 	sink = rcu_dereference(kct_event_gate.sink);
 	if (sink)
 		sink->deliver(ct, kind, req);
+	rcu_read_unlock();
+}
+
+/*
+ * An expectation of @exp's master was listed or taken off: hand it to
+ * the sink if the master's expectation mask lets it out.  The caller
+ * holds the expectation lock, so the master and the helper stay.
+ */
+void __kct_event_expect(struct kct_expect *exp, enum kct_event_kind kind,
+			const struct kct_event_req *req)
+{
+	const struct nf_conntrack_ecache *e = nf_ct_ecache_find(exp->master);
+	unsigned int bit = kind == KCT_EVENT_EXP_NEW ? IPEXP_NEW : IPEXP_DESTROY;
+	const struct kct_event_sink *sink;
+
+	if (!e || !(READ_ONCE(e->expmask) & BIT(bit)))
+		return;
+	rcu_read_lock();
+	sink = rcu_dereference(kct_event_gate.sink);
+	if (sink && sink->deliver_exp)
+		sink->deliver_exp(exp, kind, req);
 	rcu_read_unlock();
 }

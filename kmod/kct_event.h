@@ -11,8 +11,11 @@
  * Connection events, for whoever wants to hear of them: NEW when a
  * connection is confirmed, UPDATE when its TCP or SCTP state, SEEN_REPLY or
  * ASSURED changes (or a request changed it), DESTROY when it leaves the
- * table.  The table and the packet path announce them here and know no
- * more; a sink (ctnetlink, for conntrack -E) registers to carry them on.
+ * table; and expectation events: EXP_NEW when one is listed, EXP_DESTROY
+ * when it is taken off (used, expired, deleted, or gone with its master).
+ * The table, the expectations and the packet path announce them here and
+ * know no more; a sink (ctnetlink, for conntrack -E) registers to carry
+ * them on.
  * The rules of the sink's life are stated in kct_event.c.
  *
  * Each event also says what it stands for in stock's terms (IPCT_* bits:
@@ -24,8 +27,12 @@ enum kct_event_kind {
 	KCT_EVENT_NEW,
 	KCT_EVENT_UPDATE,
 	KCT_EVENT_DESTROY,
+	KCT_EVENT_EXP_NEW,
+	KCT_EVENT_EXP_DESTROY,
 	KCT_EVENT_KINDS
 };
+
+struct kct_expect;
 
 /*
  * Who asked for what an event reports: a ctnetlink request (conntrack -D,
@@ -54,6 +61,9 @@ struct kct_event_sink {
 	 */
 	void (*deliver)(struct nf_conn *ct, enum kct_event_kind kind,
 			const struct kct_event_req *req);
+	/* The same for expectation events, under the expectation lock too. */
+	void (*deliver_exp)(struct kct_expect *exp, enum kct_event_kind kind,
+			    const struct kct_event_req *req);
 };
 
 int kct_event_register(const struct kct_event_sink *sink);
@@ -70,6 +80,8 @@ extern struct kct_event_gate kct_event_gate;
 
 void __kct_event(struct nf_conn *ct, enum kct_event_kind kind,
 		 const struct kct_event_req *req, unsigned int ipct);
+void __kct_event_expect(struct kct_expect *exp, enum kct_event_kind kind,
+			const struct kct_event_req *req);
 unsigned int kct_event_new_ipct(const struct nf_conn *ct);
 bool kct_event_ext_add(struct nf_conn *ct);
 bool kct_event_adopt(struct nf_conn *ct, const struct nf_conn *tmpl);
@@ -111,6 +123,15 @@ static inline void kct_event_destroy(struct nf_conn *ct,
 {
 	if (kct_event_wanted(KCT_EVENT_DESTROY))
 		__kct_event(ct, KCT_EVENT_DESTROY, req, BIT(IPCT_DESTROY));
+}
+
+/* @kind: KCT_EVENT_EXP_NEW or KCT_EVENT_EXP_DESTROY. */
+static inline void kct_event_expect(struct kct_expect *exp,
+				    enum kct_event_kind kind,
+				    const struct kct_event_req *req)
+{
+	if (kct_event_wanted(kind))
+		__kct_event_expect(exp, kind, req);
 }
 
 /*

@@ -21,6 +21,8 @@
  *   while the expectation is listed, and for RCU readers until they
  *   unlock: a helper's removal takes its expectations off every list,
  *   then waits for a grace period (kct_helper_unregister()).
+ * - Events (conntrack -E expect) are announced under the lock, as each
+ *   one is listed and taken off, so that they come in the list's order.
  */
 #include <linux/slab.h>
 #include <linux/proc_fs.h>
@@ -28,6 +30,7 @@
 #include <linux/rculist.h>
 #include <net/netfilter/nf_conntrack_core.h>
 #include "kct_expect.h"
+#include "kct_event.h"
 #include "kct_helper.h"
 #include "kct_table.h"
 #include "kct_proto.h"
@@ -93,18 +96,30 @@ EXPORT_SYMBOL_GPL(kct_expect_put);
 
 static bool kct_expect_expired(const struct kct_expect *exp)
 {
-	return (s32)(READ_ONCE(exp->timeout) - nfct_time_stamp) <= 0;
+	return (exp->flags & NF_CT_EXPECT_DEAD) ||
+	       (s32)(READ_ONCE(exp->timeout) - nfct_time_stamp) <= 0;
 }
 
-/* Take @exp off the list (lock held) and drop the list's reference. */
-static void kct_expect_unlink(struct kct_expect *exp)
+/*
+ * Take @exp off the list (lock held) and drop the list's reference; @req
+ * names the ctnetlink request that asked for it, if one did.
+ */
+static void kct_expect_unlink_for(struct kct_expect *exp,
+				  const struct kct_event_req *req)
 	__must_hold(&kct_pernet(exp->net)->expect_lock)
 {
 	lockdep_assert_held(&kct_pernet(exp->net)->expect_lock);
 	hlist_del_rcu(&exp->node);
 	atomic_dec(&kct_pernet(exp->net)->expect_count);
 	KCT_STAT_INC(kct_pernet(exp->net), expect_delete);
+	kct_event_expect(exp, KCT_EVENT_EXP_DESTROY, req);
 	kct_expect_put(exp);
+}
+
+static void kct_expect_unlink(struct kct_expect *exp)
+	__must_hold(&kct_pernet(exp->net)->expect_lock)
+{
+	kct_expect_unlink_for(exp, NULL);
 }
 
 /* Does the connection tuple @t fall under @exp's tuple and mask? */
@@ -136,13 +151,40 @@ static bool kct_expect_same(const struct kct_expect *a,
 }
 
 /*
- * Insert @exp (the caller keeps its own reference).  As stock: an equal
- * expectation of the same master is replaced; past the helper's
- * max_expected for this master the oldest one goes; past
- * stock's nf_conntrack_expect_max (global, each namespace counting its
- * own) the new one is refused.
+ * Could one connection fall under both?  As stock: their tuples agree
+ * wherever both masks look, in the same zone.
  */
-int kct_expect_related(struct kct_expect *exp)
+static bool kct_expect_clash(const struct kct_expect *a,
+			     const struct kct_expect *b)
+{
+	const struct nf_conntrack_tuple *x = &a->tuple, *y = &b->tuple;
+	int i;
+
+	if (x->src.l3num != y->src.l3num ||
+	    x->dst.protonum != y->dst.protonum ||
+	    !nf_inet_addr_cmp(&x->dst.u3, &y->dst.u3) ||
+	    x->dst.u.all != y->dst.u.all ||
+	    ((x->src.u.all ^ y->src.u.all) &
+	     a->mask.src.u.all & b->mask.src.u.all))
+		return false;
+	for (i = 0; i < ARRAY_SIZE(x->src.u3.all); i++)
+		if ((x->src.u3.all[i] ^ y->src.u3.all[i]) &
+		    a->mask.src.u3.all[i] & b->mask.src.u3.all[i])
+			return false;
+	return nf_ct_zone_equal_any(a->master, nf_ct_zone(b->master));
+}
+
+/*
+ * Insert @exp (the caller keeps its own reference).  As stock: an equal
+ * expectation of the same master is replaced; one that clashes with
+ * another's (some connection would fall under both) is refused; past the
+ * helper's max_expected for this master the oldest one goes; past
+ * stock's nf_conntrack_expect_max (global, each namespace counting its
+ * own) the new one is refused.  @req names the ctnetlink request that
+ * made it, if one did (conntrack -I expect), for its NEW event.
+ */
+int kct_expect_related_report(struct kct_expect *exp,
+			      const struct kct_event_req *req)
 {
 	struct kct_net *kn = kct_pernet(exp->net);
 	struct kct_expect *i, *oldest = NULL;
@@ -166,13 +208,13 @@ int kct_expect_related(struct kct_expect *exp)
 			kct_expect_unlink(i);
 			continue;
 		}
-		if (kct_expect_same(i, exp)) {
-			if (i->master != exp->master) {
-				ret = -EBUSY;
-				goto out;
-			}
+		if (i->master == exp->master && kct_expect_same(i, exp)) {
 			kct_expect_unlink(i);
 			continue;
+		}
+		if (kct_expect_clash(i, exp)) {
+			ret = -EBUSY;
+			goto out;
 		}
 		if (i->master == exp->master) {
 			mine++;
@@ -194,16 +236,17 @@ int kct_expect_related(struct kct_expect *exp)
 	hlist_add_head_rcu(&exp->node, &kn->expect_list);
 	atomic_inc(&kn->expect_count);
 	KCT_STAT_INC(kn, expect_create);
+	kct_event_expect(exp, KCT_EVENT_EXP_NEW, req);
 out:
 	spin_unlock_bh(&kn->expect_lock);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(kct_expect_related);
+EXPORT_SYMBOL_GPL(kct_expect_related_report);
 
 /*
  * The expectation a new connection with tuple @t in @zone fulfils, if
- * any, taken off the list and returned with a reference.  The data
- * connection is expected in its master's zone.
+ * any, taken off the list (unless PERMANENT) and returned with a
+ * reference.  The data connection is expected in its master's zone.
  */
 struct kct_expect *kct_expect_take(struct kct_net *kn,
 				   const struct nf_conntrack_zone *zone,
@@ -225,14 +268,16 @@ struct kct_expect *kct_expect_take(struct kct_net *kn,
 		 * A master on its way out cannot adopt children, nor, as
 		 * with stock, one not confirmed yet, which may never be.
 		 */
-		if (nf_ct_is_dying(i->master) ||
+		if ((i->flags & NF_CT_EXPECT_INACTIVE) ||
+		    nf_ct_is_dying(i->master) ||
 		    !nf_ct_is_confirmed(i->master) ||
 		    !nf_ct_zone_equal_any(i->master, zone) ||
 		    !kct_expect_matches(i, t))
 			continue;
 		found = i;
 		refcount_inc(&found->use);
-		kct_expect_unlink(found);
+		if (!(found->flags & NF_CT_EXPECT_PERMANENT))
+			kct_expect_unlink(found);
 		break;
 	}
 	spin_unlock_bh(&kn->expect_lock);
@@ -241,11 +286,15 @@ struct kct_expect *kct_expect_take(struct kct_net *kn,
 	return found;
 }
 
-/* Remove the expectations of @net @cond selects; returns how many. */
+/*
+ * Remove the expectations of @net @cond selects; returns how many.  @req
+ * names the ctnetlink request that asked, if one did.
+ */
 unsigned int kct_expect_remove_if(struct net *net,
 				  bool (*cond)(struct kct_expect *exp,
 					       const void *arg),
-				  const void *arg)
+				  const void *arg,
+				  const struct kct_event_req *req)
 {
 	struct kct_net *kn = kct_pernet(net);
 	struct kct_expect *i;
@@ -255,11 +304,38 @@ unsigned int kct_expect_remove_if(struct net *net,
 	spin_lock_bh(&kn->expect_lock);
 	hlist_for_each_entry_safe(i, next, &kn->expect_list, node)
 		if (cond(i, arg)) {
-			kct_expect_unlink(i);
+			kct_expect_unlink_for(i, req);
 			n++;
 		}
 	spin_unlock_bh(&kn->expect_lock);
 	return n;
+}
+
+/*
+ * For ctnetlink: whether a live expectation of @net would take a
+ * connection with tuple @t in @zone; if so and @secs is set, it now
+ * expires @secs seconds from now (stock's update of an expectation).
+ */
+bool kct_expect_retime(struct net *net, const struct nf_conntrack_zone *zone,
+		       const struct nf_conntrack_tuple *t, const u32 *secs)
+{
+	struct kct_net *kn = kct_pernet(net);
+	struct kct_expect *i;
+	bool found = false;
+
+	spin_lock_bh(&kn->expect_lock);
+	hlist_for_each_entry(i, &kn->expect_list, node) {
+		if (kct_expect_expired(i) ||
+		    !nf_ct_zone_equal_any(i->master, zone) ||
+		    !kct_expect_matches(i, t))
+			continue;
+		found = true;
+		if (secs)
+			WRITE_ONCE(i->timeout, nfct_time_stamp + *secs * HZ);
+		break;
+	}
+	spin_unlock_bh(&kn->expect_lock);
+	return found;
 }
 
 /*
@@ -275,7 +351,7 @@ static void kct_expect_remove_everywhere(bool (*cond)(struct kct_expect *exp,
 	rcu_read_lock();
 	for_each_net_rcu(net)
 		if (atomic_read(&kct_pernet(net)->expect_count))
-			kct_expect_remove_if(net, cond, arg);
+			kct_expect_remove_if(net, cond, arg, NULL);
 	rcu_read_unlock();
 }
 
@@ -314,7 +390,7 @@ static bool kct_expect_is(struct kct_expect *exp, const void *which)
 /* A helper gives up on @exp, which it inserted: take it off its list. */
 void kct_expect_unrelate(struct kct_expect *exp)
 {
-	kct_expect_remove_if(exp->net, kct_expect_is, exp);
+	kct_expect_remove_if(exp->net, kct_expect_is, exp, NULL);
 }
 EXPORT_SYMBOL_GPL(kct_expect_unrelate);
 
@@ -367,7 +443,7 @@ void kct_expect_master_gone(struct nf_conn *master)
 
 	if (!atomic_read(&kct_pernet(net)->expect_count))
 		return;
-	kct_expect_remove_if(net, kct_expect_of_master, master);
+	kct_expect_remove_if(net, kct_expect_of_master, master, NULL);
 }
 
 void kct_expect_helper_gone(const struct kct_helper *helper)
@@ -377,7 +453,7 @@ void kct_expect_helper_gone(const struct kct_helper *helper)
 
 void kct_expect_flush_net(struct net *net)
 {
-	kct_expect_remove_if(net, kct_expect_any, NULL);
+	kct_expect_remove_if(net, kct_expect_any, NULL, NULL);
 }
 
 void kct_expect_gc(void)

@@ -8,6 +8,7 @@
 #include "kct_pernet.h"
 
 struct kct_helper;
+struct kct_event_req;
 
 /*
  * An expected connection: a helper saw, inside its master connection,
@@ -23,6 +24,13 @@ struct kct_expect {
 	const struct kct_helper *helper;
 	struct net *net;
 	u32 timeout;			/* jiffies32, absolute once inserted */
+	/*
+	 * Stock's NF_CT_EXPECT_* bits a ctnetlink request set (0 for a
+	 * helper's): PERMANENT stays listed when used, INACTIVE is never
+	 * used, DEAD counts as expired.  Set before the insert, read-only
+	 * after.
+	 */
+	u32 flags;
 	refcount_t use;
 	struct rcu_head rcu;
 	/*
@@ -46,7 +54,13 @@ void kct_expect_init(struct kct_expect *exp, u8 family,
 		     const union nf_inet_addr *saddr,
 		     const union nf_inet_addr *daddr, u8 proto,
 		     const __be16 *sport, const __be16 *dport);
-int kct_expect_related(struct kct_expect *exp);
+int kct_expect_related_report(struct kct_expect *exp,
+			      const struct kct_event_req *req);
+static inline int kct_expect_related(struct kct_expect *exp)
+{
+	return kct_expect_related_report(exp, NULL);
+}
+
 void kct_expect_unrelate(struct kct_expect *exp);
 void kct_expect_put(struct kct_expect *exp);
 void kct_expect_expectfn_gone(void (*fn)(struct nf_conn *ct,
@@ -69,7 +83,10 @@ void kct_expect_proc_exit_net(struct net *net);
 unsigned int kct_expect_remove_if(struct net *net,
 				  bool (*cond)(struct kct_expect *exp,
 					       const void *arg),
-				  const void *arg);
+				  const void *arg,
+				  const struct kct_event_req *req);
+bool kct_expect_retime(struct net *net, const struct nf_conntrack_zone *zone,
+		       const struct nf_conntrack_tuple *t, const u32 *secs);
 void kct_expect_walk(struct net *net, unsigned long *pos,
 		     int (*fn)(struct kct_expect *exp, void *arg), void *arg);
 

@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ctnetlink's expectation subsystem for kct: conntrack -L expect, -G
- * expect, -D expect and -F expect on the expectations kct's helpers made.
- * Creating expectations from userspace is not supported: helpers make
- * them, from what they see in their master connections.
+ * expect, -D expect, -F expect, and -I expect (conntrackd's commit of
+ * its peer's expectations), which makes one on a connection kct's
+ * helper serves as stock's ctnetlink does; the message of each
+ * expectation, for dumps and for events (kct_netlink_event.c).
  */
 #include <linux/siphash.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include "kct_netlink_exp.h"
 #include "kct_netlink_tuple.h"
+#include "kct_event.h"
 #include "kct_expect.h"
 #include "kct_helper.h"
+#include "kct_table.h"
 
 static const struct nla_policy kct_nl_exp_policy[CTA_EXPECT_MAX + 1] = {
 	[CTA_EXPECT_MASTER]	= { .type = NLA_NESTED },
@@ -71,16 +74,16 @@ static int kct_exp_put_nat(struct sk_buff *skb, const struct kct_expect *exp)
 	return 0;
 }
 
-static int kct_exp_fill(struct sk_buff *skb, u32 portid, u32 seq,
-			unsigned int flags, struct kct_expect *exp)
+/* @exp's message of @type (IPCTNL_MSG_EXP_*), with a reference or lock. */
+int kct_nl_exp_fill(struct sk_buff *skb, u32 portid, u32 seq, u16 type,
+		    unsigned int flags, struct kct_expect *exp)
 {
 	s32 left = (s32)(READ_ONCE(exp->timeout) - nfct_time_stamp) / HZ;
 	struct nf_conntrack_tuple mask;
 	struct nlmsghdr *nlh;
 
 	nlh = nfnl_msg_put(skb, portid, seq,
-			   nfnl_msg_type(NFNL_SUBSYS_CTNETLINK_EXP,
-					 IPCTNL_MSG_EXP_NEW),
+			   nfnl_msg_type(NFNL_SUBSYS_CTNETLINK_EXP, type),
 			   flags, exp->tuple.src.l3num, NFNETLINK_V0, 0);
 	if (!nlh)
 		return -EMSGSIZE;
@@ -92,7 +95,8 @@ static int kct_exp_fill(struct sk_buff *skb, u32 portid, u32 seq,
 	    kct_exp_put_nat(skb, exp) ||
 	    nla_put_be32(skb, CTA_EXPECT_TIMEOUT, htonl(max(left, 0))) ||
 	    nla_put_be32(skb, CTA_EXPECT_ID, htonl(kct_exp_id(exp))) ||
-	    nla_put_be32(skb, CTA_EXPECT_FLAGS, 0) ||
+	    nla_put_be32(skb, CTA_EXPECT_FLAGS,
+			 htonl(exp->flags & NF_CT_EXPECT_MASK)) ||
 	    nla_put_be32(skb, CTA_EXPECT_CLASS, 0) ||
 	    nla_put_string(skb, CTA_EXPECT_HELP_NAME, exp->helper->stock.name) ||
 	    (exp->expectfn &&
@@ -176,7 +180,8 @@ static int kct_exp_dump_one(struct kct_expect *exp, void *arg)
 		return 0;
 	if (!refcount_inc_not_zero(&exp->use))
 		return 0;
-	err = kct_exp_fill(s->skb, s->portid, s->seq, NLM_F_MULTI, exp);
+	err = kct_nl_exp_fill(s->skb, s->portid, s->seq, IPCTNL_MSG_EXP_NEW,
+			      NLM_F_MULTI, exp);
 	kct_expect_put(exp);
 	return err;
 }
@@ -204,7 +209,8 @@ static int kct_exp_get_one(struct kct_expect *exp, void *arg)
 
 	if (!kct_exp_selected(exp, s) || !refcount_inc_not_zero(&exp->use))
 		return 0;
-	err = kct_exp_fill(s->skb, s->portid, s->seq, 0, exp);
+	err = kct_nl_exp_fill(s->skb, s->portid, s->seq, IPCTNL_MSG_EXP_NEW, 0,
+			      exp);
 	kct_expect_put(exp);
 	/* Stop at the first one either way; a full skb is an error. */
 	return err ? err : 1;
@@ -243,6 +249,10 @@ static int kct_exp_get(struct sk_buff *skb, const struct nfnl_info *info,
 static int kct_exp_delete(struct sk_buff *skb, const struct nfnl_info *info,
 			  const struct nlattr * const cda[])
 {
+	const struct kct_event_req req = {
+		.portid = NETLINK_CB(skb).portid,
+		.report = nlmsg_report(info->nlh),
+	};
 	struct kct_exp_sel s;
 	int err;
 
@@ -254,16 +264,121 @@ static int kct_exp_delete(struct sk_buff *skb, const struct nfnl_info *info,
 	if (!s.by_tuple && cda[CTA_EXPECT_HELP_NAME])
 		s.helper = nla_data(cda[CTA_EXPECT_HELP_NAME]);
 	/* Neither tuple nor helper: flush the namespace, all families. */
-	if (!kct_expect_remove_if(info->net, kct_exp_selected, &s) &&
+	if (!kct_expect_remove_if(info->net, kct_exp_selected, &s, &req) &&
 	    s.by_tuple)
 		return -ENOENT;
 	return 0;
 }
 
+/*
+ * A new expectation from a request, as stock's: on the master the
+ * request names (either direction's tuple, in the request's zone), for
+ * the master's helper, which must be one of kct's (EOPNOTSUPP if it has
+ * none; a helper name in the request is not read); of a class the
+ * helper has (EINVAL); expiring after the helper's timeout, not the
+ * request's, as stock's.  Stock's NAT of the expected connection
+ * (CTA_EXPECT_NAT, CTA_EXPECT_FN) is not kct's to offer requests:
+ * EOPNOTSUPP.  Everything is checked before the expectation is listed.
+ */
+static int kct_exp_create(const struct nfnl_info *info,
+			  const struct nlattr * const cda[],
+			  const struct nf_conntrack_zone *zone,
+			  const struct nf_conntrack_tuple *tuple,
+			  const struct kct_event_req *req)
+{
+	u8 family = info->nfmsg->nfgen_family;
+	struct nf_conntrack_tuple mask, mt;
+	struct nf_conntrack_tuple_hash *h;
+	const struct kct_helper *helper;
+	struct kct_expect *exp;
+	struct nf_conn *master;
+	int err;
+
+	err = kct_nl_parse_tuple(cda[CTA_EXPECT_MASK], family, &mask, NULL);
+	if (err)
+		return err;
+	err = kct_nl_parse_tuple(cda[CTA_EXPECT_MASTER], family, &mt, NULL);
+	if (err)
+		return err;
+	h = kct_table_lookup(kct_pernet(info->net), zone, &mt);
+	if (!h)
+		return -ENOENT;
+	master = nf_ct_tuplehash_to_ctrack(h);
+
+	rcu_read_lock();
+	helper = kct_helper_of(master);
+	if (!helper) {
+		err = -EOPNOTSUPP;
+		goto out;
+	}
+	if (cda[CTA_EXPECT_CLASS] &&
+	    ntohl(nla_get_be32(cda[CTA_EXPECT_CLASS])) >
+	    helper->stock.expect_class_max) {
+		err = -EINVAL;
+		goto out;
+	}
+	if (cda[CTA_EXPECT_FN] || cda[CTA_EXPECT_NAT]) {
+		err = -EOPNOTSUPP;
+		goto out;
+	}
+	exp = kct_expect_alloc(master);
+	if (!exp) {
+		err = -ENOMEM;
+		goto out;
+	}
+	exp->helper = helper;
+	/* USERSPACE is stock's mark of a userspace helper's, not a request's. */
+	if (cda[CTA_EXPECT_FLAGS])
+		exp->flags = ntohl(nla_get_be32(cda[CTA_EXPECT_FLAGS])) &
+			     ~NF_CT_EXPECT_USERSPACE;
+	exp->tuple = *tuple;
+	exp->mask.src.u3 = mask.src.u3;
+	exp->mask.src.u.all = mask.src.u.all;
+	err = kct_expect_related_report(exp, req);
+	kct_expect_put(exp);
+out:
+	rcu_read_unlock();
+	nf_ct_put(master);
+	return err;
+}
+
+/*
+ * conntrack -I expect: an expectation that would take the request's
+ * tuple exists already (EEXIST with NLM_F_EXCL, else its countdown is
+ * set to CTA_EXPECT_TIMEOUT); otherwise, with NLM_F_CREATE, a new one.
+ */
 static int kct_exp_new(struct sk_buff *skb, const struct nfnl_info *info,
 		       const struct nlattr * const cda[])
 {
-	return -EOPNOTSUPP;
+	const struct kct_event_req req = {
+		.portid = NETLINK_CB(skb).portid,
+		.report = nlmsg_report(info->nlh),
+	};
+	u16 nl_flags = info->nlh->nlmsg_flags;
+	struct nf_conntrack_tuple tuple;
+	struct nf_conntrack_zone zone;
+	u32 secs, *retime = NULL;
+	int err;
+
+	if (!cda[CTA_EXPECT_TUPLE] || !cda[CTA_EXPECT_MASK] ||
+	    !cda[CTA_EXPECT_MASTER])
+		return -EINVAL;
+	err = kct_nl_parse_zone(cda[CTA_EXPECT_ZONE], NULL, 0, &zone);
+	if (err)
+		return err;
+	err = kct_nl_parse_tuple(cda[CTA_EXPECT_TUPLE],
+				 info->nfmsg->nfgen_family, &tuple, NULL);
+	if (err)
+		return err;
+	if (!(nl_flags & NLM_F_EXCL) && cda[CTA_EXPECT_TIMEOUT]) {
+		secs = ntohl(nla_get_be32(cda[CTA_EXPECT_TIMEOUT]));
+		retime = &secs;
+	}
+	if (kct_expect_retime(info->net, &zone, &tuple, retime))
+		return nl_flags & NLM_F_EXCL ? -EEXIST : 0;
+	if (!(nl_flags & NLM_F_CREATE))
+		return -ENOENT;
+	return kct_exp_create(info, cda, &zone, &tuple, &req);
 }
 
 #define KCT_NL_EXP_CB(fn) { .call = fn, .type = NFNL_CB_MUTEX, \

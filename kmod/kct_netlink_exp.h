@@ -7,4 +7,8 @@
 /* The expectation subsystem's callbacks (conntrack -L expect, ...). */
 extern const struct nfnetlink_subsystem kct_nl_exp_subsys;
 
+struct kct_expect;
+int kct_nl_exp_fill(struct sk_buff *skb, u32 portid, u32 seq, u16 type,
+		    unsigned int flags, struct kct_expect *exp);
+
 #endif /* _KCT_NETLINK_EXP_H */
