@@ -9,10 +9,12 @@
 # AF_UNSPEC without one, and both kernels refuse that), by whole tuple and
 # by filter (conntrack updates every entry its filters select): a mark,
 # a mark under a mask, a timeout (EPERM on a FIXED_TIMEOUT entry), status
-# bits (ASSURED, SEEN_REPLY, FIXED_TIMEOUT and the NAT bits are set,
-# EXPECTED is refused with EBUSY), a TCP state, labels added and removed
-# (ENOSPC on an entry without room for labels), an update that selects
-# nothing.  Each command's exit status and output (countdowns aside), and
+# bits (ASSURED, SEEN_REPLY are set, EXPECTED is refused with EBUSY,
+# conntrack leaves the NAT bits out with a warning), a TCP state, labels
+# added and removed (ENOSPC on an entry without room for labels), an
+# update that selects nothing.  Entries an update of several prints are
+# not compared (which ones it prints follows the dump's, the hash's,
+# order); its summary and errors are.  Each command's exit status and output (countdowns aside), and
 # `conntrack -L -o extended` afterwards, line by line, must be stock's;
 # so must the countdowns an update set.
 # What the conntrack command cannot send is sent as a raw ctnetlink
@@ -24,7 +26,7 @@
 # or a master on an existing entry (EOPNOTSUPP), labels not in whole
 # words or with a mask of another length or empty (EINVAL), sequence
 # adjustment and SYNPROXY on an entry without them (accepted, nothing to
-# change), an unknown TCP state (EINVAL), TCP state on a UDP entry
+# change), an unknown TCP state (ERANGE), TCP state on a UDP entry
 # (accepted, nothing to change), the entry's zone (needed to find it),
 # the reply tuple instead of the original.
 # kct-test-cost: 90
@@ -70,7 +72,6 @@ UPDATES="-U -f ipv4 -p tcp --sport 42000 -m 7
 -U -f ipv4 -p udp --sport 43000 -u ASSURED
 -U -f ipv4 -p udp --sport 43000 -u SEEN_REPLY
 -U -f ipv4 -p udp --sport 43000 -u EXPECTED
--U -f ipv4 -p udp --sport 43000 -u SRC_NAT
 -U -f ipv4 -p udp --sport 43000 -u DST_NAT -m 4
 -U -f ipv4 -p udp --sport 43004 -t 500
 -U -f ipv4 -p udp --sport 43004 -u ASSURED -m 9
@@ -87,7 +88,7 @@ UPDATES="-U -f ipv4 -p tcp --sport 42000 -m 7
 -U -f ipv4 -p udp --sport 43009 --label-add web
 -U -f ipv4 -p icmp -m 11
 -U -f ipv6 -p icmpv6 -u ASSURED
--U -f ipv4 -p udp --sport 43005 -w 5 -m 5
+-U -f ipv4 -p udp --sport 43005 -m 5
 -U -f ipv4 -p tcp --dport 21 -m 21
 -U -f ipv4 -p udp --sport 59999 -m 1
 -U -f ipv4 -s $CL4 -p udp -t 400"
@@ -98,7 +99,7 @@ U4="4 udp $CL4 $SV4"
 RAW="missing entry: $U4 59998 5998 mark=1
 NLM_F_EXCL on an existing entry: $U4 43000 5000 flags=excl mark=2
 status clearing SEEN_REPLY: $T4 42000 7000 status=0x8
-status with unknown and unchangeable bits: $T4 42002 7002 status=0x40000188
+status with unknown and unchangeable bits: $T4 42002 7002 status=0x4000018c
 its own helper again: $T4 42021 21 helper=ftp
 a helper that does not exist: $T4 42021 21 helper=nosuch
 a helper on an entry without one: $T4 42000 7000 helper=ftp
@@ -128,7 +129,7 @@ setup() {
 	in_fw nft -f - <<'NFT'
 table inet upd {
 	counter web {}
-	chain fwd {
+	chain forward_filter {
 		type filter hook forward priority 0;
 		ct state established,related,new accept
 		ct label web counter name web
@@ -174,8 +175,11 @@ scenario() {
 		# shellcheck disable=SC2086
 		in_fw conntrack $args >/tmp/kct-ct-upd-out 2>/tmp/kct-ct-upd-err
 		rc=$?
+		# Entries printed by an update of several: which ones depends
+		# on the dump's order, which is the hash's.
 		out=$(ct_norm </tmp/kct-ct-upd-out | tr '\n' ' ')
-		echo "conntrack $args: status $rc: $out/ $(tr '\n' ' ' </tmp/kct-ct-upd-err)"
+		[ "$(ct_norm </tmp/kct-ct-upd-out | wc -l)" -le 1 ] || out="(entries) "
+		echo "conntrack $args: status $rc: $out/ $(sort /tmp/kct-ct-upd-err | tr '\n' ' ')"
 	done <<<"$UPDATES"
 	while IFS= read -r line; do
 		# shellcheck disable=SC2086
@@ -185,9 +189,8 @@ scenario() {
 	echo "countdown of -t 200 (42003): $(in_range "$(left 42003)" 100 200 >/dev/null && echo set)"
 	echo "countdown of -f ipv6 -t 250 (42101): $(in_range "$(left 42101)" 150 250 >/dev/null && echo set)"
 	echo "countdown of -t 400 (43100): $(in_range "$(left 43100)" 300 400 >/dev/null && echo set)"
+	echo "countdown of -t 400 (43005, zone 5): $(in_range "$(left 43005)" 300 400 >/dev/null && echo set)"
 	echo "fixed countdown kept (43004): $(in_range "$(left 43004)" 0 100 >/dev/null && echo kept)"
-	echo "conntrack -L -u SRC_NAT: $(in_fw conntrack -L -f ipv4 -u SRC_NAT 2>/dev/null | ct_norm | tr '\n' ' ')"
-	echo "conntrack -L -u DST_NAT: $(in_fw conntrack -L -f ipv4 -u DST_NAT 2>/dev/null | ct_norm | tr '\n' ' ')"
 	in_fw conntrack -L -o extended 2>/dev/null | ct_norm | sed 's/^/conntrack -L -o extended: /'
 	in_fw conntrack -L -o labels -f ipv4 -p tcp 2>/dev/null | ct_norm |
 		sed 's/^/conntrack -L -o labels: /'
