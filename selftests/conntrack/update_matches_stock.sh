@@ -53,17 +53,17 @@ fi
 trap "$cleanup" EXIT
 
 # Made before any rule of the namespace uses labels: no room for them.
-EARLY="-I -p udp -s $CL4 -d $SV4 --sport 43009 --dport 5009 -t 100"
-ENTRIES="-I -p tcp -s $CL4 -d $SV4 --sport 42000 --dport 7000 --state ESTABLISHED -t 100 -u SEEN_REPLY
--I -p tcp -s $CL4 -d $SV4 --sport 42002 --dport 7002 --state SYN_SENT -t 100
--I -p tcp -s $CL4 -d $SV4 --sport 42003 --dport 7003 --state TIME_WAIT -t 100
--I -p tcp -s $CL6 -d $SV6 --sport 42001 --dport 7001 --state ESTABLISHED -t 100 -m 3
--I -p udp -s $CL4 -d $SV4 --sport 43000 --dport 5000 -t 100
--I -p udp -s $CL6 -d $SV6 --sport 43001 --dport 5001 -t 100 -u SEEN_REPLY
--I -p udp -s $CL4 -d $SV4 --sport 43004 --dport 5004 -t 100 -u FIXED_TIMEOUT
--I -p udp -s $CL4 -d $SV4 --sport 43005 --dport 5005 -t 100 -w 5
--I -t 100 -p icmp -s $CL4 -d $SV4 --icmp-type 8 --icmp-code 0 --icmp-id 77
--I -t 100 -p icmpv6 -s $CL6 -d $SV6 --icmpv6-type 128 --icmpv6-code 0 --icmpv6-id 78"
+EARLY="-I -p udp -s $CL4 -d $SV4 --sport 43009 --dport 5009 -t 1000"
+ENTRIES="-I -p tcp -s $CL4 -d $SV4 --sport 42000 --dport 7000 --state ESTABLISHED -t 1000 -u SEEN_REPLY
+-I -p tcp -s $CL4 -d $SV4 --sport 42002 --dport 7002 --state SYN_SENT -t 1000
+-I -p tcp -s $CL4 -d $SV4 --sport 42003 --dport 7003 --state TIME_WAIT -t 1000
+-I -p tcp -s $CL6 -d $SV6 --sport 42001 --dport 7001 --state ESTABLISHED -t 1000 -m 3
+-I -p udp -s $CL4 -d $SV4 --sport 43000 --dport 5000 -t 1000
+-I -p udp -s $CL6 -d $SV6 --sport 43001 --dport 5001 -t 1000 -u SEEN_REPLY
+-I -p udp -s $CL4 -d $SV4 --sport 43004 --dport 5004 -t 3000 -u FIXED_TIMEOUT
+-I -p udp -s $CL4 -d $SV4 --sport 43005 --dport 5005 -t 1000 -w 5
+-I -t 1000 -p icmp -s $CL4 -d $SV4 --icmp-type 8 --icmp-code 0 --icmp-id 77
+-I -t 1000 -p icmpv6 -s $CL6 -d $SV6 --icmpv6-type 128 --icmpv6-code 0 --icmpv6-id 78"
 
 UPDATES="-U -f ipv4 -p tcp --sport 42000 -m 7
 -U -f ipv6 -p tcp --sport 42001 -m 0x10/0x30
@@ -175,11 +175,13 @@ scenario() {
 		# shellcheck disable=SC2086
 		in_fw conntrack $args >/tmp/kct-ct-upd-out 2>/tmp/kct-ct-upd-err
 		rc=$?
-		# Entries printed by an update of several: which ones depends
-		# on the dump's order, which is the hash's.
-		out=$(ct_norm </tmp/kct-ct-upd-out | tr '\n' ' ')
-		[ "$(ct_norm </tmp/kct-ct-upd-out | wc -l)" -le 1 ] || out="(entries) "
-		echo "conntrack $args: status $rc: $out/ $(sort /tmp/kct-ct-upd-err | tr '\n' ' ')"
+		out="$(ct_norm </tmp/kct-ct-upd-out | tr '\n' ' ')/ $(tr '\n' ' ' </tmp/kct-ct-upd-err)"
+		# Of an update of several, conntrack prints some entries and
+		# errors, which ones following the dump's (the hash's) order:
+		# only its summary is compared.
+		grep -q ' 1 flow entries have been updated' /tmp/kct-ct-upd-err ||
+			out=$(grep 'flow entries' /tmp/kct-ct-upd-err)
+		echo "conntrack $args: status $rc: $out"
 	done <<<"$UPDATES"
 	while IFS= read -r line; do
 		# shellcheck disable=SC2086
@@ -189,8 +191,7 @@ scenario() {
 	echo "countdown of -t 200 (42003): $(in_range "$(left 42003)" 100 200 >/dev/null && echo set)"
 	echo "countdown of -f ipv6 -t 250 (42101): $(in_range "$(left 42101)" 150 250 >/dev/null && echo set)"
 	echo "countdown of -t 400 (43100): $(in_range "$(left 43100)" 300 400 >/dev/null && echo set)"
-	echo "countdown of -t 400 (43005, zone 5): $(in_range "$(left 43005)" 300 400 >/dev/null && echo set)"
-	echo "fixed countdown kept (43004): $(in_range "$(left 43004)" 0 100 >/dev/null && echo kept)"
+	echo "fixed countdown kept (43004): $(in_range "$(left 43004)" 1000 3000 >/dev/null && echo kept)"
 	in_fw conntrack -L -o extended 2>/dev/null | ct_norm | sed 's/^/conntrack -L -o extended: /'
 	in_fw conntrack -L -o labels -f ipv4 -p tcp 2>/dev/null | ct_norm |
 		sed 's/^/conntrack -L -o labels: /'
@@ -204,6 +205,6 @@ scenario() {
 	nft flush ruleset
 }
 
-diff_run scenario 84
+diff_run scenario 73
 diff_compare
 ktap_done
