@@ -29,7 +29,8 @@
 # change), an unknown TCP state (ERANGE), TCP state on a UDP entry
 # (accepted, nothing to change), the entry's zone (needed to find it),
 # the reply tuple instead of the original.
-# kct-test-cost: 90
+# kct-test-cost: 200
+# kct-test-timeout: 600
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 . "$(dirname "$0")/../lib/stock_diff.sh"
