@@ -286,8 +286,9 @@ void kct_helper_remove(struct nf_conn *ct)
 /*
  * @ct left the table or will never enter it (or loses its helper, see
  * kct_helper_remove()): its helper frees what it keeps for it.  The
- * helper module cannot go meanwhile: its unregister waits for RCU readers.  A helper area gone stale (see
- * kct_helper_ext_pin()) is not followed: a helper module may be gone.
+ * helper module cannot go meanwhile: its unregister waits for RCU
+ * readers.  A helper area gone stale (see kct_helper_ext_pin()) is not
+ * followed: a helper module may be gone.
  */
 void kct_helper_destroy(struct nf_conn *ct)
 {
