@@ -127,6 +127,8 @@ setup() {
 		net.netfilter.nf_conntrack_icmpv6_timeout=600
 	# shellcheck disable=SC2086  # the line is the words of a command
 	in_fw conntrack $EARLY >/dev/null 2>&1 || echo "setup failed: conntrack $EARLY"
+	# A rule setting labels (on nothing here) gives new entries room
+	# for them, on both trackers.
 	in_fw nft -f - <<'NFT'
 table inet upd {
 	counter web {}
@@ -134,6 +136,7 @@ table inet upd {
 		type filter hook forward priority 0;
 		ct state established,related,new accept
 		ct label web counter name web
+		tcp dport 9 ct label set web
 	}
 }
 table ip ftp {
