@@ -2,7 +2,8 @@
 # `conntrack -U` changes kct's entries as it changes stock's.  The same
 # entries, once with stock nf_conntrack and its ctnetlink, once with kct,
 # in the same guest: TCP in several states, UDP, ICMP, IPv4 and IPv6 made
-# with `conntrack -I` (one in zone 5, one with FIXED_TIMEOUT, one made
+# with `conntrack -I` (one in zone 5, which conntrack -U cannot update:
+# it names no zone; one with FIXED_TIMEOUT, one made
 # before any rule used labels), and real connections through the firewall
 # (TCP both families, one with the FTP helper, a ping, a UDP datagram).
 # Then the same updates, always with a family (-f: conntrack 1.4.7 sends
@@ -62,7 +63,7 @@ ENTRIES="-I -p tcp -s $CL4 -d $SV4 --sport 42000 --dport 7000 --state ESTABLISHE
 -I -p udp -s $CL4 -d $SV4 --sport 43000 --dport 5000 -t 1000
 -I -p udp -s $CL6 -d $SV6 --sport 43001 --dport 5001 -t 1000 -u SEEN_REPLY
 -I -p udp -s $CL4 -d $SV4 --sport 43004 --dport 5004 -t 3000 -u FIXED_TIMEOUT
--I -p udp -s $CL4 -d $SV4 --sport 43005 --dport 5005 -t 1000 -w 5
+-I -p udp -s 10.0.0.1 -d 10.0.0.2 --sport 43005 --dport 5005 -t 1000 -w 5
 -I -t 1000 -p icmp -s $CL4 -d $SV4 --icmp-type 8 --icmp-code 0 --icmp-id 77
 -I -t 1000 -p icmpv6 -s $CL6 -d $SV6 --icmpv6-type 128 --icmpv6-code 0 --icmpv6-id 78"
 
@@ -113,8 +114,8 @@ sequence adjustment on an entry without it: $T4 42100 7100 seqadj=1
 SYNPROXY on an entry without it: $T4 42100 7100 synproxy=1
 an unknown TCP state: $T4 42002 7002 tcpstate=200
 a TCP state on a UDP entry: $U4 43000 5000 tcpstate=3
-a zoned entry without its zone: $U4 43005 5005 mark=6
-a zoned entry in its zone: $U4 43005 5005 zone=5 mark=6
+a zoned entry without its zone: 4 udp 10.0.0.1 10.0.0.2 43005 5005 mark=6
+a zoned entry in its zone: 4 udp 10.0.0.1 10.0.0.2 43005 5005 zone=5 mark=6
 by the reply tuple: 4 tcp $SV4 $CL4 7003 42003 dir=reply mark=13
 taking the helper away: $T4 42021 21 helper="
 
