@@ -13,9 +13,11 @@
 # bits (ASSURED, SEEN_REPLY are set, EXPECTED is refused with EBUSY,
 # conntrack leaves the NAT bits out with a warning), a TCP state, labels
 # added and removed (ENOSPC on an entry without room for labels), an
-# update that selects nothing.  Entries an update of several prints are
-# not compared (which ones it prints follows the dump's, the hash's,
-# order); its summary and errors are.  Each command's exit status and output (countdowns aside), and
+# update that selects nothing.  Of an update of several, only the
+# summary is compared: which entries conntrack prints follows the dump's
+# (the hash's) order, and a refused update in it (ENOENT, EPERM) makes
+# conntrack stop or go on depending on what comes next, so the updates
+# of several here are of entries that take them.  Each command's exit status and output (countdowns aside), and
 # `conntrack -L -o extended` afterwards, line by line, must be stock's;
 # so must the countdowns an update set.
 # What the conntrack command cannot send is sent as a raw ctnetlink
@@ -93,7 +95,8 @@ UPDATES="-U -f ipv4 -p tcp --sport 42000 -m 7
 -U -f ipv4 -p udp --sport 43005 -m 5
 -U -f ipv4 -p tcp --dport 21 -m 21
 -U -f ipv4 -p udp --sport 59999 -m 1
--U -f ipv4 -s $CL4 -p udp -t 400"
+-U -f ipv4 -s $CL4 -p udp -m 0x20/0x20
+-U -f ipv4 -p udp --sport 43100 -t 400"
 
 # The raw updates: a name, then ctnetlink_update.py's arguments.
 T4="4 tcp $CL4 $SV4"
@@ -213,6 +216,6 @@ scenario() {
 	nft flush ruleset
 }
 
-diff_run scenario 73
+diff_run scenario 74
 diff_compare
 ktap_done
