@@ -209,7 +209,8 @@ int kct_helper_assign_name(struct nf_conn *ct, const char *name)
  * stock, naming the helper it has already changes nothing and is
  * accepted; another one, or one for a connection without a helper
  * area, is refused (EBUSY, EOPNOTSUPP), and so is any change on an
- * expected connection.  Taking a helper away ("") kct does not do yet.
+ * expected connection.  No name ("") takes the helper away, if any
+ * (kct_helper_remove()).
  */
 int kct_helper_check_name(const struct nf_conn *ct, const char *name)
 {
@@ -223,7 +224,7 @@ int kct_helper_check_name(const struct nf_conn *ct, const char *name)
 	if (ct->master) {
 		err = cur && !strcmp(cur->name, name) ? 0 : -EBUSY;
 	} else if (!*name) {
-		err = cur ? -EOPNOTSUPP : 0;
+		err = 0;
 	} else {
 		want = __nf_conntrack_helper_find(name, nf_ct_l3num(ct),
 						  nf_ct_protonum(ct));
@@ -263,10 +264,31 @@ unsigned int kct_helper_run(struct sk_buff *skb, struct nf_conn *ct,
 }
 
 /*
- * @ct left the table or will never enter it: its helper frees what it
- * keeps for it.  The helper module cannot go meanwhile: its unregister
- * waits for RCU readers.  A helper area gone stale (see
- * kct_helper_ext_pin()) is not followed: a helper module may be gone.
+ * conntrack -U with no helper name, checked by kct_helper_check_name():
+ * @ct loses its helper, as on stock.  The helper frees what it keeps for
+ * @ct first (kct's helpers allow that alongside a packet's call, which
+ * then keeps nothing), later packets see no helper, and the expectations
+ * @ct made go.  A packet's helper call already under way may still add
+ * one, as on stock.  The caller (ctnetlink, under its mutex) runs one
+ * request at a time.
+ */
+void kct_helper_remove(struct nf_conn *ct)
+{
+	struct nf_conn_help *help = nfct_help(ct);
+
+	if (!help || !rcu_access_pointer(help->helper))
+		return;
+	kct_helper_destroy(ct);
+	RCU_INIT_POINTER(help->helper, NULL);
+	kct_expect_master_gone(ct);
+}
+
+/*
+ * @ct left the table or will never enter it (or loses its helper, see
+ * kct_helper_remove()): its helper frees what it keeps for it.  The
+ * helper module cannot go meanwhile: its unregister waits for RCU
+ * readers.  A helper area gone stale (see kct_helper_ext_pin()) is not
+ * followed: a helper module may be gone.
  */
 void kct_helper_destroy(struct nf_conn *ct)
 {

@@ -41,6 +41,7 @@ const struct kct_helper *kct_helper_of(const struct nf_conn *ct);
 void kct_helper_assign(struct nf_conn *ct, const struct nf_conn *tmpl);
 int kct_helper_assign_name(struct nf_conn *ct, const char *name);
 int kct_helper_check_name(const struct nf_conn *ct, const char *name);
+void kct_helper_remove(struct nf_conn *ct);
 bool kct_helper_ext_pin(struct nf_conn *ct);
 void kct_helper_destroy(struct nf_conn *ct);
 unsigned int kct_helper_run(struct sk_buff *skb, struct nf_conn *ct,

@@ -21,7 +21,8 @@
  *   (NFNL_CB_MUTEX), so two updates of one connection do not interleave
  *   (the mark is read, masked and written back).  The packet path runs
  *   alongside: what a request changes is set-only status bits, words
- *   written whole, and TCP or SCTP state under ct->lock.  Dumps run
+ *   written whole, TCP or SCTP state and sequence adjustment under
+ *   ct->lock, and the helper pointer (RCU readers see it or NULL).  Dumps run
  *   without the mutex, over the table's iterator.
  */
 #include <linux/module.h>
@@ -29,6 +30,8 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include <net/netfilter/nf_conntrack_labels.h>
+#include <net/netfilter/nf_conntrack_seqadj.h>
+#include <net/netfilter/nf_conntrack_synproxy.h>
 #include "kct_netlink.h"
 #include "kct_netlink_conn.h"
 #include "kct_netlink_create.h"
@@ -202,6 +205,103 @@ static int kct_nl_delete(struct sk_buff *skb, const struct nfnl_info *info,
 	return err;
 }
 
+static const struct nla_policy kct_nl_seqadj_policy[CTA_SEQADJ_MAX + 1] = {
+	[CTA_SEQADJ_CORRECTION_POS]	= { .type = NLA_U32 },
+	[CTA_SEQADJ_OFFSET_BEFORE]	= { .type = NLA_U32 },
+	[CTA_SEQADJ_OFFSET_AFTER]	= { .type = NLA_U32 },
+};
+
+/* One direction's CTA_SEQ_ADJ_*: all three numbers, as stock requires. */
+static int kct_nl_parse_seqadj(const struct nlattr *attr,
+			       struct nf_ct_seqadj *seq)
+{
+	struct nlattr *tb[CTA_SEQADJ_MAX + 1];
+	int err;
+
+	err = nla_parse_nested_deprecated(tb, CTA_SEQADJ_MAX, attr,
+					  kct_nl_seqadj_policy, NULL);
+	if (err)
+		return err;
+	if (!tb[CTA_SEQADJ_CORRECTION_POS] || !tb[CTA_SEQADJ_OFFSET_BEFORE] ||
+	    !tb[CTA_SEQADJ_OFFSET_AFTER])
+		return -EINVAL;
+	seq->correction_pos = ntohl(nla_get_be32(tb[CTA_SEQADJ_CORRECTION_POS]));
+	seq->offset_before = ntohl(nla_get_be32(tb[CTA_SEQADJ_OFFSET_BEFORE]));
+	seq->offset_after = ntohl(nla_get_be32(tb[CTA_SEQADJ_OFFSET_AFTER]));
+	return 0;
+}
+
+/*
+ * CTA_SEQ_ADJ_ORIG/_REPLY: checked, or with @commit also applied.  As
+ * stock, a connection without the seqadj extension (no NAT helper
+ * changed its lengths) has nothing to adjust and ignores them.
+ */
+static int kct_nl_seqadj(const struct nlattr * const cda[], struct nf_conn *ct,
+			 bool commit)
+{
+	static const int attr[IP_CT_DIR_MAX] = {
+		[IP_CT_DIR_ORIGINAL] = CTA_SEQ_ADJ_ORIG,
+		[IP_CT_DIR_REPLY] = CTA_SEQ_ADJ_REPLY,
+	};
+	struct nf_conn_seqadj *seqadj = nfct_seqadj(ct);
+	struct nf_ct_seqadj seq[IP_CT_DIR_MAX];
+	enum ip_conntrack_dir dir;
+	int err;
+
+	if (!seqadj)
+		return 0;
+	for (dir = IP_CT_DIR_ORIGINAL; dir < IP_CT_DIR_MAX; dir++) {
+		if (!cda[attr[dir]])
+			continue;
+		err = kct_nl_parse_seqadj(cda[attr[dir]], &seq[dir]);
+		if (err)
+			return err;
+	}
+	if (!commit)
+		return 0;
+	spin_lock_bh(&ct->lock);
+	for (dir = IP_CT_DIR_ORIGINAL; dir < IP_CT_DIR_MAX; dir++)
+		if (cda[attr[dir]])
+			seqadj->seq[dir] = seq[dir];
+	set_bit(IPS_SEQ_ADJUST_BIT, &ct->status);
+	spin_unlock_bh(&ct->lock);
+	return 0;
+}
+
+static const struct nla_policy kct_nl_synproxy_policy[CTA_SYNPROXY_MAX + 1] = {
+	[CTA_SYNPROXY_ISN]	= { .type = NLA_U32 },
+	[CTA_SYNPROXY_ITS]	= { .type = NLA_U32 },
+	[CTA_SYNPROXY_TSOFF]	= { .type = NLA_U32 },
+};
+
+/*
+ * CTA_SYNPROXY: checked, or with @commit also applied.  As stock, a
+ * connection SYNPROXY did not set up ignores it.
+ */
+static int kct_nl_synproxy(const struct nlattr *attr, struct nf_conn *ct,
+			   bool commit)
+{
+	struct nf_conn_synproxy *synproxy = nfct_synproxy(ct);
+	struct nlattr *tb[CTA_SYNPROXY_MAX + 1];
+	int err;
+
+	if (!synproxy)
+		return 0;
+	err = nla_parse_nested_deprecated(tb, CTA_SYNPROXY_MAX, attr,
+					  kct_nl_synproxy_policy, NULL);
+	if (err)
+		return err;
+	if (!tb[CTA_SYNPROXY_ISN] || !tb[CTA_SYNPROXY_ITS] ||
+	    !tb[CTA_SYNPROXY_TSOFF])
+		return -EINVAL;
+	if (commit) {
+		synproxy->isn = ntohl(nla_get_be32(tb[CTA_SYNPROXY_ISN]));
+		synproxy->its = ntohl(nla_get_be32(tb[CTA_SYNPROXY_ITS]));
+		synproxy->tsoff = ntohl(nla_get_be32(tb[CTA_SYNPROXY_TSOFF]));
+	}
+	return 0;
+}
+
 /*
  * A change to an existing connection (conntrack -U, conntrackd), checked
  * whole before anything changes, with stock's rules and answers.
@@ -214,9 +314,14 @@ static int kct_nl_check_change(const struct nlattr * const cda[],
 	/* As stock: NAT and a master only for a connection being made. */
 	if (cda[CTA_NAT_SRC] || cda[CTA_NAT_DST] || cda[CTA_TUPLE_MASTER])
 		return -EOPNOTSUPP;
-	if (cda[CTA_NAT_SEQ_ADJ_ORIG] || cda[CTA_NAT_SEQ_ADJ_REPLY] ||
-	    cda[CTA_SYNPROXY])
-		return -EOPNOTSUPP;
+	err = kct_nl_seqadj(cda, ct, false);
+	if (err)
+		return err;
+	if (cda[CTA_SYNPROXY]) {
+		err = kct_nl_synproxy(cda[CTA_SYNPROXY], ct, false);
+		if (err)
+			return err;
+	}
 	if (cda[CTA_LABELS]) {
 		err = kct_nl_check_labels(cda, ct);
 		if (err)
@@ -265,6 +370,13 @@ static int kct_nl_change(const struct nlattr * const cda[],
 		if (err)
 			return err;
 	}
+	if (cda[CTA_HELP]) {
+		const char *name;
+
+		/* Checked: only "" changes anything (the helper goes). */
+		if (!kct_nl_helper_name(cda[CTA_HELP], &name) && !*name)
+			kct_helper_remove(ct);
+	}
 	if (cda[CTA_STATUS]) {
 		u32 want = ntohl(nla_get_be32(cda[CTA_STATUS]));
 		unsigned int bit;
@@ -276,6 +388,9 @@ static int kct_nl_change(const struct nlattr * const cda[],
 				set_bit(bit, &ct->status);
 	}
 	kct_nl_set_conn(cda, ct);
+	kct_nl_seqadj(cda, ct, true);
+	if (cda[CTA_SYNPROXY])
+		kct_nl_synproxy(cda[CTA_SYNPROXY], ct, true);
 	return 0;
 }
 

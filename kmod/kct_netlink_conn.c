@@ -256,7 +256,8 @@ int kct_nl_check_labels(const struct nlattr * const cda[],
 
 	if (len % sizeof(u32))
 		return -EINVAL;
-	if (cda[CTA_LABELS_MASK] && nla_len(cda[CTA_LABELS_MASK]) != len)
+	if (cda[CTA_LABELS_MASK] && (!nla_len(cda[CTA_LABELS_MASK]) ||
+				     nla_len(cda[CTA_LABELS_MASK]) != len))
 		return -EINVAL;
 	return nf_ct_labels_find(ct) ? 0 : -ENOSPC;
 }
