@@ -328,11 +328,7 @@ static int kct_nl_check_change(const struct nlattr * const cda[],
 			return err;
 	}
 	if (cda[CTA_HELP]) {
-		const char *name;
-
-		err = kct_nl_helper_name(cda[CTA_HELP], &name);
-		if (!err)
-			err = kct_helper_check_name(ct, name);
+		err = kct_nl_check_helper(cda[CTA_HELP], ct);
 		if (err)
 			return err;
 	}

@@ -116,6 +116,16 @@ int kct_nl_helper_name(const struct nlattr *attr, const char **name)
 	return 0;
 }
 
+/* A request's CTA_HELP for an existing @ct: 0 if stock would take it. */
+int kct_nl_check_helper(const struct nlattr *attr, const struct nf_conn *ct)
+{
+	const char *name;
+	int err;
+
+	err = kct_nl_helper_name(attr, &name);
+	return err ? err : kct_helper_check_name(ct, name);
+}
+
 static int kct_nl_create_helper(const struct nlattr *attr, struct nf_conn *ct)
 {
 	const char *name;

@@ -4,6 +4,8 @@
 
 #include <net/netlink.h>
 
+struct nf_conn;
+
 /*
  * A request to create a connection that is not in the table (ctnetlink
  * NEW with NLM_F_CREATE): checked whole, then inserted, or nothing
@@ -14,5 +16,7 @@ int kct_nl_create(struct net *net, const struct nlattr * const cda[],
 
 /* CTA_HELP's helper name (a string inside @attr), for create and update. */
 int kct_nl_helper_name(const struct nlattr *attr, const char **name);
+/* CTA_HELP for an existing connection: 0 if it may be applied. */
+int kct_nl_check_helper(const struct nlattr *attr, const struct nf_conn *ct);
 
 #endif /* _KCT_NETLINK_CREATE_H */

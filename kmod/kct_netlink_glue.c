@@ -23,7 +23,6 @@
 #include "kct_netlink_conn.h"
 #include "kct_netlink_create.h"
 #include "kct_netlink_glue.h"
-#include "kct_helper.h"
 
 static size_t kct_nl_glue_build_size(const struct nf_conn *ct)
 {
@@ -69,11 +68,7 @@ static int kct_nl_glue_check(const struct nlattr * const cda[],
 			return -EBUSY;
 	}
 	if (cda[CTA_HELP]) {
-		const char *name;
-
-		err = kct_nl_helper_name(cda[CTA_HELP], &name);
-		if (!err)
-			err = kct_helper_check_name(ct, name);
+		err = kct_nl_check_helper(cda[CTA_HELP], ct);
 		if (err)
 			return err;
 	}

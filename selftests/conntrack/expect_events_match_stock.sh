@@ -47,13 +47,7 @@ scenario() {
 	local lpid b
 	rm -f "$EV" "$FTP_DIR"/*.held "$FTP_DIR"/*.go "$FTP_DIR"/*.out
 	topo_create
-	diff_tracker "$1"
-	if [ "$1" = stock ]; then
-		modprobe nf_conntrack_ftp
-	else
-		rmmod nf_conntrack_ftp 2>/dev/null
-		modprobe kct_ftp
-	fi
+	diff_tracker_ftp "$1"
 	ftp_server 4
 	ftp_fw_nft
 	in_fw timeout $((200 * KCT_PATIENCE)) conntrack -E expect >$EV 2>&1 &

@@ -84,13 +84,7 @@ connect() {
 scenario() {
 	local left
 	topo_create
-	diff_tracker "$1"
-	if [ "$1" = stock ]; then
-		modprobe nf_conntrack_ftp
-	else
-		rmmod nf_conntrack_ftp 2>/dev/null
-		modprobe kct_ftp
-	fi
+	diff_tracker_ftp "$1"
 	ftp_fw_nft
 	ct_tcp_hold 4 40000 21
 	in_fw conntrack -I -p tcp -s $CL4 -d $SV4 --sport 40002 --dport 7000 \

@@ -33,13 +33,7 @@ scenario() {
 	local qpid lpid failed rel
 	rm -f "$FTP_DIR"/held "$FTP_DIR"/go
 	topo_create
-	diff_tracker "$1"
-	if [ "$1" = stock ]; then
-		modprobe nf_conntrack_ftp
-	else
-		rmmod nf_conntrack_ftp 2>/dev/null
-		modprobe kct_ftp
-	fi
+	diff_tracker_ftp "$1"
 	modprobe nfnetlink_queue
 	ftp_fw_nft
 	in_fw nft -f - <<NFT

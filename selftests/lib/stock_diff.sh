@@ -17,6 +17,18 @@ diff_tracker() {
 	fi
 }
 
+# diff_tracker_ftp stock|kct: that tracker with its FTP helper (stock's
+# nf_conntrack_ftp, or kct_ftp).
+diff_tracker_ftp() {
+	diff_tracker "$1"
+	if [ "$1" = stock ]; then
+		modprobe nf_conntrack_ftp
+	else
+		rmmod nf_conntrack_ftp 2>/dev/null
+		modprobe kct_ftp
+	fi
+}
+
 # diff_proc_table stock|kct: the name of that tracker's table in /proc/net.
 diff_proc_table() {
 	if [ "$1" = stock ]; then echo nf_conntrack; else echo kct; fi
