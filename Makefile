@@ -11,7 +11,7 @@ KDIR ?= /usr/src/linux-headers-$(ABI)
 KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 
 .PHONY: all modules test-modules install clean setup unit fuzz lint \
-	selftest check check-debug kselftest run vm-shell bench bench-profile
+	selftest check check-long check-debug kselftest run vm-shell bench bench-profile
 
 all: modules
 
@@ -51,6 +51,9 @@ selftest: modules test-modules
 
 check:
 	$(TOP)/scripts/check
+
+check-long:
+	$(TOP)/scripts/check-long
 
 check-debug:
 	$(TOP)/scripts/check-debug

@@ -10,7 +10,8 @@
 # nf_conntrack, nf_conntrack_ftp and nf_conntrack_netlink, once with kct
 # and kct_ftp; every line must be stock's, countdowns aside (UPDATE
 # events: each distinct line, however often it came).
-# kct-test-cost: 238
+# kct-test-cost: 147
+# kct-test-tier: long
 # kct-test-timeout: 600
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"

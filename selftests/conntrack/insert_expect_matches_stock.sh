@@ -17,7 +17,8 @@
 # countdown to its CTA_EXPECT_TIMEOUT; a helper name in the request is
 # not checked; NF_CT_EXPECT_PERMANENT keeps the expectation after a
 # connection used it, and it is listed with that flag.
-# kct-test-cost: 60
+# kct-test-cost: 97
+# kct-test-tier: long
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"

@@ -32,7 +32,8 @@
 # change), an unknown TCP state (ERANGE), TCP state on a UDP entry
 # (accepted, nothing to change), the entry's zone (needed to find it),
 # the reply tuple instead of the original.
-# kct-test-cost: 200
+# kct-test-cost: 178
+# kct-test-tier: long
 # kct-test-timeout: 600
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"

@@ -8,7 +8,8 @@
 # the firewall shows it CLOSED [ASSURED], the line stock shows.  While an
 # association is up, `conntrack -L -p sctp` lists it as stock's conntrack
 # lists it (ESTABLISHED, [ASSURED]).
-# kct-test-cost: 70
+# kct-test-cost: 100
+# kct-test-tier: long
 . "$(dirname "$0")/../lib/ktap.sh"
 . "$(dirname "$0")/../lib/topo.sh"
 . "$(dirname "$0")/../lib/tracker.sh"

@@ -16,7 +16,8 @@
 # ECHO and the COOKIE ACK (the association both ends use), then the late
 # INIT ACK that answers the first INIT, INVALID, and DATA and SACK under
 # the association's tags, which the late INIT ACK must not have replaced.
-# kct-test-cost: 80
+# kct-test-cost: 105
+# kct-test-tier: long
 . "$(dirname "$0")/../lib/ktap.sh"
 . "$(dirname "$0")/../lib/topo.sh"
 . "$(dirname "$0")/../lib/tracker.sh"

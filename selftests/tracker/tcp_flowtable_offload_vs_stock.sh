@@ -29,7 +29,8 @@
 # kernel report (KASAN on the debug kernel) these stock readers trigger.
 # Two trackers, each waiting out its GC after a 2 MB transfer:
 # kct-test-timeout: 900
-# kct-test-cost: 154
+# kct-test-cost: 149
+# kct-test-tier: long
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft socat ss sha256sum
 

@@ -4,7 +4,8 @@
 # the addresses printed as stock prints them, and the same lines as
 # stock nf_conntrack's for the same segments; data out of the window is
 # INVALID (tcp_out_of_window) here too.
-# kct-test-cost: 96
+# kct-test-cost: 54
+# kct-test-tier: long
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3
 

@@ -11,7 +11,8 @@
 # finds every forwarded UDP-Lite datagram INVALID when it verifies; kct
 # verifies them as RFC 3828 says, which the last checks show (a good
 # checksum passes, a wrong one is bad_checksum).
-# kct-test-cost: 160
+# kct-test-cost: 66
+# kct-test-tier: long
 . "$(dirname "$0")/../lib/ktap.sh"
 . "$(dirname "$0")/../lib/topo.sh"
 . "$(dirname "$0")/../lib/tracker.sh"
