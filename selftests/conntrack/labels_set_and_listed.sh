@@ -3,7 +3,8 @@
 # `-m connlabel --set` rule or nft `ct label set` labels a connection, a
 # `-m connlabel` or nft `ct label` match then sees the label on its later
 # packets, `conntrack -L -o labels`
-# lists it, and `conntrack -U --label-add`/`--label-del` change it.
+# lists it, and `conntrack -U --label-add`/`--label-del` change it;
+# `conntrack -E -o labels` reports each labelled state.
 # conntrack 1.4.7 needs a family for -U (-f ipv4 here): without one
 # both trackers refuse the update with "Operation not supported".
 # Label names come from the map users keep in
@@ -28,6 +29,13 @@ labelled() {
 	in_fw conntrack -L -p tcp --dport "$1" -o labels 2>/dev/null | ct_norm
 }
 
+# labelled_events: the distinct events the listener printed that carry a
+# label, countdowns and source ports masked, sorted, on one line.
+labelled_events() {
+	sed -E -n '/labels=/{s/^ *(\[[A-Z]+\]) +([a-z0-9]+ +[0-9]+) +[0-9]+ /\1 \2 T /; s/sport=4200[0-9]/sport=P/; p}' \
+		/tmp/kct-ct-ev | sort -u | tr '\n' '|'
+}
+
 # scenario TABLE: the same steps on either tracker; one line each.
 scenario() {
 	topo_create
@@ -45,6 +53,10 @@ scenario() {
 		}
 	}
 	NFT
+	ip netns exec $FW timeout $((120 * KCT_PATIENCE)) \
+		conntrack -E -p tcp -o labels >/tmp/kct-ct-ev 2>&1 &
+	evpid=$!
+	wait_for ct_events_ready $FW 1
 	ct_tcp_hold 4 42000 7000
 	ct_tcp_hold 4 42001 7001
 	ct_tcp_hold 4 42002 7002
@@ -63,6 +75,9 @@ scenario() {
 	in_fw conntrack -U -f ipv4 -p tcp --dport 7000 --label-del blue >/tmp/kct-ct-u2 2>&1
 	echo "conntrack -U -f ipv4 --label-del: $(labelled 7000)"
 	sed "s/^/# $1 -U: /" /tmp/kct-ct-u1 /tmp/kct-ct-u2 >&2
+	kill $evpid 2>/dev/null
+	wait $evpid 2>/dev/null
+	echo "conntrack -E -o labels, each labelled state once: $(labelled_events)"
 	topo_destroy
 }
 
@@ -72,12 +87,14 @@ ct_load
 mapfile -t k < <(scenario kct)
 
 printf '%s\n' "${s[@]}" | sed 's/^/# stock: /'
-ktap_expect "stock: the scenario ran its 9 steps" 9 "${#s[@]}"
+ktap_expect "stock: the scenario ran its 10 steps" 10 "${#s[@]}"
 ktap_check "stock: the rule's label is listed" grep -q "labels=blue" <<<"${s[0]}"
 ktap_check "stock: conntrack -U -f ipv4 --label-add applied" \
 	grep -q "labels=audited" <<<"${s[7]}"
 ktap_check "stock: nft's label is listed" grep -q "labels=web" <<<"${s[3]}"
-for i in $(seq 0 8); do
+ktap_check "stock: the label set by the rule was reported" \
+	grep -q "labels=blue" <<<"${s[9]}"
+for i in $(seq 0 9); do
 	ktap_expect "${s[$i]%%:*}: kct shows what stock shows" "${s[$i]}" "${k[$i]}"
 done
 ktap_done
