@@ -3,8 +3,10 @@
 
 Reads the raw lines ("R FIGURE CONFIG ROUND VALUE", "I note") and writes a
 human table, one machine-readable line per figure of the issue
-("NAME STOCK KCT RATIO", ratio = kct/stock, medians over the rounds) and a
-PNG plot of the per-packet cost against the table size.
+("NAME STOCK KCT RATIO", ratio = kct/stock, medians over the rounds), per
+throughput figure the tracking tax of each tracker ("tax_NAME STOCK_TAX
+KCT_TAX RATIO", see tax() below) and a PNG plot of the per-packet cost
+against the table size.
 
     report.py RAW OUTDIR
 """
@@ -14,12 +16,15 @@ from collections import defaultdict
 
 raw, outdir = sys.argv[1], sys.argv[2]
 vals = defaultdict(lambda: defaultdict(list))
+# The same values by round, for figures paired within a round.
+byround = defaultdict(lambda: defaultdict(dict))
 notes = []
 for line in open(raw, errors="replace"):
     f = line.split()
     if len(f) == 5 and f[0] == "R":
         try:
             vals[f[1]][f[2]].append(float(f[4]))
+            byround[f[1]][f[2]][f[3]] = float(f[4])
         except ValueError:
             notes.append("unreadable: " + line.strip())
     elif f and f[0] == "I":
@@ -36,6 +41,38 @@ def paired(fig):
     s, k = vals.get(fig, {}).get("stock", []), vals.get(fig, {}).get("kct", [])
     r = [b / a for a, b in zip(s, k) if a]
     return statistics.median(r) if r else None
+
+
+# The throughput figures, whose "none" column is the rate without tracking.
+THROUGHPUT = ("fwd_pps_1flow", "fwd_pps_10kflows", "fwd_pps_masq", "newconn_tcp", "newconn_udp")
+
+
+def tax_ratio(stock_tax, kct_tax):
+    """kct's tax over stock's; None when stock costs nothing (or less)."""
+    if stock_tax is None or kct_tax is None or stock_tax <= 0:
+        return None
+    return kct_tax / stock_tax
+
+
+def tax(fig):
+    """The tracking tax: the share of the no-tracking rate a tracker costs,
+    1 - tracker/none.  Returns (stock tax, kct tax, kct/stock) of the
+    medians, and of the rounds that measured all three configurations:
+    the median stock and kct taxes, the median of the per-round ratios
+    (rounds where stock's tax is not above zero have no ratio and are
+    left out) and how many rounds gave a ratio out of how many."""
+    nn, s, k = med(fig, "none"), med(fig, "stock"), med(fig, "kct")
+    st = 1 - s / nn if nn and s is not None else None
+    kt = 1 - k / nn if nn and k is not None else None
+    r = byround.get(fig, {})
+    rounds = [x for x in r.get("none", {}) if x in r.get("stock", {}) and x in r.get("kct", {})
+              and r["none"][x] > 0]
+    sts = [1 - r["stock"][x] / r["none"][x] for x in rounds]
+    kts = [1 - r["kct"][x] / r["none"][x] for x in rounds]
+    ratios = [q for q in (tax_ratio(a, b) for a, b in zip(sts, kts)) if q is not None]
+    paired = (statistics.median(sts) if sts else None, statistics.median(kts) if kts else None,
+              statistics.median(ratios) if ratios else None, len(ratios), len(rounds))
+    return (st, kt, tax_ratio(st, kt)), paired
 
 
 def spread(fig, cfg):
@@ -70,6 +107,7 @@ figures = []
 for name, unit, target, ok in [
     ("fwd_pps_1flow", "packets/s", ">= 1.0", lambda r: r >= 1.0),
     ("fwd_pps_10kflows", "packets/s", ">= 1.0", lambda r: r >= 1.0),
+    ("fwd_pps_masq", "packets/s", ">= 1.0", lambda r: r >= 1.0),
     ("newconn_tcp", "connections/s", ">= 1.2", lambda r: r >= 1.2),
     ("newconn_udp", "flows/s", ">= 1.2", lambda r: r >= 1.2),
 ]:
@@ -108,9 +146,23 @@ for name, unit, s, k, nn, target, ok in figures:
                f"{human(ratio):>9}  {target:<16} {met:<4} {rounds}")
 out.append("")
 out.append("per-round spread (min..max) and the median of per-round kct/stock ratios")
-for name in ("fwd_pps_1flow", "fwd_pps_10kflows", "newconn_tcp", "newconn_udp"):
+for name in THROUGHPUT:
     out.append(f"{name:<22} none {spread(name, 'none'):<18} stock {spread(name, 'stock'):<18} "
                f"kct {spread(name, 'kct'):<18} paired ratio {human(paired(name))}")
+out.append("")
+out.append("tracking tax (1 - tracker/none): medians, then paired (from each round's own none,")
+out.append("stock and kct; the ratio is the median of the per-round kct/stock tax ratios)")
+hdr = f"{'figure':<22} {'stock tax':>9} {'kct tax':>9} {'kct/stock':>9}  {'paired: stock':>13} {'kct':>7} " \
+      f"{'kct/stock':>9} {'rounds':>7}  target <= 0.8"
+out.append(hdr)
+out.append("-" * len(hdr))
+pct = lambda x: "-" if x is None else f"{100 * x:.1f}%"
+rat = lambda x: "n/a" if x is None else f"{x:.2f}"
+taxes = {name: tax(name) for name in THROUGHPUT}
+for name, ((st, kt, q), (pst, pkt, pq, nq, nr)) in taxes.items():
+    met = "-" if q is None else ("yes" if q <= 0.8 else "no")
+    out.append(f"{name:<22} {pct(st):>9} {pct(kt):>9} {rat(q):>9}  {pct(pst):>13} {pct(pkt):>7} "
+               f"{rat(pq):>9} {f'{nq}/{nr}':>7}  {met}")
 out.append("")
 out.append("supporting figures")
 for name in extra:
@@ -124,6 +176,16 @@ for name, unit, s, k, nn, target, ok in figures:
     ratio = k / s if s and k is not None else None
     fmt = lambda x: "nan" if x is None else (f"{x:.0f}" if abs(x) >= 100 else f"{x:.3f}")
     out.append(f"{name} {fmt(s)} {fmt(k)} {fmt(ratio)}")
+out.append("")
+out.append("machine-readable tax: tax_NAME STOCK_TAX KCT_TAX RATIO (medians), then")
+out.append("tax_paired_NAME STOCK_TAX KCT_TAX RATIO (per round); RATIO n/a: stock's tax <= 0")
+fmt_tax = lambda x: "nan" if x is None else f"{x:.3f}"
+# No figure: nan, as above; a stock tax of zero or less: n/a.
+fmt_q = lambda st, kt, q: "nan" if st is None or kt is None else ("n/a" if q is None else f"{q:.3f}")
+for name, ((st, kt, q), (pst, pkt, pq, nq, nr)) in taxes.items():
+    out.append(f"tax_{name} {fmt_tax(st)} {fmt_tax(kt)} {fmt_q(st, kt, q)}")
+for name, ((st, kt, q), (pst, pkt, pq, nq, nr)) in taxes.items():
+    out.append(f"tax_paired_{name} {fmt_tax(pst)} {fmt_tax(pkt)} {fmt_q(pst, pkt, pq)}")
 out.append("")
 out.append("notes from the guest")
 out.extend("  " + x for x in notes)
