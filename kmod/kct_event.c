@@ -33,6 +33,7 @@
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <net/netfilter/nf_conntrack_helper.h>
+#include <net/netfilter/nf_conntrack_labels.h>
 #include "kct_event.h"
 #include "kct_expect.h"
 
@@ -114,10 +115,12 @@ bool kct_event_adopt(struct nf_conn *ct, const struct nf_conn *tmpl)
 /*
  * What a NEW event stands for, as stock's: NEW (RELATED for an expected
  * connection), the tracker's first state where it keeps one, the helper
- * where one was assigned.
+ * where one was assigned, the labels where a rule set some before the
+ * connection was confirmed (stock caches that change for its NEW event).
  */
 unsigned int kct_event_new_ipct(const struct nf_conn *ct)
 {
+	const struct nf_conn_labels *labels = nf_ct_labels_find(ct);
 	const struct nf_conn_help *help = nfct_help(ct);
 	unsigned int ipct = ct->master ? BIT(IPCT_RELATED) : BIT(IPCT_NEW);
 
@@ -125,6 +128,8 @@ unsigned int kct_event_new_ipct(const struct nf_conn *ct)
 		ipct |= BIT(IPCT_PROTOINFO);
 	if (help && rcu_access_pointer(help->helper))
 		ipct |= BIT(IPCT_HELPER);
+	if (labels && memchr_inv(labels->bits, 0, sizeof(labels->bits)))
+		ipct |= BIT(IPCT_LABEL);
 	return ipct;
 }
 
@@ -150,7 +155,7 @@ void __kct_event(struct nf_conn *ct, enum kct_event_kind kind,
 	rcu_read_lock();
 	sink = rcu_dereference(kct_event_gate.sink);
 	if (sink)
-		sink->deliver(ct, kind, req);
+		sink->deliver(ct, kind, req, ipct);
 	rcu_read_unlock();
 }
 

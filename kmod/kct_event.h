@@ -57,10 +57,12 @@ struct kct_event_sink {
 	u8 bits[KCT_EVENT_KINDS];
 	/*
 	 * Called under RCU, in softirq or process context, with a
-	 * reference on @ct held by the caller: it must not sleep.
+	 * reference on @ct held by the caller: it must not sleep.  @ipct
+	 * says what the event stands for (IPCT_* bits), which decides, as
+	 * in stock's events, what it reports (labels only with IPCT_LABEL).
 	 */
 	void (*deliver)(struct nf_conn *ct, enum kct_event_kind kind,
-			const struct kct_event_req *req);
+			const struct kct_event_req *req, unsigned int ipct);
 	/* The same for expectation events, under the expectation lock too. */
 	void (*deliver_exp)(struct kct_expect *exp, enum kct_event_kind kind,
 			    const struct kct_event_req *req);

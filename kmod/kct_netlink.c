@@ -157,8 +157,7 @@ static int kct_nl_get(struct sk_buff *skb, const struct nfnl_info *info,
 		return -ENOMEM;
 	}
 	err = kct_nl_fill_conn(answer, portid, info->nlh->nlmsg_seq,
-			       NFNL_MSG_TYPE(info->nlh->nlmsg_type), 0, ct,
-			       false);
+			       NFNL_MSG_TYPE(info->nlh->nlmsg_type), 0, ct, 0);
 	nf_ct_put(ct);
 	if (err) {
 		kfree_skb(answer);

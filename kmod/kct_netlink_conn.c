@@ -147,15 +147,17 @@ static void kct_nl_zero_acct(const struct nf_conn *ct,
 /*
  * @ct's attributes as stock puts them in a message of its kind: an
  * @answer to a request (also what NFQUEUE and NFLOG attach to a packet)
- * carries counters, labels and the mark; a @destroy event has no timeout
- * when none is left, protocol state only, and no helper (stock names it
- * in dumps, answers, NEW and UPDATE events).  @sent gets the counters
- * reported, for GET_CTRZERO.
+ * carries counters, labels and the mark; an event standing for @ipct
+ * carries labels if it stands for their change; a DESTROY event has no
+ * timeout when none is left, protocol state only, and no helper (stock
+ * names it in dumps, answers, NEW and UPDATE events).  @sent gets the
+ * counters reported, for GET_CTRZERO.
  */
 static int kct_nl_put_conn(struct sk_buff *skb, struct nf_conn *ct,
-			   bool answer, bool destroy,
+			   bool answer, unsigned int ipct,
 			   u64 sent[IP_CT_DIR_MAX][2])
 {
+	bool destroy = ipct & BIT(IPCT_DESTROY);
 	const struct kct_proto *proto = kct_proto_find(nf_ct_protonum(ct));
 	const struct nf_conntrack_zone *zone = nf_ct_zone(ct);
 	u32 mark = READ_ONCE(ct->mark);
@@ -183,7 +185,7 @@ static int kct_nl_put_conn(struct sk_buff *skb, struct nf_conn *ct,
 	if ((answer || destroy) &&
 	    (kct_nl_put_acct(skb, ct, sent) || kct_nl_put_tstamp(skb, ct)))
 		return -EMSGSIZE;
-	if (answer && kct_nl_put_labels(skb, ct))
+	if ((answer || (ipct & BIT(IPCT_LABEL))) && kct_nl_put_labels(skb, ct))
 		return -EMSGSIZE;
 	/* Answers always carry the mark, events only when it is set. */
 	if ((answer || mark) && nla_put_be32(skb, CTA_MARK, htonl(mark)))
@@ -195,12 +197,13 @@ static int kct_nl_put_conn(struct sk_buff *skb, struct nf_conn *ct,
 
 /*
  * Append @ct as message @msg of the conntrack subsystem: an answer to
- * @portid's request, or an event (@portid 0); @destroy for a DESTROY
- * event.  An answer to GET or GET_CTRZERO (@msg the request's) is a NEW
- * message; to GET_CTRZERO it also zeroes the counters it reports.
+ * @portid's request, or an event (@portid 0) standing for @ipct (IPCT_*
+ * bits; IPCT_DESTROY for a DESTROY event).  An answer to GET or
+ * GET_CTRZERO (@msg the request's) is a NEW message; to GET_CTRZERO it
+ * also zeroes the counters it reports.
  */
 int kct_nl_fill_conn(struct sk_buff *skb, u32 portid, u32 seq, u16 msg,
-		     unsigned int flags, struct nf_conn *ct, bool destroy)
+		     unsigned int flags, struct nf_conn *ct, unsigned int ipct)
 {
 	bool zero = msg == IPCTNL_MSG_CT_GET_CTRZERO;
 	u64 sent[IP_CT_DIR_MAX][2] = {};
@@ -213,7 +216,7 @@ int kct_nl_fill_conn(struct sk_buff *skb, u32 portid, u32 seq, u16 msg,
 			   nf_ct_l3num(ct), NFNETLINK_V0, 0);
 	if (!nlh)
 		return -EMSGSIZE;
-	if (kct_nl_put_conn(skb, ct, portid, destroy, sent))
+	if (kct_nl_put_conn(skb, ct, portid, ipct, sent))
 		goto cancel;
 	/*
 	 * Answers only.  A dump holds one reference while it builds a
@@ -240,7 +243,7 @@ int kct_nl_put_conn_of_packet(struct sk_buff *skb, struct nf_conn *ct)
 {
 	u64 sent[IP_CT_DIR_MAX][2] = {};
 
-	return kct_nl_put_conn(skb, ct, true, false, sent);
+	return kct_nl_put_conn(skb, ct, true, 0, sent);
 }
 
 /*

@@ -5,9 +5,12 @@
 #include <net/netlink.h>
 #include <net/netfilter/nf_conntrack.h>
 
-/* One connection as a message. */
+/*
+ * One connection as a message: an answer or a dump's (@ipct 0), or an
+ * event standing for @ipct (IPCT_* bits).
+ */
 int kct_nl_fill_conn(struct sk_buff *skb, u32 portid, u32 seq, u16 msg,
-		     unsigned int flags, struct nf_conn *ct, bool destroy);
+		     unsigned int flags, struct nf_conn *ct, unsigned int ipct);
 size_t kct_nl_conn_size(void);
 /* Its attributes alone, as NFQUEUE and NFLOG nest them with a packet. */
 int kct_nl_put_conn_of_packet(struct sk_buff *skb, struct nf_conn *ct);

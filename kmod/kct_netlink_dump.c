@@ -48,7 +48,7 @@ int kct_nl_dump_table(struct sk_buff *skb, struct netlink_callback *cb)
 		err = kct_nl_fill_conn(skb, NETLINK_CB(cb->skb).portid,
 				       cb->nlh->nlmsg_seq,
 				       NFNL_MSG_TYPE(cb->nlh->nlmsg_type),
-				       NLM_F_MULTI, ct, false);
+				       NLM_F_MULTI, ct, 0);
 		rcu_read_unlock();
 		if (err) {
 			kct_table_iter_end(&it);

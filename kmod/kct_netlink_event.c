@@ -34,7 +34,7 @@ static const struct {
 };
 
 static void kct_nl_event(struct nf_conn *ct, enum kct_event_kind kind,
-			 const struct kct_event_req *req)
+			 const struct kct_event_req *req, unsigned int ipct)
 {
 	unsigned int group = kct_nl_event_kinds[kind].group;
 	u32 portid = req ? req->portid : 0;
@@ -49,8 +49,7 @@ static void kct_nl_event(struct nf_conn *ct, enum kct_event_kind kind,
 	if (!skb)
 		goto lost;
 	if (kct_nl_fill_conn(skb, 0, 0, kct_nl_event_kinds[kind].msg,
-			     kct_nl_event_kinds[kind].flags, ct,
-			     kind == KCT_EVENT_DESTROY)) {
+			     kct_nl_event_kinds[kind].flags, ct, ipct)) {
 		kfree_skb(skb);
 		goto lost;
 	}
