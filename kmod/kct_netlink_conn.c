@@ -187,8 +187,12 @@ static int kct_nl_put_conn(struct sk_buff *skb, struct nf_conn *ct,
 		return -EMSGSIZE;
 	if ((answer || (ipct & BIT(IPCT_LABEL))) && kct_nl_put_labels(skb, ct))
 		return -EMSGSIZE;
-	/* Answers always carry the mark, events only when it is set. */
-	if ((answer || mark) && nla_put_be32(skb, CTA_MARK, htonl(mark)))
+	/*
+	 * Answers always carry the mark, events when it is set or when
+	 * they stand for its change (conntrack -U's, even to 0), as stock.
+	 */
+	if ((answer || mark || (ipct & BIT(IPCT_MARK))) &&
+	    nla_put_be32(skb, CTA_MARK, htonl(mark)))
 		return -EMSGSIZE;
 	if (nla_put_be32(skb, CTA_ID, htonl(nf_ct_get_id(ct))))
 		return -EMSGSIZE;

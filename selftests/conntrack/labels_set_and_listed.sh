@@ -30,9 +30,10 @@ labelled() {
 }
 
 # labelled_events: the distinct events the listener printed that carry a
-# label, countdowns and source ports masked, sorted, on one line.
+# label, countdowns, source ports and requesters' portids masked, sorted,
+# on one line.
 labelled_events() {
-	sed -E -n '/labels=/{s/^ *(\[[A-Z]+\]) +([a-z0-9]+ +[0-9]+) +[0-9]+ /\1 \2 T /; s/sport=4200[0-9]/sport=P/; p}' \
+	sed -E -n '/labels=/{s/^ *(\[[A-Z]+\]) +([a-z0-9]+ +[0-9]+) +[0-9]+ /\1 \2 T /; s/sport=4200[0-9]/sport=P/; s/portid=[0-9]+/portid=N/; p}' \
 		/tmp/kct-ct-ev | sort -u | tr '\n' '|'
 }
 
