@@ -75,7 +75,8 @@ run_all() {
 		echo "IPv$fam after: $(fw_state CLOSED)"
 		in_fw cat /proc/net/$TF_TABLE | sed 's/^/# /'
 		tcp_ends $fam 40133 7132
-		assoc $fam 40133 $((4 * KCT_PATIENCE)) >/dev/null 2>&1 &
+		# Held long enough for the two lines below on a busy machine.
+		assoc $fam 40133 $((20 * KCT_PATIENCE)) >/dev/null 2>&1 &
 		# Both ends' programs start first, slowly under emulation.
 		poll 30 sctp_up
 		echo "IPv$fam up: $(fw_state ESTABLISHED)"
