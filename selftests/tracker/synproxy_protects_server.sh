@@ -5,9 +5,9 @@
 # cookie is INVALID and reaches SYNPROXY):
 #
 #   nft:  table inet sp {
-#           chain pre { type filter hook prerouting priority raw;
+#           chain prerouting { type filter hook prerouting priority raw;
 #             iif fw0 tcp dport 5001 tcp flags syn counter notrack }
-#           chain fwd { type filter hook forward priority filter; policy drop;
+#           chain forward { type filter hook forward priority filter; policy drop;
 #             ct state established,related counter accept
 #             iif fw0 tcp dport 5001 ct state invalid,untracked counter
 #               synproxy mss 1460 wscale 7 timestamp sack-perm
@@ -70,11 +70,11 @@ table inet sp {
 	counter est {}
 	counter proxied {}
 	counter invalid {}
-	chain pre {
+	chain prerouting {
 		type filter hook prerouting priority raw; policy accept;
 		iif fw0 tcp dport 5001 tcp flags syn counter name syns notrack
 	}
-	chain fwd {
+	chain forward {
 		type filter hook forward priority filter; policy drop;
 		ct state established,related counter name est accept
 		iif fw0 tcp dport 5001 ct state invalid,untracked counter name proxied synproxy mss 1460 wscale 7 timestamp sack-perm
@@ -111,7 +111,7 @@ rule_counts() {
 		n = split(c, x, " ")
 		for (i = 1; i <= n; i++) { split(x[i], kv, "="); v[kv[1]] = kv[2] }
 		printf "syns=%d proxied=%d invalid=%d est>0=%s\n",
-			v["syns"], v["proxied"], v["invalid"], v["est"] > 0 ? "yes" : "no" }'
+			v["syns"], v["proxied"], v["invalid"], (v["est"] > 0 ? "yes" : "no") }'
 }
 
 # sv_counts: "syn=N bad=N": SYNs to port 5001 that reached the server,
