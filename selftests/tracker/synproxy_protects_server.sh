@@ -24,7 +24,7 @@
 # - a connection through the proxy completes and 1 MiB from the server
 #   arrives intact;
 # - its entry, in /proc and in `conntrack -L`, is ESTABLISHED [ASSURED]
-#   while open and TIME_WAIT once closed;
+#   while open and TIME_WAIT (or CLOSE) once closed;
 # - the seqadj effect: the client saw the proxy's cookie as the server's
 #   initial sequence number, the server used its own, and the entry (as
 #   ctnetlink dumps it: status SEQ_ADJUST, the reply direction's
@@ -196,7 +196,10 @@ NFT
 	fi
 
 	touch $END
-	echo "$tag closed, /proc: $(fw_state TIME_WAIT)"
+	# The ends close with FINs, or now and then (on stock too) one end
+	# answers a late segment with an RST: TIME_WAIT or CLOSE.
+	line=$(fw_state TIME_WAIT)
+	echo "$tag closed, /proc: $(sed -E 's/ (TIME_WAIT|CLOSE) src=/ TIME_WAIT|CLOSE src=/' <<<"$line")"
 
 	ip netns exec $CL python3 "$KCT_LIB/syn_flood.py" --dst "$sv" \
 		--dport 5001 --count $FLOOD --src-fmt "$spoof"
