@@ -35,7 +35,7 @@
 #   /proc/net/stat/synproxy counts it as cookie_invalid;
 # - /proc/net/stat/synproxy and the rule counters.
 # Every line kct gives must be stock's, and stock's must be right.
-# kct-test-cost: 300
+# kct-test-cost: 356
 # kct-test-timeout: 1200
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/stock_diff.sh"
