@@ -19,6 +19,7 @@
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_core.h>
 #include <net/netfilter/nf_conntrack_helper.h>
+#include <net/netfilter/nf_conntrack_synproxy.h>
 #include <net/netfilter/nf_nat.h>
 #include <net/netfilter/ipv4/nf_defrag_ipv4.h>
 #include <net/netfilter/ipv6/nf_defrag_ipv6.h>
@@ -158,8 +159,15 @@ repeat:
 		}
 		if (tmpl)
 			kct_timeout_adopt(ct, tmpl);
-		/* -j CT --ctevents: without memory for it, stock drops. */
-		if (tmpl && !kct_event_adopt(ct, tmpl)) {
+		/*
+		 * -j CT --ctevents; SYNPROXY's SYN to the server, whose
+		 * template asks for room for the sequence adjustment and
+		 * SYNPROXY's state (without them SYNPROXY's hooks leave
+		 * the handshake to the server unfinished).  Without
+		 * memory for either, stock drops.
+		 */
+		if (tmpl && (!kct_event_adopt(ct, tmpl) ||
+			     !nf_ct_add_synproxy(ct, tmpl))) {
 			nf_ct_put(ct);
 			KCT_STAT_INC(p->kn, drop);
 			*verdict = NF_DROP;

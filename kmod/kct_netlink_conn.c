@@ -3,8 +3,8 @@
  * One connection as a ctnetlink message, with the attributes stock
  * gives: both tuples, zone, status, timeout (seconds left), the
  * protocol's own info (TCP: state, window scales and flags), helper name,
- * mark, id, in answers use, and in answers and DESTROY events the
- * counters and timestamp.
+ * mark, id, in answers use, labels, sequence adjustment and SYNPROXY's
+ * state, and in answers and DESTROY events the counters and timestamp.
  * Dumps, GET answers and events (@portid 0) all come from here.
  */
 #include <linux/netfilter/nfnetlink.h>
@@ -14,6 +14,8 @@
 #include <net/netfilter/nf_conntrack_labels.h>
 #include <net/netfilter/nf_conntrack_acct.h>
 #include <net/netfilter/nf_conntrack_timestamp.h>
+#include <net/netfilter/nf_conntrack_seqadj.h>
+#include <net/netfilter/nf_conntrack_synproxy.h>
 #include "kct_netlink_conn.h"
 #include "kct_netlink_tuple.h"
 #include "kct_conn.h"
@@ -104,6 +106,60 @@ static int kct_nl_put_labels(struct sk_buff *skb, const struct nf_conn *ct)
 	return nla_put(skb, CTA_LABELS, sizeof(labels->bits), labels->bits);
 }
 
+/* One direction's sequence adjustment (CTA_SEQ_ADJ_ORIG or _REPLY). */
+static int kct_nl_put_seqadj_dir(struct sk_buff *skb, int type,
+				 const struct nf_ct_seqadj *seq)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+
+	if (!nest ||
+	    nla_put_be32(skb, CTA_SEQADJ_CORRECTION_POS,
+			 htonl(seq->correction_pos)) ||
+	    nla_put_be32(skb, CTA_SEQADJ_OFFSET_BEFORE,
+			 htonl(seq->offset_before)) ||
+	    nla_put_be32(skb, CTA_SEQADJ_OFFSET_AFTER,
+			 htonl(seq->offset_after)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/*
+ * The sequence adjustment of both directions once a NAT helper or
+ * SYNPROXY adjusts @ct's numbers, and SYNPROXY's state where SYNPROXY
+ * set @ct up, as stock's answers carry them (conntrackd replicates
+ * them).  The offsets change under ct->lock: both directions are read
+ * in one go.
+ */
+static int kct_nl_put_seqadj(struct sk_buff *skb, struct nf_conn *ct)
+{
+	const struct nf_conn_synproxy *synproxy = nfct_synproxy(ct);
+	const struct nf_conn_seqadj *seqadj = nfct_seqadj(ct);
+	struct nf_ct_seqadj seq[IP_CT_DIR_MAX];
+	struct nlattr *nest;
+
+	if (seqadj && test_bit(IPS_SEQ_ADJUST_BIT, &ct->status)) {
+		spin_lock_bh(&ct->lock);
+		memcpy(seq, seqadj->seq, sizeof(seq));
+		spin_unlock_bh(&ct->lock);
+		if (kct_nl_put_seqadj_dir(skb, CTA_SEQ_ADJ_ORIG,
+					  &seq[IP_CT_DIR_ORIGINAL]) ||
+		    kct_nl_put_seqadj_dir(skb, CTA_SEQ_ADJ_REPLY,
+					  &seq[IP_CT_DIR_REPLY]))
+			return -EMSGSIZE;
+	}
+	if (!synproxy)
+		return 0;
+	nest = nla_nest_start(skb, CTA_SYNPROXY);
+	if (!nest ||
+	    nla_put_be32(skb, CTA_SYNPROXY_ISN, htonl(synproxy->isn)) ||
+	    nla_put_be32(skb, CTA_SYNPROXY_ITS, htonl(synproxy->its)) ||
+	    nla_put_be32(skb, CTA_SYNPROXY_TSOFF, htonl(synproxy->tsoff)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 /* CTA_TIMESTAMP, where nf_conntrack_timestamp stamped @ct: stop once ended. */
 static int kct_nl_put_tstamp(struct sk_buff *skb, const struct nf_conn *ct)
 {
@@ -186,6 +242,8 @@ static int kct_nl_put_conn(struct sk_buff *skb, struct nf_conn *ct,
 	    (kct_nl_put_acct(skb, ct, sent) || kct_nl_put_tstamp(skb, ct)))
 		return -EMSGSIZE;
 	if ((answer || (ipct & BIT(IPCT_LABEL))) && kct_nl_put_labels(skb, ct))
+		return -EMSGSIZE;
+	if (answer && kct_nl_put_seqadj(skb, ct))
 		return -EMSGSIZE;
 	/*
 	 * Answers always carry the mark, events when it is set or when
@@ -320,7 +378,9 @@ size_t kct_nl_conn_size(void)
 	       nla_total_size(NF_CT_HELPER_NAME_LEN) +	/* its name */
 	       /* counters: two nests of packets and bytes; timestamp */
 	       3 * (nla_total_size(0) + 2 * nla_total_size_64bit(sizeof(u64))) +
-	       nla_total_size(NF_CT_LABELS_MAX_SIZE);	/* labels */
+	       nla_total_size(NF_CT_LABELS_MAX_SIZE) +	/* labels */
+	       /* seqadj: two nests of three; SYNPROXY: one of three */
+	       3 * (nla_total_size(0) + 3 * nla_total_size(sizeof(u32)));
 }
 
 static const struct nla_policy kct_nl_protoinfo_policy[CTA_PROTOINFO_MAX + 1] = {

@@ -13,6 +13,7 @@
 #include <linux/netfilter/nf_conntrack_tcp.h>
 #include <net/netlink.h>
 #include <net/netfilter/nf_conntrack_seqadj.h>
+#include <net/netfilter/nf_conntrack_synproxy.h>
 #include "kct_timeout.h"
 #include "kct_conn.h"
 
@@ -200,6 +201,7 @@ static void kct_tcp_cfg(struct net *net, struct kct_tcp_cfg *cfg)
 	cfg->be_liberal = READ_ONCE(tn->tcp_be_liberal);
 	cfg->ignore_invalid_rst = READ_ONCE(tn->tcp_ignore_invalid_rst);
 	cfg->max_retrans = READ_ONCE(tn->tcp_max_retrans);
+	cfg->synproxy = false;
 }
 
 static enum kct_invalid_reason kct_tcp_new(struct nf_conn *ct,
@@ -264,6 +266,7 @@ static enum kct_invalid_reason kct_tcp_packet(struct nf_conn *ct,
 
 	kct_tcp_read_seg(p, CTINFO2DIR(ctinfo), &seg);
 	kct_tcp_cfg(p->net, &cfg);
+	cfg.synproxy = nfct_synproxy(ct);
 
 	spin_lock_bh(&ct->lock);
 	if (test_bit(IPS_SEQ_ADJUST_BIT, &ct->status))

@@ -648,6 +648,19 @@ void kct_tcp_conn_packet(struct kct_tcp_conn *c, const struct kct_tcp_seg *s,
 		v->ignored = true;
 		goto out;
 	case KCT_NEXT_INVALID:
+		/*
+		 * SYNPROXY answered the client and sent the server a SYN
+		 * that got no answer yet: the client's keep-alive (its
+		 * next sequence number less one) passes with its
+		 * connection, unchanged, so that SYNPROXY sends the SYN
+		 * again, as stock lets it.
+		 */
+		if (cfg->synproxy && old == KCT_TCP_SYN_SENT &&
+		    kind == KCT_KIND_ACK && d == 0 && c->last_dir == 0 &&
+		    c->seen[0].td_end - 1 == s->seq) {
+			v->ignored = true;
+			goto out;
+		}
 		v->invalid = KCT_INVALID_TCP_BAD_STATE;
 		goto out;
 	case KCT_TCP_TIME_WAIT:

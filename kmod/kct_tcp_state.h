@@ -108,6 +108,8 @@ struct kct_tcp_cfg {
 	bool be_liberal;	/* tcp_be_liberal: never judge by window */
 	bool ignore_invalid_rst; /* tcp_ignore_invalid_rst */
 	u8 max_retrans;		/* tcp_max_retrans */
+	/* Not a sysctl: SYNPROXY set this connection up (its extension). */
+	bool synproxy;
 };
 
 /*

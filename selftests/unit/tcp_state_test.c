@@ -515,6 +515,34 @@ static void test_ignored(void)
 		  "LAST_ACK: the client's real last ACK then moves to TIME_WAIT");
 }
 
+/*
+ * SYNPROXY: while the server's SYN is unanswered, the client's
+ * keep-alive (its next sequence number less one) passes unchanged, so
+ * that SYNPROXY can send the SYN again; without SYNPROXY, or with
+ * another number, it is INVALID, as stock judges it.
+ */
+static void test_synproxy_keepalive(void)
+{
+	struct kct_tcp_seg s;
+
+	cfg = stock_cfg;
+	s = syn_seg(O, SYN, CI, SI, 64240, 7);
+	kct_check(!first(&s) && is(KCT_TCP_SYN_SENT),
+		  "synproxy: the SYN to the server opens in SYN_SENT");
+	kct_check(pkt(O, ACK, CI, SI, 502, 0) == KCT_INVALID_TCP_BAD_STATE,
+		  "synproxy: without SYNPROXY, the keep-alive is INVALID");
+	cfg.synproxy = true;
+	kct_check(!pkt(O, ACK, CI, SI, 502, 0) && v.ignored &&
+		  !v.refresh && is(KCT_TCP_SYN_SENT),
+		  "synproxy: the client's keep-alive passes, nothing changes");
+	kct_check(pkt(O, ACK, CI + 1, SI, 502, 0) ==
+		  KCT_INVALID_TCP_BAD_STATE,
+		  "synproxy: an ACK of another number is still INVALID");
+	s = syn_seg(R, SYN | ACK, SI, CI + 1, 65160, 7);
+	kct_check(!send_seg(&s) && is(KCT_TCP_SYN_RECV),
+		  "synproxy: the server's SYN/ACK then moves to SYN_RECV");
+}
+
 static void test_simultaneous_open(void)
 {
 	struct kct_tcp_seg s;
@@ -924,6 +952,7 @@ int main(void)
 	test_window_scaling();
 	test_out_of_window();
 	test_loose();
+	test_synproxy_keepalive();
 	test_retrans();
 	test_wraparound();
 	test_timeout_choice();
