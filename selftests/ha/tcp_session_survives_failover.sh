@@ -14,14 +14,13 @@
 # other session's next line comes back.  The same scenario runs on stock
 # nf_conntrack and on kct in the same guest: every step shows the same
 # result, and stock's are the expected ones.
-# kct-test-cost: 60
+# kct-test-cost: 130
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 . "$(dirname "$0")/../lib/stock_diff.sh"
 . "$(dirname "$0")/../lib/ha.sh"
 require_tool conntrackd conntrack nft socat
 
-yes_no() { if "$@"; then echo yes; else echo no; fi; }
 counted_more() { [ "$(ha_counter "$1" "$2")" -gt "$3" ]; }
 listed() { [ -n "$(ha_ct_line "$1" "$2")" ]; }
 
@@ -29,18 +28,13 @@ listed() { [ -n "$(ha_ct_line "$1" "$2")" ]; }
 failover() {
 	local inv est
 
-	diff_tracker "$1"
-	ha_create
-	ha_firewall 1
-	ha_firewall 2
-	echo "conntrackd runs in r1: $(yes_no ha_conntrackd 1)"
-	echo "conntrackd runs in r2: $(yes_no ha_conntrackd 2)"
-	ha_echo_server
+	ha_setup "$1"
 	ha_session kept 42000
 	ha_session control 42001
 	echo "the session answers through r1: $(ha_answers kept one 10)"
 	echo "the control session answers through r1: $(ha_answers control one 10)"
 	echo "r1's internal cache holds the session: $(yes_no poll 20 ha_cached 1 -i 42000)"
+	echo "r1's entry is in the tracker's own table: $(yes_no ha_tracks 1 42000 "$1")"
 	echo "r2's external cache holds the session: $(yes_no poll 20 ha_cached 2 -e 42000)"
 	echo "r2's external cache holds the control session: $(yes_no poll 20 ha_cached 2 -e 42001)"
 	echo "r2's external cache lists the session as: $(ha_cache_line 2 -e 42000)"
@@ -55,18 +49,15 @@ failover() {
 	echo "conntrackd -c in r2: status $?"
 	echo "r2's kernel table holds the session after the commit: $(yes_no poll 10 listed 2 42000)"
 	echo "r2 lists it as: $(ha_ct_line 2 42000)"
+	echo "the entry is in the tracker's own table: $(yes_no ha_tracks 2 42000 "$1")"
 	est=$(ha_counter 2 established)
 	echo "after the commit, the session answers through r2: $(ha_answers kept two 10)"
 	echo "r2 forwarded it as established: $(yes_no counted_more 2 established "$est")"
 
-	ctd 1 -k >/dev/null 2>&1
-	ctd 2 -k >/dev/null 2>&1
-	poll 10 test ! -e /tmp/kct-ha-r1.lock -a ! -e /tmp/kct-ha-r2.lock
-	ha_destroy
-	nft flush ruleset
+	ha_teardown
 }
 
-diff_run failover 16
+diff_run failover 18
 for line in "conntrackd runs in r1: yes" "conntrackd runs in r2: yes" \
 	"the session answers through r1: yes" \
 	"r2's external cache holds the session: yes" \
@@ -77,7 +68,9 @@ for line in "conntrackd runs in r1: yes" "conntrackd runs in r2: yes" \
 	"conntrackd -c in r2: status 0" \
 	"r2's kernel table holds the session after the commit: yes" \
 	"after the commit, the session answers through r2: yes" \
-	"r2 forwarded it as established: yes"; do
+	"r2 forwarded it as established: yes" \
+	"r1's entry is in the tracker's own table: yes" \
+	"the entry is in the tracker's own table: yes"; do
 	ktap_check "stock: $line" grep -qxF "$line" <(printf '%s\n' "${DIFF_STOCK[@]}")
 done
 diff_compare

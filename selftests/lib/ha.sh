@@ -13,7 +13,7 @@
 # loopback, so each reaches the other through either router: failing
 # over is moving both ends' routes to the other router (what keepalived
 # moving the virtual addresses does for the hosts behind a real pair).
-# Source it after preamble.sh.
+# Source it after preamble.sh, conntrack.sh and stock_diff.sh.
 
 HA_CL=kct-hcl
 HA_SV=kct-hsv
@@ -25,7 +25,7 @@ HA_SV4=198.51.100.2
 # 10.1.N.1 towards the server (10.1.N.2), 10.2.0.N on the sync link.
 HA_PORT=7000
 
-trap 'ha_destroy >/dev/null 2>&1; rm -rf /tmp/kct-ha-*' EXIT
+trap 'ha_destroy >/dev/null 2>&1; rm -rf /tmp/kct-ha-* ${FTP_DIR:-}' EXIT
 
 ha_r() { ip netns exec "kct-r$1" "${@:2}"; }
 in_hcl() { ip netns exec $HA_CL "$@"; }
@@ -104,19 +104,22 @@ ha_via() {
 
 # ha_firewall N: router N's forward policy: drop, but for established
 # or related packets and new connections from the client's side; strict
-# TCP pickup, so only a SYN starts a connection.  Packets dropped as
-# invalid are counted (counter "invalid" of table inet ha).
+# TCP pickup, so only a SYN starts a connection.  Established packets,
+# packets dropped as invalid and the others the policy drops are counted
+# (counters "established", "invalid" and "dropped" of table inet ha).
 ha_firewall() {
 	ha_r "$1" sysctl -qw net.netfilter.nf_conntrack_tcp_loose=0
 	ha_r "$1" nft -f - <<'NFT'
 table inet ha {
 	counter invalid {}
 	counter established {}
+	counter dropped {}
 	chain forward {
 		type filter hook forward priority 0; policy drop;
 		ct state established,related counter name established accept
 		ct state invalid counter name invalid drop
 		iifname "l0" ct state new accept
+		counter name dropped
 	}
 }
 NFT
@@ -245,4 +248,37 @@ ha_ct_line() {
 # ha_counter N NAME: packets of router N's counter NAME.
 ha_counter() {
 	nft_counter "kct-r$1" inet ha "$2"
+}
+
+# yes_no CMD...: "yes" when CMD succeeds, else "no".
+yes_no() { if "$@"; then echo yes; else echo no; fi; }
+
+# ha_setup stock|kct [HELPER]: that tracker (with its FTP helper if
+# HELPER is ftp), the topology, both firewalls, both conntrackd and the
+# echo server; prints whether each conntrackd runs.
+ha_setup() {
+	if [ "${2:-}" = ftp ]; then diff_tracker_ftp "$1"; else diff_tracker "$1"; fi
+	ha_create
+	ha_firewall 1
+	ha_firewall 2
+	echo "conntrackd runs in r1: $(yes_no ha_conntrackd 1)"
+	echo "conntrackd runs in r2: $(yes_no ha_conntrackd 2)"
+	ha_echo_server
+}
+
+# ha_teardown: both conntrackd stopped (conntrackd -k), then the
+# topology and the rules gone.
+ha_teardown() {
+	ctd 1 -k >/dev/null 2>&1
+	ctd 2 -k >/dev/null 2>&1
+	poll 10 test ! -e /tmp/kct-ha-r1.lock -a ! -e /tmp/kct-ha-r2.lock
+	ha_destroy
+	nft flush ruleset
+}
+
+# ha_tracks N SPORT TRACKER: router N's table of TRACKER (stock or kct)
+# in /proc/net lists the client's port SPORT: the entry is that
+# tracker's.
+ha_tracks() {
+	ha_r "$1" grep -q "sport=$2 dport=$HA_PORT " "/proc/net/$(diff_proc_table "$3")"
 }
