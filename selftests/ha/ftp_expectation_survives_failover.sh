@@ -43,6 +43,9 @@ expected() {
 r2_expects() {
 	ha_r 2 conntrack -L expect 2>/dev/null | grep -q "dst=$HA_CL4 .*dport=$1 "
 }
+r2_controls() {
+	[ "$(ha_r 2 conntrack -L -p tcp --dport 21 2>/dev/null | grep -c 'dport=21 ')" -ge "$1" ]
+}
 finished() { grep -qE '^(reply 221|error)' /tmp/kct-ha-$1.ftp; }
 counted_more() { [ "$(ha_counter "$1" "$2")" -gt "$3" ]; }
 
@@ -69,19 +72,22 @@ NFT
 	echo "r1's internal cache holds the expectation: $(yes_no poll 20 expected 1 40000 -i)"
 	echo "r2's external cache holds the expectation: $(yes_no poll 20 expected 2 40000 -e)"
 	echo "r2's external cache holds the control expectation: $(yes_no poll 20 expected 2 40001 -e)"
-	echo "r2's kernel expects nothing before the commit: $(yes_no not r2_expects 40000)"
 
 	ha_via 2
+	ctd 2 -c ct >/dev/null 2>&1
+	echo "conntrackd -c ct in r2: status $?"
+	echo "r2's kernel table holds the session's control connection: $(yes_no poll 10 r2_controls 2)"
+	echo "r2 expects nothing after committing only the connections: $(yes_no not r2_expects 40000)"
 	drop=$(ha_counter 2 dropped)
 	touch /tmp/kct-ha-control.go
 	poll 45 finished control
-	echo "without a commit, the control session's LIST: $(grep '^reply' /tmp/kct-ha-control.ftp | sed -n 2p)"
+	echo "without the expectations' commit, the control session's LIST: $(grep '^reply' /tmp/kct-ha-control.ftp | sed -n 2p)"
 	echo "r2 dropped the server's data connection: $(yes_no counted_more 2 dropped "$drop")"
 
-	ctd 2 -c >/dev/null 2>&1
-	echo "conntrackd -c in r2: status $?"
+	ctd 2 -c expect >/dev/null 2>&1
+	echo "conntrackd -c expect in r2: status $?"
 	echo "r2 expects the data connection after the commit: $(yes_no poll 10 r2_expects 40000)"
-	echo "r2 lists the expectation as: $(ha_r 2 conntrack -L expect 2>/dev/null | grep "dport=40000 " | sed -E 's/^[0-9]+ /T /')"
+	echo "r2 lists the expectation as: $(ha_r 2 conntrack -L expect 2>/dev/null | grep "dport=40000 " | sed -E 's/^[0-9]+ /T /; s/sport=[0-9]+ dport=21 /sport=P dport=21 /')"
 	echo "r2's committed control connections carry the ftp helper: $(ha_r 2 conntrack -L -p tcp --dport 21 2>/dev/null | grep -c 'dport=21 .*helper=ftp')"
 	touch /tmp/kct-ha-kept.go
 	poll 30 finished kept
@@ -91,16 +97,18 @@ NFT
 	ha_teardown
 }
 
-diff_run ftp_failover 17
+diff_run ftp_failover 18
 for line in "conntrackd runs in r1: yes" "conntrackd runs in r2: yes" \
 	"the session sent PORT through r1: yes" \
 	"r1's internal cache holds the expectation: yes" \
 	"r2's external cache holds the expectation: yes" \
 	"r2's external cache holds the control expectation: yes" \
-	"r2's kernel expects nothing before the commit: yes" \
-	"without a commit, the control session's LIST: reply 425" \
+	"conntrackd -c ct in r2: status 0" \
+	"r2's kernel table holds the session's control connection: yes" \
+	"r2 expects nothing after committing only the connections: yes" \
+	"without the expectations' commit, the control session's LIST: reply 425" \
 	"r2 dropped the server's data connection: yes" \
-	"conntrackd -c in r2: status 0" \
+	"conntrackd -c expect in r2: status 0" \
 	"r2 expects the data connection after the commit: yes" \
 	"r2's committed control connections carry the ftp helper: 2"; do
 	ktap_check "stock: $line" grep -qxF "$line" <(printf '%s\n' "${DIFF_STOCK[@]}")
