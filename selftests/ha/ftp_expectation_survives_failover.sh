@@ -21,6 +21,7 @@
 . "$(dirname "$0")/../lib/ha.sh"
 require_tool conntrackd conntrack nft vsftpd python3
 
+# shellcheck disable=SC2034 # read by lib/ha.sh (ha_conf)
 HA_SYNC_OPTIONS="ExpectationSync On"
 
 # client NAME PORT: an active-mode FTP session through the routers,
