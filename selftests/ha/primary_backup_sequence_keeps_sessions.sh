@@ -3,14 +3,16 @@
 # two routers syncing their state with conntrackd in FT-FW mode (see
 # tcp_session_survives_failover.sh), a TCP session opens through r1 and
 # reaches r2's external cache; the routes move to r2; r1 (the new
-# backup) runs conntrackd -t, as the backup script does, and forgets
-# its external cache (-f external); r2 (the new primary) runs the
+# backup) runs conntrackd -t, as the backup script does (a flush of
+# its kernel table PurgeTimeout later), and forgets its external cache
+# (-f external); r2 (the new primary) runs the
 # primary's steps: commit the external cache into the kernel table
 # (-c), flush both caches (-f), resynchronise its internal cache with
 # the kernel table (-R) and send a bulk update to the backup (-B).
 # Every step succeeds; the session's entry is in r2's kernel table
-# after -c, in r2's internal cache after -R and in r1's external cache
-# after the sequence (r1 can take over again); the session keeps
+# after -c, in r2's internal cache after -R, gone from r1's kernel
+# table after the purge and in r1's external cache after the sequence
+# (r1 can take over again); the session keeps
 # answering through r2; conntrackd -s counts the entry in both caches.
 # Run on stock nf_conntrack and on kct in the same guest: the same
 # results.
@@ -54,6 +56,7 @@ sequence() {
 		-R) echo "r2's internal cache holds the session after -R: $(yes_no poll 10 ha_cached 2 -i 42000)" ;;
 		esac
 	done
+	echo "r1's kernel table forgets the session after -t and its PurgeTimeout (5 s): $(yes_no poll 30 not listed 1 42000)"
 	echo "r1's external cache holds the session after the sequence: $(yes_no poll 20 ha_cached 1 -e 42000)"
 	echo "r1's external cache lists it as: $(ha_cache_line 1 -e 42000)"
 	echo "the session answers through r2: $(ha_answers kept two 10)"
@@ -64,11 +67,12 @@ sequence() {
 	ha_teardown
 }
 
-diff_run sequence 19
+diff_run sequence 20
 for line in "conntrackd runs in r1: yes" "conntrackd runs in r2: yes" \
 	"the session answers through r1: yes" \
 	"r2's external cache holds the session: yes" \
 	"conntrackd -t in r1: status 0" \
+	"r1's kernel table forgets the session after -t and its PurgeTimeout (5 s): yes" \
 	"r1's external cache is empty after -f: yes" \
 	"conntrackd -c in r2: status 0" \
 	"r2's kernel table holds the session after -c: yes" \

@@ -125,15 +125,20 @@ table inet ha {
 NFT
 }
 
-# ha_conf N: router N's conntrackd.conf: FT-FW over UDP on the sync link
-# to the other router, its own lock file, socket and log, TCP only, the
-# routers' own addresses ignored.  HA_SYNC_OPTIONS holds more lines of
-# Sync's Options section (such as ExpectationSync On).
+# ha_conf N: router N's conntrackd.conf: FT-FW (or HA_SYNC_MODE) over
+# UDP on the sync link to the other router, a kernel table flushed 5 s
+# after conntrackd -t (PurgeTimeout), its own lock file, socket and log,
+# TCP only, the routers' own addresses ignored.  HA_MODE_OPTIONS holds
+# more lines of the mode's section (such as DisableExternalCache On),
+# HA_SYNC_OPTIONS more lines of Sync's Options section (such as
+# ExpectationSync On).
 ha_conf() {
 	local n=$1 peer=$((3 - $1))
 	cat <<CONF
 Sync {
-	Mode FTFW {
+	Mode ${HA_SYNC_MODE:-FTFW} {
+		PurgeTimeout 5
+		${HA_MODE_OPTIONS:-}
 	}
 	UDP {
 		IPv4_address 10.2.0.$n
