@@ -24,6 +24,10 @@ HA_MODE_OPTIONS="DisableExternalCache On"
 
 counted_more() { [ "$(ha_counter "$1" "$2")" -gt "$3" ]; }
 listed() { [ -n "$(ha_ct_line "$1" "$2")" ]; }
+# assured N SPORT: router N lists the client's port SPORT as an
+# ESTABLISHED, ASSURED connection (the peer's state once its handshake's
+# updates arrived, not the first SYN's).
+assured() { ha_ct_line "$1" "$2" | grep -q ' ESTABLISHED .*\[ASSURED\]'; }
 
 notrack() {
 	local inv
@@ -39,7 +43,7 @@ notrack() {
 	echo "conntrackd runs in r2: $(yes_no ha_conntrackd 2)"
 	ha_session kept 42000
 	echo "the session answers through r1: $(ha_answers kept one 10)"
-	echo "r2's kernel table holds the session: $(yes_no poll 20 listed 2 42000)"
+	echo "r2's kernel table holds the session, established and assured: $(yes_no poll 20 assured 2 42000)"
 	echo "r2 lists it as: $(ha_ct_line 2 42000)"
 	echo "the entry is in the tracker's own table: $(yes_no ha_tracks 2 42000 "$1")"
 	echo "r2's kernel table holds the control session: $(yes_no listed 2 42001)"
@@ -56,7 +60,7 @@ notrack() {
 diff_run notrack 11
 for line in "conntrackd runs in r1: yes" "conntrackd runs in r2: yes" \
 	"the session answers through r1: yes" \
-	"r2's kernel table holds the session: yes" \
+	"r2's kernel table holds the session, established and assured: yes" \
 	"the entry is in the tracker's own table: yes" \
 	"r2's kernel table holds the control session: no" \
 	"the session answers through r2: yes" \
