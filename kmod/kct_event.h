@@ -101,10 +101,12 @@ static inline bool kct_event_wanted(enum kct_event_kind kind)
 	       kct_event_gate.bits[kind];
 }
 
-static inline void kct_event_new(struct nf_conn *ct)
+/* @req: the request that created @ct (conntrack -I), NULL for packets. */
+static inline void kct_event_new(struct nf_conn *ct,
+				 const struct kct_event_req *req)
 {
 	if (kct_event_wanted(KCT_EVENT_NEW))
-		__kct_event(ct, KCT_EVENT_NEW, NULL, kct_event_new_ipct(ct));
+		__kct_event(ct, KCT_EVENT_NEW, req, kct_event_new_ipct(ct));
 }
 
 /* What a request's change (conntrack -U) stands for: all it may change. */

@@ -403,7 +403,8 @@ static int kct_nl_new(struct sk_buff *skb, const struct nfnl_info *info,
 	lockdep_assert(lockdep_nfnl_is_held(NFNL_SUBSYS_CTNETLINK));
 	err = kct_nl_lookup(info, cda, &ct);
 	if (err == -ENOENT && (info->nlh->nlmsg_flags & NLM_F_CREATE))
-		return kct_nl_create(info->net, cda, kct_nl_family(info));
+		return kct_nl_create(info->net, cda, kct_nl_family(info),
+				     &req);
 	if (err)
 		return err;
 	if (info->nlh->nlmsg_flags & NLM_F_EXCL)

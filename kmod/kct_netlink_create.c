@@ -219,7 +219,7 @@ static int kct_nl_create_fill(struct kct_net *kn,
 }
 
 int kct_nl_create(struct net *net, const struct nlattr * const cda[],
-		  u8 family)
+		  u8 family, const struct kct_event_req *who)
 {
 	struct kct_net *kn = kct_pernet(net);
 	struct kct_nl_create_req req;
@@ -249,7 +249,7 @@ int kct_nl_create(struct net *net, const struct nlattr * const cda[],
 		err = -EAGAIN;
 		goto out;
 	}
-	err = kct_table_insert(kn, ct, &existing);
+	err = kct_table_insert_for(kn, ct, &existing, who);
 	if (err) {
 		/* Stock counts no failed insert here either. */
 		if (existing)

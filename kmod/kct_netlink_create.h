@@ -5,14 +5,15 @@
 #include <net/netlink.h>
 
 struct nf_conn;
+struct kct_event_req;
 
 /*
  * A request to create a connection that is not in the table (ctnetlink
  * NEW with NLM_F_CREATE): checked whole, then inserted, or nothing
- * changes.  0 or -errno, as stock answers.
+ * changes.  0 or -errno, as stock answers.  The NEW event names @who.
  */
 int kct_nl_create(struct net *net, const struct nlattr * const cda[],
-		  u8 family);
+		  u8 family, const struct kct_event_req *who);
 
 /* CTA_HELP's helper name (a string inside @attr), for create and update. */
 int kct_nl_helper_name(const struct nlattr *attr, const char **name);

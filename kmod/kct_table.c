@@ -249,10 +249,13 @@ static void kct_tstamp_stop(struct nf_conn *ct)
 /*
  * Confirm @ct: put both of its tuples in the table.  When another CPU
  * confirmed the same connection first, returns -EEXIST and, if it can be
- * referenced, that connection in @existing (with a reference).
+ * referenced, that connection in @existing (with a reference).  @req
+ * names the ctnetlink request that created it, if one did (for the NEW
+ * event: conntrackd ignores the events of its own requests by it).
  */
-int kct_table_insert(struct kct_net *kn, struct nf_conn *ct,
-		     struct nf_conn **existing)
+int kct_table_insert_for(struct kct_net *kn, struct nf_conn *ct,
+			 struct nf_conn **existing,
+			 const struct kct_event_req *req)
 {
 	struct nf_conntrack_tuple_hash *orig = &ct->tuplehash[IP_CT_DIR_ORIGINAL];
 	struct nf_conntrack_tuple_hash *reply = &ct->tuplehash[IP_CT_DIR_REPLY];
@@ -287,7 +290,7 @@ int kct_table_insert(struct kct_net *kn, struct nf_conn *ct,
 				 &kct_table.buckets[kct_bucket(h0)]);
 	atomic_inc(&kn->count);
 	kct_double_unlock(h0, h1);
-	kct_event_new(ct);
+	kct_event_new(ct, req);
 	return 0;
 }
 

@@ -52,9 +52,17 @@ kct_table_lookup(struct kct_net *kn, const struct nf_conntrack_zone *zone,
 							   IP_CT_DIR_ORIGINAL)));
 }
 
-int kct_table_insert(struct kct_net *kn, struct nf_conn *ct,
-		     struct nf_conn **existing);
 struct kct_event_req;
+int kct_table_insert_for(struct kct_net *kn, struct nf_conn *ct,
+			 struct nf_conn **existing,
+			 const struct kct_event_req *req);
+
+static inline int kct_table_insert(struct kct_net *kn, struct nf_conn *ct,
+				   struct nf_conn **existing)
+{
+	return kct_table_insert_for(kn, ct, existing, NULL);
+}
+
 bool kct_table_unlink_for(struct nf_conn *ct, const struct kct_event_req *req);
 
 static inline bool kct_table_unlink(struct nf_conn *ct)

@@ -24,7 +24,7 @@ fi
 packages=(
 	build-essential kmod cpio xz-utils zstd
 	qemu-system-x86 busybox-static
-	nftables iptables conntrack nfct iproute2 socat ncat netcat-openbsd iperf3
+	nftables iptables conntrack conntrackd nfct iproute2 socat ncat netcat-openbsd iperf3
 	python3 python3-scapy python3-matplotlib procps psmisc util-linux tcpdump iputils-ping
 	linux-perf
 	vsftpd lftp curl
