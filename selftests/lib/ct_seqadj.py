@@ -14,6 +14,8 @@ import socket
 import struct
 import sys
 
+from nfqueue import attrs
+
 NETLINK_NETFILTER = 12
 NLM_F_REQUEST, NLM_F_DUMP = 0x1, 0x300
 NLMSG_ERROR, NLMSG_DONE = 2, 3
@@ -26,18 +28,6 @@ STATUS = ["EXPECTED", "SEEN_REPLY", "ASSURED", "CONFIRMED", "SRC_NAT",
           "DST_NAT", "SEQ_ADJUST", "SRC_NAT_DONE", "DST_NAT_DONE", "DYING",
           "FIXED_TIMEOUT", "TEMPLATE", "UNTRACKED", "HELPER", "OFFLOAD",
           "HW_OFFLOAD"]
-
-
-def attrs(data):
-    """{type: payload} of a run of netlink attributes."""
-    out = {}
-    while len(data) >= 4:
-        length, kind = struct.unpack("=HH", data[:4])
-        if length < 4:
-            break
-        out[kind & 0x3fff] = data[4:length]
-        data = data[(length + 3) & ~3:]
-    return out
 
 
 def be32s(nested):

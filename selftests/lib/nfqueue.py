@@ -81,12 +81,13 @@ def message(sock, seq, msg, queue, payload, flags=NLM_F_REQUEST):
 
 
 def attrs(data):
+    """{type: payload} of a run of netlink attributes (flag bits cleared)."""
     out = {}
     while len(data) >= 4:
         length, kind = struct.unpack("=HH", data[:4])
         if length < 4:
             break
-        out[kind & 0x7fff] = data[4:length]
+        out[kind & 0x3fff] = data[4:length]
         data = data[align(length):]
     return out
 
