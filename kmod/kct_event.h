@@ -101,19 +101,29 @@ static inline bool kct_event_wanted(enum kct_event_kind kind)
 	       kct_event_gate.bits[kind];
 }
 
-/* @req: the request that created @ct (conntrack -I), NULL for packets. */
-static inline void kct_event_new(struct nf_conn *ct,
-				 const struct kct_event_req *req)
-{
-	if (kct_event_wanted(KCT_EVENT_NEW))
-		__kct_event(ct, KCT_EVENT_NEW, req, kct_event_new_ipct(ct));
-}
-
 /* What a request's change (conntrack -U) stands for: all it may change. */
 #define KCT_EVENT_IPCT_CHANGE						\
 	(BIT(IPCT_REPLY) | BIT(IPCT_ASSURED) | BIT(IPCT_HELPER) |	\
 	 BIT(IPCT_LABEL) | BIT(IPCT_PROTOINFO) | BIT(IPCT_SEQADJ) |	\
 	 BIT(IPCT_MARK) | BIT(IPCT_SYNPROXY))
+
+/*
+ * @req: the request that created @ct (conntrack -I), NULL for packets.
+ * A created connection's NEW stands, as stock's, for all a request may
+ * set (labels only where set: kct_event_new_ipct()).
+ */
+static inline void kct_event_new(struct nf_conn *ct,
+				 const struct kct_event_req *req)
+{
+	unsigned int ipct;
+
+	if (!kct_event_wanted(KCT_EVENT_NEW))
+		return;
+	ipct = kct_event_new_ipct(ct);
+	if (req)
+		ipct |= KCT_EVENT_IPCT_CHANGE & ~BIT(IPCT_LABEL);
+	__kct_event(ct, KCT_EVENT_NEW, req, ipct);
+}
 
 static inline void kct_event_update(struct nf_conn *ct,
 				    const struct kct_event_req *req)

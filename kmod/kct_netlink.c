@@ -30,8 +30,6 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include <net/netfilter/nf_conntrack_labels.h>
-#include <net/netfilter/nf_conntrack_seqadj.h>
-#include <net/netfilter/nf_conntrack_synproxy.h>
 #include "kct_netlink.h"
 #include "kct_netlink_conn.h"
 #include "kct_netlink_create.h"
@@ -39,6 +37,7 @@
 #include "kct_netlink_event.h"
 #include "kct_netlink_exp.h"
 #include "kct_netlink_glue.h"
+#include "kct_netlink_nat.h"
 #include "kct_netlink_tuple.h"
 #include "kct_event.h"
 #include "kct_helper.h"
@@ -202,103 +201,6 @@ static int kct_nl_delete(struct sk_buff *skb, const struct nfnl_info *info,
 		kct_table_unlink_for(ct, &req);
 	nf_ct_put(ct);
 	return err;
-}
-
-static const struct nla_policy kct_nl_seqadj_policy[CTA_SEQADJ_MAX + 1] = {
-	[CTA_SEQADJ_CORRECTION_POS]	= { .type = NLA_U32 },
-	[CTA_SEQADJ_OFFSET_BEFORE]	= { .type = NLA_U32 },
-	[CTA_SEQADJ_OFFSET_AFTER]	= { .type = NLA_U32 },
-};
-
-/* One direction's CTA_SEQ_ADJ_*: all three numbers, as stock requires. */
-static int kct_nl_parse_seqadj(const struct nlattr *attr,
-			       struct nf_ct_seqadj *seq)
-{
-	struct nlattr *tb[CTA_SEQADJ_MAX + 1];
-	int err;
-
-	err = nla_parse_nested_deprecated(tb, CTA_SEQADJ_MAX, attr,
-					  kct_nl_seqadj_policy, NULL);
-	if (err)
-		return err;
-	if (!tb[CTA_SEQADJ_CORRECTION_POS] || !tb[CTA_SEQADJ_OFFSET_BEFORE] ||
-	    !tb[CTA_SEQADJ_OFFSET_AFTER])
-		return -EINVAL;
-	seq->correction_pos = ntohl(nla_get_be32(tb[CTA_SEQADJ_CORRECTION_POS]));
-	seq->offset_before = ntohl(nla_get_be32(tb[CTA_SEQADJ_OFFSET_BEFORE]));
-	seq->offset_after = ntohl(nla_get_be32(tb[CTA_SEQADJ_OFFSET_AFTER]));
-	return 0;
-}
-
-/*
- * CTA_SEQ_ADJ_ORIG/_REPLY: checked, or with @commit also applied.  As
- * stock, a connection without the seqadj extension (no NAT helper
- * changed its lengths) has nothing to adjust and ignores them.
- */
-static int kct_nl_seqadj(const struct nlattr * const cda[], struct nf_conn *ct,
-			 bool commit)
-{
-	static const int attr[IP_CT_DIR_MAX] = {
-		[IP_CT_DIR_ORIGINAL] = CTA_SEQ_ADJ_ORIG,
-		[IP_CT_DIR_REPLY] = CTA_SEQ_ADJ_REPLY,
-	};
-	struct nf_conn_seqadj *seqadj = nfct_seqadj(ct);
-	struct nf_ct_seqadj seq[IP_CT_DIR_MAX];
-	enum ip_conntrack_dir dir;
-	int err;
-
-	if (!seqadj)
-		return 0;
-	for (dir = IP_CT_DIR_ORIGINAL; dir < IP_CT_DIR_MAX; dir++) {
-		if (!cda[attr[dir]])
-			continue;
-		err = kct_nl_parse_seqadj(cda[attr[dir]], &seq[dir]);
-		if (err)
-			return err;
-	}
-	if (!commit)
-		return 0;
-	spin_lock_bh(&ct->lock);
-	for (dir = IP_CT_DIR_ORIGINAL; dir < IP_CT_DIR_MAX; dir++)
-		if (cda[attr[dir]])
-			seqadj->seq[dir] = seq[dir];
-	set_bit(IPS_SEQ_ADJUST_BIT, &ct->status);
-	spin_unlock_bh(&ct->lock);
-	return 0;
-}
-
-static const struct nla_policy kct_nl_synproxy_policy[CTA_SYNPROXY_MAX + 1] = {
-	[CTA_SYNPROXY_ISN]	= { .type = NLA_U32 },
-	[CTA_SYNPROXY_ITS]	= { .type = NLA_U32 },
-	[CTA_SYNPROXY_TSOFF]	= { .type = NLA_U32 },
-};
-
-/*
- * CTA_SYNPROXY: checked, or with @commit also applied.  As stock, a
- * connection SYNPROXY did not set up ignores it.
- */
-static int kct_nl_synproxy(const struct nlattr *attr, struct nf_conn *ct,
-			   bool commit)
-{
-	struct nf_conn_synproxy *synproxy = nfct_synproxy(ct);
-	struct nlattr *tb[CTA_SYNPROXY_MAX + 1];
-	int err;
-
-	if (!synproxy)
-		return 0;
-	err = nla_parse_nested_deprecated(tb, CTA_SYNPROXY_MAX, attr,
-					  kct_nl_synproxy_policy, NULL);
-	if (err)
-		return err;
-	if (!tb[CTA_SYNPROXY_ISN] || !tb[CTA_SYNPROXY_ITS] ||
-	    !tb[CTA_SYNPROXY_TSOFF])
-		return -EINVAL;
-	if (commit) {
-		synproxy->isn = ntohl(nla_get_be32(tb[CTA_SYNPROXY_ISN]));
-		synproxy->its = ntohl(nla_get_be32(tb[CTA_SYNPROXY_ITS]));
-		synproxy->tsoff = ntohl(nla_get_be32(tb[CTA_SYNPROXY_TSOFF]));
-	}
-	return 0;
 }
 
 /*

@@ -243,7 +243,9 @@ static int kct_nl_put_conn(struct sk_buff *skb, struct nf_conn *ct,
 		return -EMSGSIZE;
 	if ((answer || (ipct & BIT(IPCT_LABEL))) && kct_nl_put_labels(skb, ct))
 		return -EMSGSIZE;
-	if (answer && kct_nl_put_seqadj(skb, ct))
+	/* Events too where they stand for a change of either (stock's). */
+	if ((answer || (ipct & (BIT(IPCT_SEQADJ) | BIT(IPCT_SYNPROXY)))) &&
+	    kct_nl_put_seqadj(skb, ct))
 		return -EMSGSIZE;
 	/*
 	 * Answers always carry the mark, events when it is set or when
@@ -327,6 +329,15 @@ int kct_nl_check_labels(const struct nlattr * const cda[],
 	return nf_ct_labels_find(ct) ? 0 : -ENOSPC;
 }
 
+/* A request's labels, checked already, set on @ct (masked, if asked). */
+void kct_nl_set_labels(const struct nlattr * const cda[], struct nf_conn *ct)
+{
+	nf_connlabels_replace(ct, nla_data(cda[CTA_LABELS]),
+			      cda[CTA_LABELS_MASK] ?
+			      nla_data(cda[CTA_LABELS_MASK]) : NULL,
+			      nla_len(cda[CTA_LABELS]) / sizeof(u32));
+}
+
 /*
  * A request's timeout, labels and mark, checked already, set on @ct: for
  * conntrack -U and for a verdict on a queued packet.
@@ -340,10 +351,7 @@ void kct_nl_set_conn(const struct nlattr * const cda[], struct nf_conn *ct)
 		WRITE_ONCE(ct->timeout, nfct_time_stamp + (u32)ticks);
 	}
 	if (cda[CTA_LABELS])
-		nf_connlabels_replace(ct, nla_data(cda[CTA_LABELS]),
-				      cda[CTA_LABELS_MASK] ?
-				      nla_data(cda[CTA_LABELS_MASK]) : NULL,
-				      nla_len(cda[CTA_LABELS]) / sizeof(u32));
+		kct_nl_set_labels(cda, ct);
 	if (cda[CTA_MARK]) {
 		u32 mark = ntohl(nla_get_be32(cda[CTA_MARK]));
 		u32 keep = cda[CTA_MARK_MASK] ?

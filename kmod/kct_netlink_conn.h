@@ -18,6 +18,8 @@ int kct_nl_put_conn_of_packet(struct sk_buff *skb, struct nf_conn *ct);
 /* A request's labels: 0 if they can be set on @ct, else -errno. */
 int kct_nl_check_labels(const struct nlattr * const cda[],
 			const struct nf_conn *ct);
+/* A request's checked labels, set on @ct. */
+void kct_nl_set_labels(const struct nlattr * const cda[], struct nf_conn *ct);
 /* A request's checked timeout, labels and mark, set on @ct. */
 void kct_nl_set_conn(const struct nlattr * const cda[], struct nf_conn *ct);
 

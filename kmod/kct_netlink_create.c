@@ -10,10 +10,13 @@
  * SEEN_REPLY, FIXED_TIMEOUT...; a request naming EXPECTED, DYING or not
  * naming CONFIRMED is refused with EBUSY); the protocol's tracker sets
  * up its state from CTA_PROTOINFO; a helper is named, a master tuple
- * makes the connection an expected one.  What kct cannot do yet is
- * refused whole with EOPNOTSUPP: NAT (stock's answer when its nf_nat is
- * absent), sequence adjustment, SYNPROXY, labels, and a helper kct has
- * not loaded.
+ * makes the connection an expected one; a NAT mapping is set up by
+ * nf_nat (kct_netlink_nat.c) before the reply tuple goes in the table.
+ * As stock, every connection made here gets room for sequence
+ * adjustment and SYNPROXY's state, so that a NATed or proxied
+ * connection a peer firewall made (conntrackd) carries on here; labels
+ * are set where the namespace has room for them and silently dropped
+ * where not.  A helper kct has not loaded is refused with EOPNOTSUPP.
  *
  * Lifetime and locking: the request runs under nfnetlink's ctnetlink
  * mutex.  The connection is nobody else's until the insert publishes
@@ -24,9 +27,12 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include <net/netfilter/nf_conntrack_helper.h>
+#include <net/netfilter/nf_conntrack_seqadj.h>
+#include <net/netfilter/nf_conntrack_synproxy.h>
 #include "kct_netlink_create.h"
 #include "kct_netlink_tuple.h"
 #include "kct_netlink_conn.h"
+#include "kct_netlink_nat.h"
 #include "kct_conn.h"
 #include "kct_helper.h"
 #include "kct_table.h"
@@ -87,11 +93,6 @@ static int kct_nl_create_parse(const struct nlattr * const cda[], u8 family,
 		return -EINVAL;
 	req->timeout = min_t(u64, (u64)ntohl(nla_get_be32(cda[CTA_TIMEOUT])) *
 				  HZ, INT_MAX);
-	/* Not yet kct's to set up: refused before anything is made. */
-	if (cda[CTA_NAT_SRC] || cda[CTA_NAT_DST] ||
-	    cda[CTA_NAT_SEQ_ADJ_ORIG] || cda[CTA_NAT_SEQ_ADJ_REPLY] ||
-	    cda[CTA_SYNPROXY] || cda[CTA_LABELS])
-		return -EOPNOTSUPP;
 	return 0;
 }
 
@@ -197,6 +198,13 @@ static int kct_nl_create_fill(struct kct_net *kn,
 		if (err)
 			return err;
 	}
+	err = kct_nl_nat_setup(ct, cda);
+	if (err)
+		return err;
+	/* Only before the insert can extensions be added. */
+	if (!nfct_seqadj_ext_add(ct) ||
+	    (IS_ENABLED(CONFIG_NETFILTER_SYNPROXY) && !nfct_synproxy_ext_add(ct)))
+		return -ENOMEM;
 	/* Relative until the insert makes it absolute. */
 	ct->timeout = (u32)req->timeout;
 	if (cda[CTA_STATUS]) {
@@ -204,14 +212,25 @@ static int kct_nl_create_fill(struct kct_net *kn,
 		if (err)
 			return err;
 	}
+	err = kct_nl_seqadj(cda, ct, true);
+	if (err)
+		return err;
 	/* The protocol's tracker sets up its own state (TCP, SCTP). */
 	if (cda[CTA_PROTOINFO]) {
 		err = kct_nl_protoinfo(cda[CTA_PROTOINFO], ct, true);
 		if (err)
 			return err;
 	}
+	if (cda[CTA_SYNPROXY]) {
+		err = kct_nl_synproxy(cda[CTA_SYNPROXY], ct, true);
+		if (err)
+			return err;
+	}
 	if (cda[CTA_MARK])
 		ct->mark = ntohl(nla_get_be32(cda[CTA_MARK]));
+	/* As stock: labels that find no room are dropped, not refused. */
+	if (cda[CTA_LABELS] && !kct_nl_check_labels(cda, ct))
+		kct_nl_set_labels(cda, ct);
 	if (cda[CTA_TUPLE_MASTER])
 		return kct_nl_create_master(kn, cda[CTA_TUPLE_MASTER], family,
 					    ct);

@@ -12,7 +12,10 @@ SYNPROXY, an unknown TCP state.
 KEY: status, timeout, mark, markmask, zone, tcpstate (numbers); helper
 (a name, may be empty); labels, labelsmask (hex bytes); dir=reply (the
 tuple given is the reply direction's); flags=excl (NLM_F_CREATE|
-NLM_F_EXCL); natsrc=ADDR; master=1 (the tuple again, as master);
+NLM_F_EXCL); reply=inverse (the reply tuple too, the inverse of the
+given one: with flags=excl, a create as conntrackd's commit makes it);
+natsrc=ADDR and natdst=ADDR (ADDR: 192.0.2.1, 192.0.2.1:PORT, 2001:db8::1
+or [2001:db8::1]:PORT); master=1 (the tuple again, as master);
 seqadj=1; synproxy=1.
 """
 import errno
@@ -31,6 +34,7 @@ IPCTNL_MSG_CT_NEW = 0
 CTA_TUPLE_MASTER, CTA_SEQ_ADJ_ORIG, CTA_SEQ_ADJ_REPLY = 14, 15, 16
 CTA_ZONE, CTA_MARK_MASK, CTA_LABELS, CTA_LABELS_MASK = 18, 21, 22, 23
 CTA_SYNPROXY = 24
+CTA_NAT_DST = 13
 
 
 def attr(kind, payload):
@@ -57,6 +61,27 @@ def tuple_attr(kind, fam, proto, src, dst, sport, dport):
                      attr(3, struct.pack(">H", dport))))
 
 
+def nat_attr(kind, val):
+    """CTA_NAT_SRC/DST: one address (and port), as conntrackd sends it."""
+    port = None
+    if val.startswith("["):
+        addr, _, port = val[1:].partition("]:")
+    elif val.count(":") == 1:
+        addr, port = val.split(":")
+    else:
+        addr = val
+    if ":" in addr:
+        ip = socket.inet_pton(socket.AF_INET6, addr)
+        parts = [attr(4, ip), attr(5, ip)]
+    else:
+        ip = socket.inet_aton(addr)
+        parts = [attr(1, ip), attr(2, ip)]
+    if port:
+        pp = struct.pack(">H", int(port))
+        parts.append(nest(3, attr(1, pp), attr(2, pp)))
+    return nest(kind, *parts)
+
+
 def request(argv):
     fam, proto = int(argv[0]), socket.getprotobyname(argv[1])
     src, dst, sport, dport = argv[2], argv[3], int(argv[4]), int(argv[5])
@@ -66,6 +91,9 @@ def request(argv):
         flags |= NLM_F_CREATE | NLM_F_EXCL
     kind = CTA_TUPLE_REPLY if opts.get("dir") == "reply" else CTA_TUPLE_ORIG
     body = tuple_attr(kind, fam, proto, src, dst, sport, dport)
+    if opts.get("reply") == "inverse":
+        body += tuple_attr(CTA_TUPLE_REPLY, fam, proto, dst, src, dport,
+                           sport)
     seqadj = attr(1, be32("1000")) + attr(2, be32("0")) + attr(3, be32("0"))
     for key, val in opts.items():
         if key == "status":
@@ -88,7 +116,9 @@ def request(argv):
         elif key == "labelsmask":
             body += attr(CTA_LABELS_MASK, bytes.fromhex(val))
         elif key == "natsrc":
-            body += nest(CTA_NAT_SRC, attr(1, socket.inet_aton(val)))
+            body += nat_attr(CTA_NAT_SRC, val)
+        elif key == "natdst":
+            body += nat_attr(CTA_NAT_DST, val)
         elif key == "master":
             body += tuple_attr(CTA_TUPLE_MASTER, fam, proto, src, dst,
                                sport, dport)
@@ -98,7 +128,7 @@ def request(argv):
         elif key == "synproxy":
             body += nest(CTA_SYNPROXY, attr(1, be32("1")),
                          attr(2, be32("2")), attr(3, be32("3")))
-        elif key not in ("flags", "dir"):
+        elif key not in ("flags", "dir", "reply"):
             sys.exit(f"unknown key {key}")
     family = socket.AF_INET if fam == 4 else socket.AF_INET6
     payload = struct.pack("=BBH", family, 0, 0) + body
