@@ -139,10 +139,17 @@ static const struct kct_ftp_nat_ops kct_nat_ftp_ops = {
 	.rewrite = kct_nat_ftp_rewrite,
 };
 
+/* The name stock's nf_nat gives the same mapping (conntrackd sends it). */
+static struct kct_expectfn kct_nat_ftp_follow_fn = {
+	.name = "nat-follow-master",
+	.fn = kct_nat_ftp_follow,
+};
+
 static int __init kct_nat_ftp_init(void)
 {
 	if (rcu_access_pointer(kct_ftp_nat))
 		return -EBUSY;
+	kct_expectfn_register(&kct_nat_ftp_follow_fn);
 	rcu_assign_pointer(kct_ftp_nat, &kct_nat_ftp_ops);
 	return 0;
 }
@@ -150,7 +157,11 @@ static int __init kct_nat_ftp_init(void)
 static void __exit kct_nat_ftp_exit(void)
 {
 	RCU_INIT_POINTER(kct_ftp_nat, NULL);
-	/* No rewrite runs any more, so no expectation gets our expectfn... */
+	kct_expectfn_unregister(&kct_nat_ftp_follow_fn);
+	/*
+	 * No rewrite or request runs any more, so no expectation gets our
+	 * expectfn...
+	 */
 	synchronize_rcu();
 	kct_expect_expectfn_gone(kct_nat_ftp_follow);
 	/* ... and one taken by a packet meanwhile has been used. */

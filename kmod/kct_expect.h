@@ -45,8 +45,25 @@ struct kct_expect {
 	 */
 	void (*expectfn)(struct nf_conn *ct, struct kct_expect *exp);
 	union nf_conntrack_man_proto saved_proto;
+	/* Only a ctnetlink request sets it (CTA_EXPECT_NAT), as stock's. */
+	union nf_inet_addr saved_addr;
 	u8 dir;
 };
+
+typedef void (*kct_expectfn_t)(struct nf_conn *ct, struct kct_expect *exp);
+
+/* An expectfn with the name ctnetlink knows it by (kct_expectfn.c). */
+struct kct_expectfn {
+	struct list_head list;
+	const char *name;
+	kct_expectfn_t fn;
+};
+
+void kct_expectfn_register(struct kct_expectfn *f);
+void kct_expectfn_unregister(struct kct_expectfn *f);
+/* Under RCU: the function of that name, or NULL; the name of @fn, or NULL. */
+const struct kct_expectfn *kct_expectfn_by_name(const char *name);
+const char *kct_expectfn_name(kct_expectfn_t fn);
 
 /* For helpers. */
 struct kct_expect *kct_expect_alloc(struct nf_conn *master);

@@ -61,10 +61,11 @@ static int kct_exp_put_nat(struct sk_buff *skb, const struct kct_expect *exp)
 	struct nf_conntrack_tuple nat = {};
 	struct nlattr *nest;
 
-	if (!exp->expectfn)
+	if (!exp->saved_proto.all && ipv6_addr_any(&exp->saved_addr.in6))
 		return 0;
 	nat.src.l3num = exp->tuple.src.l3num;
 	nat.dst.protonum = exp->tuple.dst.protonum;
+	nat.src.u3 = exp->saved_addr;
 	nat.src.u = exp->saved_proto;
 	nest = nla_nest_start(skb, CTA_EXPECT_NAT);
 	if (!nest || nla_put_be32(skb, CTA_EXPECT_NAT_DIR, htonl(exp->dir)) ||
@@ -72,6 +73,22 @@ static int kct_exp_put_nat(struct sk_buff *skb, const struct kct_expect *exp)
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
+}
+
+/* The name of the function @exp calls on its connection, if any. */
+static int kct_exp_put_fn(struct sk_buff *skb, const struct kct_expect *exp)
+{
+	const char *name;
+	int err = 0;
+
+	if (!exp->expectfn)
+		return 0;
+	rcu_read_lock();
+	name = kct_expectfn_name(exp->expectfn);
+	if (name)
+		err = nla_put_string(skb, CTA_EXPECT_FN, name);
+	rcu_read_unlock();
+	return err;
 }
 
 /* @exp's message of @type (IPCTNL_MSG_EXP_*), with a reference or lock. */
@@ -99,8 +116,7 @@ int kct_nl_exp_fill(struct sk_buff *skb, u32 portid, u32 seq, u16 type,
 			 htonl(exp->flags & NF_CT_EXPECT_MASK)) ||
 	    nla_put_be32(skb, CTA_EXPECT_CLASS, 0) ||
 	    nla_put_string(skb, CTA_EXPECT_HELP_NAME, exp->helper->stock.name) ||
-	    (exp->expectfn &&
-	     nla_put_string(skb, CTA_EXPECT_FN, "nat-follow-master"))) {
+	    kct_exp_put_fn(skb, exp)) {
 		nlmsg_cancel(skb, nlh);
 		return -EMSGSIZE;
 	}
@@ -270,15 +286,53 @@ static int kct_exp_delete(struct sk_buff *skb, const struct nfnl_info *info,
 	return 0;
 }
 
+static const struct nla_policy kct_nl_exp_nat_policy[CTA_EXPECT_NAT_MAX + 1] = {
+	[CTA_EXPECT_NAT_DIR]	= { .type = NLA_U32 },
+	[CTA_EXPECT_NAT_TUPLE]	= { .type = NLA_NESTED },
+};
+
+/*
+ * CTA_EXPECT_NAT: the master's direction the expected connection comes
+ * along, and the address and port it is mapped to (its source part).
+ */
+static int kct_exp_parse_nat(const struct nlattr *attr, u8 family,
+			     struct kct_expect *exp)
+{
+	struct nlattr *tb[CTA_EXPECT_NAT_MAX + 1];
+	struct nf_conntrack_tuple nat;
+	u32 dir;
+	int err;
+
+	err = nla_parse_nested_deprecated(tb, CTA_EXPECT_NAT_MAX, attr,
+					  kct_nl_exp_nat_policy, NULL);
+	if (err)
+		return err;
+	if (!tb[CTA_EXPECT_NAT_DIR] || !tb[CTA_EXPECT_NAT_TUPLE])
+		return -EINVAL;
+	/* Stock takes any number; only two mean a direction. */
+	dir = ntohl(nla_get_be32(tb[CTA_EXPECT_NAT_DIR]));
+	if (dir > IP_CT_DIR_REPLY)
+		return -EINVAL;
+	err = kct_nl_parse_tuple(tb[CTA_EXPECT_NAT_TUPLE], family, &nat, NULL);
+	if (err)
+		return err;
+	exp->saved_addr = nat.src.u3;
+	exp->saved_proto = nat.src.u;
+	exp->dir = dir;
+	return 0;
+}
+
 /*
  * A new expectation from a request, as stock's: on the master the
  * request names (either direction's tuple, in the request's zone), for
  * the master's helper, which must be one of kct's (EOPNOTSUPP if it has
  * none; a helper name in the request is not read); of a class the
  * helper has (EINVAL); expiring after the helper's timeout, not the
- * request's, as stock's.  Stock's NAT of the expected connection
- * (CTA_EXPECT_NAT, CTA_EXPECT_FN) is not kct's to offer requests:
- * EOPNOTSUPP.  Everything is checked before the expectation is listed.
+ * request's, as stock's.  The NAT of the expected connection, as a NAT
+ * helper left it on the expectation conntrackd synced: the function to
+ * call on it by name (CTA_EXPECT_FN, EINVAL if none has that name) and
+ * what that function reads (CTA_EXPECT_NAT).  Everything is checked
+ * before the expectation is listed.
  */
 static int kct_exp_create(const struct nfnl_info *info,
 			  const struct nlattr * const cda[],
@@ -287,6 +341,7 @@ static int kct_exp_create(const struct nfnl_info *info,
 			  const struct kct_event_req *req)
 {
 	u8 family = info->nfmsg->nfgen_family;
+	const struct kct_expectfn *fn = NULL;
 	struct nf_conntrack_tuple mask, mt;
 	struct nf_conntrack_tuple_hash *h;
 	const struct kct_helper *helper;
@@ -317,15 +372,26 @@ static int kct_exp_create(const struct nfnl_info *info,
 		err = -EINVAL;
 		goto out;
 	}
-	if (cda[CTA_EXPECT_FN] || cda[CTA_EXPECT_NAT]) {
-		err = -EOPNOTSUPP;
-		goto out;
+	if (cda[CTA_EXPECT_FN]) {
+		fn = kct_expectfn_by_name(nla_data(cda[CTA_EXPECT_FN]));
+		if (!fn) {
+			err = -EINVAL;
+			goto out;
+		}
 	}
 	exp = kct_expect_alloc(master);
 	if (!exp) {
 		err = -ENOMEM;
 		goto out;
 	}
+	if (cda[CTA_EXPECT_NAT]) {
+		err = kct_exp_parse_nat(cda[CTA_EXPECT_NAT], family, exp);
+		if (err) {
+			kct_expect_put(exp);
+			goto out;
+		}
+	}
+	exp->expectfn = fn ? fn->fn : NULL;
 	exp->helper = helper;
 	/* USERSPACE is stock's mark of a userspace helper's, not a request's. */
 	if (cda[CTA_EXPECT_FLAGS])

@@ -14,7 +14,8 @@ the master's original direction, the expected connection and its mask.
 Without --no-excl the request carries NLM_F_CREATE and NLM_F_EXCL, as
 conntrack -I expect; with it NLM_F_CREATE only, which lets an existing
 expectation be updated (its timeout).  --nat PORT adds CTA_EXPECT_NAT
-(direction original, the port PORT on the tuple's source address).
+(direction --nat-dir, 0 for original by default, the port PORT on the
+address --nat-addr, by default the tuple's source address).
 """
 import argparse
 import errno
@@ -65,8 +66,8 @@ def request(a):
     if a.cls is not None:
         body += attr(CTA_EXPECT_CLASS, struct.pack(">I", a.cls))
     if a.nat is not None:
-        src = a.tuple.split(",")[0]
-        body += nest(CTA_EXPECT_NAT, attr(1, struct.pack(">I", 0)),
+        src = a.nat_addr or a.tuple.split(",")[0]
+        body += nest(CTA_EXPECT_NAT, attr(1, struct.pack(">I", a.nat_dir)),
                      tuple4(2, f"{src},0.0.0.0,{a.nat},0"))
     if a.fn is not None:
         body += attr(CTA_EXPECT_FN, a.fn.encode() + b"\0")
@@ -89,6 +90,8 @@ def main():
     p.add_argument("--helper")
     p.add_argument("--zone", type=int)
     p.add_argument("--nat", type=int)
+    p.add_argument("--nat-dir", type=int, default=0)
+    p.add_argument("--nat-addr")
     p.add_argument("--fn")
     p.add_argument("--no-excl", action="store_true")
     a = p.parse_args()
