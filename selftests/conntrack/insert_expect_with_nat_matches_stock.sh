@@ -29,32 +29,6 @@ trap 'topo_destroy >/dev/null 2>&1; rm -f /tmp/kct-ct-*; ftp_nat_unload' EXIT
 LIB=$(cd "$(dirname "$0")/../lib" && pwd)
 MASK="255.255.255.255,255.255.255.255,0,65535"
 
-# The router: the ftp helper on port 21, masquerade towards the server,
-# a forward policy of drop but for port 21 and what is established or
-# related (counted).
-router_rules() {
-	in_fw nft -f - <<'NFT'
-table inet fw {
-	ct helper ftp-std { type "ftp" protocol tcp; }
-	counter related {}
-	chain prerouting {
-		type filter hook prerouting priority filter; policy accept;
-		tcp dport 21 ct helper set "ftp-std"
-	}
-	chain forward {
-		type filter hook forward priority filter; policy drop;
-		tcp dport 21 accept
-		ct state related counter name related accept
-		ct state established accept
-	}
-	chain postrouting {
-		type nat hook postrouting priority srcnat; policy accept;
-		oifname "fw1" masquerade
-	}
-}
-NFT
-}
-
 # request PORT ARGS...: an expectation for the server's connection to
 # the router's outside port PORT, on the master, with ARGS.
 request() {
@@ -73,7 +47,7 @@ scenario() {
 	topo_create
 	ftp_nat_load "$1"
 	[ "$1" = stock ] && modprobe nf_conntrack_netlink
-	router_rules || echo "rules did not load"
+	ftp_nat_masquerade_rules || echo "rules did not load"
 	in_sv socat TCP4-LISTEN:21,reuseaddr EXEC:"sleep $((120 * KCT_PATIENCE))" \
 		>/dev/null 2>&1 &
 	wait_for tcp_listening $SV 21

@@ -112,3 +112,31 @@ ftp_nat_check_ctexp() {
 		ktap_note "stock, IPv$fam: $ctexp_stock"
 	done
 }
+
+# ftp_nat_masquerade_rules: the router's ruleset for active FTP from
+# behind it: policy drop in the forward path except the control port and
+# what is established or related (related packets counted: counter
+# "related" of table inet fw); the ftp helper assigned to the control
+# connection; masquerade towards the server.
+ftp_nat_masquerade_rules() {
+	in_fw nft -f - <<'NFT'
+table inet fw {
+	ct helper ftp-std { type "ftp" protocol tcp; }
+	counter related {}
+	chain prerouting {
+		type filter hook prerouting priority filter; policy accept;
+		tcp dport 21 ct helper set "ftp-std"
+	}
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		tcp dport 21 accept
+		ct state related counter name related accept
+		ct state established accept
+	}
+	chain postrouting {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "fw1" masquerade
+	}
+}
+NFT
+}

@@ -34,30 +34,6 @@ DPORT=50000
 
 trap 'topo_destroy >/dev/null 2>&1; rm_ftp_dir; ftp_nat_unload' EXIT
 
-# nat_rules: policy drop in the forward path except the control port and
-# what is established or related; the ftp helper assigned to the control
-# connection; masquerade towards the server.
-nat_rules() {
-	in_fw nft -f - <<'NFT'
-table inet fw {
-	ct helper ftp-std { type "ftp" protocol tcp; }
-	chain prerouting {
-		type filter hook prerouting priority filter; policy accept;
-		tcp dport 21 ct helper set "ftp-std"
-	}
-	chain forward {
-		type filter hook forward priority filter; policy drop;
-		tcp dport 21 accept
-		ct state established,related accept
-	}
-	chain postrouting {
-		type nat hook postrouting priority srcnat; policy accept;
-		oifname "fw1" masquerade
-	}
-}
-NFT
-}
-
 # run TRACKER TABLE EXPECT_TABLE FAM: the checks on one tracker and
 # family; leaves the expectation and data connection lines, normalised,
 # in EXP_TRACKER_FAM and DATA_TRACKER_FAM.
@@ -72,7 +48,7 @@ run() {
 		sent="EPRT |2|$FW6_SV_FULL|"
 		data="src=$SV6_FULL dst=$FW6_SV_FULL "
 	fi
-	ktap_check "$t, IPv$fam: rules load" nat_rules
+	ktap_check "$t, IPv$fam: rules load" ftp_nat_masquerade_rules
 	ftp_nat_sniff_start $SV sv0
 	ktap_check "$t, IPv$fam: lftp, active mode: listing and 1 MiB through masquerade, byte-identical" \
 		ftp_nat_lftp active "$host"
@@ -113,7 +89,7 @@ ftp_server 6
 # module when the data connection came).
 unload_pending() {
 	local pid
-	ktap_check "kct: rules load again" nat_rules
+	ktap_check "kct: rules load again" ftp_nat_masquerade_rules
 	ftp_raw $CL $SV4 -- login listen:$DPORT \
 		"cmd:PORT ${CL4//./,},$(port_args $DPORT)" \
 		"mark:$FTP_DIR/unload.held" "wait:$FTP_DIR/unload.go" \
