@@ -20,7 +20,7 @@
 # overrun is followed by a resync.  r2's kernel table holds none of them
 # (no commit).  Run on stock nf_conntrack and on kct in the same guest:
 # the same results, stock's the expected ones.
-# kct-test-cost: 240
+# kct-test-cost: 204
 # kct-test-tier: long
 # kct-test-timeout: 900
 . "$(dirname "$0")/../lib/preamble.sh"
