@@ -131,7 +131,8 @@ NFT
 # TCP only, the routers' own addresses ignored.  HA_MODE_OPTIONS holds
 # more lines of the mode's section (such as DisableExternalCache On),
 # HA_SYNC_OPTIONS more lines of Sync's Options section (such as
-# ExpectationSync On).
+# ExpectationSync On), HA_PROTOCOLS the protocols conntrackd syncs
+# instead of TCP alone (such as "TCP UDP", one a word).
 ha_conf() {
 	local n=$1 peer=$((3 - $1))
 	cat <<CONF
@@ -163,7 +164,7 @@ General {
 	NetlinkBufferSizeMaxGrowth 8388608
 	Filter From Userspace {
 		Protocol Accept {
-			TCP
+			${HA_PROTOCOLS:-TCP}
 		}
 		Address Ignore {
 			IPv4_address 127.0.0.1
