@@ -9,8 +9,8 @@
 
 /*
  * Connection events, for whoever wants to hear of them: NEW when a
- * connection is confirmed, UPDATE when its TCP or SCTP state, SEEN_REPLY or
- * ASSURED changes (or a request changed it), DESTROY when it leaves the
+ * connection is confirmed, UPDATE when its TCP or SCTP state, SEEN_REPLY,
+ * ASSURED, or what a rule or request set changes, DESTROY when it leaves the
  * table; and expectation events: EXP_NEW when one is listed, EXP_DESTROY
  * when it is taken off (used, expired, deleted, or gone with its master).
  * The table, the expectations and the packet path announce them here and
@@ -108,6 +108,32 @@ static inline bool kct_event_wanted(enum kct_event_kind kind)
 	 BIT(IPCT_MARK) | BIT(IPCT_SYNPROXY))
 
 /*
+ * What other modules changed on @ct and noted in its event cache
+ * (nf_conntrack_event_cache(): nft's and xtables' ct mark and label
+ * set, SYNPROXY's sequence adjustment, a ctnetlink request's labels),
+ * taken: stock reports it once, with the packet that made the change,
+ * when that packet leaves (in NEW, for the packet that confirms @ct).
+ */
+static inline unsigned int kct_event_take_cached(struct nf_conn *ct)
+{
+	struct nf_conntrack_ecache *e = nf_ct_ecache_find(ct);
+
+	if (!e || likely(!READ_ONCE(e->cache)))
+		return 0;
+	return xchg(&e->cache, 0);
+}
+
+/* A confirmed connection's packet leaves: its cached changes, reported. */
+static inline void kct_event_cached(struct nf_conn *ct)
+{
+	unsigned int ipct = kct_event_take_cached(ct);
+
+	if (unlikely(ipct) && kct_event_wanted(KCT_EVENT_UPDATE) &&
+	    !nf_ct_is_dying(ct))
+		__kct_event(ct, KCT_EVENT_UPDATE, NULL, ipct);
+}
+
+/*
  * @req: the request that created @ct (conntrack -I), NULL for packets.
  * A created connection's NEW stands, as stock's, for all a request may
  * set (labels only where set: kct_event_new_ipct()).
@@ -115,11 +141,12 @@ static inline bool kct_event_wanted(enum kct_event_kind kind)
 static inline void kct_event_new(struct nf_conn *ct,
 				 const struct kct_event_req *req)
 {
+	unsigned int cached = kct_event_take_cached(ct);
 	unsigned int ipct;
 
 	if (!kct_event_wanted(KCT_EVENT_NEW))
 		return;
-	ipct = kct_event_new_ipct(ct);
+	ipct = kct_event_new_ipct(ct) | cached;
 	if (req)
 		ipct |= KCT_EVENT_IPCT_CHANGE & ~BIT(IPCT_LABEL);
 	__kct_event(ct, KCT_EVENT_NEW, req, ipct);
@@ -170,17 +197,26 @@ static inline unsigned int kct_event_ipct_changed(u32 changed)
 	       (changed >> 24 ? BIT(IPCT_PROTOINFO) : 0);
 }
 
+/*
+ * What the tracker changed, noted in @ct's event cache beside what rules
+ * change on the same packet: one UPDATE reports both when the packet
+ * leaves (kct_event_cached()), as stock's does.
+ */
 static inline void kct_event_changed(struct nf_conn *ct, u32 before)
 {
+	struct nf_conntrack_ecache *e;
+	unsigned int ipct;
 	u32 changed;
 
 	if (!kct_event_wanted(KCT_EVENT_UPDATE) || !nf_ct_is_confirmed(ct) ||
 	    nf_ct_is_dying(ct))
 		return;
 	changed = kct_event_snapshot(ct) ^ before;
-	if (changed)
-		__kct_event(ct, KCT_EVENT_UPDATE, NULL,
-			    kct_event_ipct_changed(changed));
+	e = nf_ct_ecache_find(ct);
+	if (!changed || !e)
+		return;
+	for (ipct = kct_event_ipct_changed(changed); ipct; ipct &= ipct - 1)
+		set_bit(__ffs(ipct), &e->cache);
 }
 
 #endif /* _KCT_EVENT_H */

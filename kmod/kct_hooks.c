@@ -349,8 +349,10 @@ static unsigned int kct_confirm(void *priv, struct sk_buff *skb,
 			return verdict;
 		}
 	}
-	if (nf_ct_is_confirmed(ct))
+	if (nf_ct_is_confirmed(ct)) {
+		kct_event_cached(ct);
 		return NF_ACCEPT;
+	}
 	/* Only the first packet of a connection confirms it. */
 	if (CTINFO2DIR(ctinfo) != IP_CT_DIR_ORIGINAL)
 		return NF_ACCEPT;

@@ -38,6 +38,7 @@
 #include "kct_netlink_exp.h"
 #include "kct_netlink_glue.h"
 #include "kct_netlink_nat.h"
+#include "kct_netlink_notifier.h"
 #include "kct_netlink_tuple.h"
 #include "kct_event.h"
 #include "kct_helper.h"
@@ -442,6 +443,11 @@ int kct_netlink_init(void)
 	if (err)
 		return err;
 	err = kct_nl_event_init();
+	if (!err) {
+		err = kct_nl_notifier_init();
+		if (err)
+			kct_nl_event_exit();
+	}
 	if (err) {
 		nfnetlink_subsys_unregister(&kct_nl_exp_subsys);
 		nfnetlink_subsys_unregister(&kct_nl_ct_subsys);
@@ -458,6 +464,7 @@ void kct_netlink_exit(void)
 		return;
 	kct_netlink_active = false;
 	kct_nl_glue_exit();
+	kct_nl_notifier_exit();
 	/* No event is sent once this returns. */
 	kct_nl_event_exit();
 	nfnetlink_subsys_unregister(&kct_nl_exp_subsys);

@@ -204,7 +204,7 @@ static void kct_nl_zero_acct(const struct nf_conn *ct,
  * @ct's attributes as stock puts them in a message of its kind: an
  * @answer to a request (also what NFQUEUE and NFLOG attach to a packet)
  * carries counters, labels and the mark; an event standing for @ipct
- * carries labels if it stands for their change; a DESTROY event has no
+ * carries labels and protocol state if it stands for their change; a DESTROY event has no
  * timeout when none is left, protocol state only, and no helper (stock
  * names it in dumps, answers, NEW and UPDATE events).  @sent gets the
  * counters reported, for GET_CTRZERO.
@@ -233,7 +233,9 @@ static int kct_nl_put_conn(struct sk_buff *skb, struct nf_conn *ct,
 	if ((!destroy || left > 0) &&
 	    nla_put_be32(skb, CTA_TIMEOUT, htonl(max(left, 0L))))
 		return -EMSGSIZE;
+	/* Events that do not stand for a state change name none, as stock's. */
 	if (proto->protoinfo_to_nlattr &&
+	    (answer || destroy || (ipct & BIT(IPCT_PROTOINFO))) &&
 	    kct_nl_put_protoinfo(skb, ct, proto, destroy))
 		return -EMSGSIZE;
 	if (!destroy && kct_nl_put_helper(skb, ct))

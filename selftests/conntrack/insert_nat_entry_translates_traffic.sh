@@ -16,9 +16,12 @@
 # carries sequence adjustment, SYNPROXY's state, labels and a mark, and
 # two refused or odd ones (the first again, a NAT address of the other
 # family).  Answers, listings, /proc and events are stock's; then a
-# datagram of each UDP flow reaches the server from the address its
-# entry names (the server answers with the address it saw), and the
-# answer comes back to the client from the address it sent to.
+# datagram of each IPv4 UDP flow reaches the server from the address
+# its entry names (the server answers with the address it saw), and
+# the answer comes back to the client from the address it sent to.
+# (The IPv6 flow's datagram is not sent: through stock it got an answer
+# in one run of three here, and kct's answer would be compared with
+# that.)
 # kct-test-cost: 60
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
@@ -58,21 +61,30 @@ table inet kct_nat {
 NFT
 }
 
-# Servers that answer each datagram with the address they got it from.
-whoami_servers() {
+# A server that answers each datagram with the address it came from.
+whoami_server() {
 	in_sv socat UDP4-RECVFROM:5000,fork SYSTEM:'echo "$SOCAT_PEERADDR:$SOCAT_PEERPORT"' \
 		>/dev/null 2>&1 &
-	in_sv socat UDP6-RECVFROM:5000,ipv6only=1,fork \
-		SYSTEM:'echo "$SOCAT_PEERADDR:$SOCAT_PEERPORT"' >/dev/null 2>&1 &
-	wait_for udp_bound $SV 5000 2
+	wait_for udp_bound $SV 5000
 }
 
-# ask FAMILY DST:PORT SPORT: what the server says it saw of a datagram
-# the client sends to DST:PORT from SPORT (waiting for the answer after
-# the client's input ends: -t, which is half a second by default).
+# ask FAMILY DST PORT SPORT: what the server says it saw of a datagram
+# the client sends to DST:PORT from SPORT (or nothing, after ten seconds
+# times the patience).
 ask() {
-	echo hello | in_cl socat -t $KCT_CLIENT_WAIT -T $KCT_CLIENT_WAIT - \
-		"UDP$1:$2,sourceport=$3" 2>/dev/null | head -n1
+	in_cl python3 - "$@" <<'PY'
+import socket, sys, os
+fam = socket.AF_INET if sys.argv[1] == "4" else socket.AF_INET6
+s = socket.socket(fam, socket.SOCK_DGRAM)
+s.bind(("", int(sys.argv[4])))
+s.connect((sys.argv[2], int(sys.argv[3])))
+s.settimeout(10 * int(os.environ.get("KCT_PATIENCE", "1")))
+s.send(b"hello\n")
+try:
+    print(s.recv(512).decode().strip())
+except OSError:
+    pass
+PY
 }
 
 # joined: stdin's lines, spaces squeezed, sorted, on one line.
@@ -91,7 +103,7 @@ scenario() {
 	topo_create
 	diff_tracker "$1"
 	nat_chains || echo "rules did not load"
-	whoami_servers
+	whoami_server
 	in_fw timeout $((60 * KCT_PATIENCE)) conntrack -E -e NEW -o labels >$EV 2>&1 &
 	evpid=$!
 	wait_for ct_events_ready $FW 1
@@ -115,10 +127,9 @@ scenario() {
 	echo "events: $(ev_norm <$EV)"
 	kill $evpid 2>/dev/null
 
-	echo "snat: the server saw $(ask 4 $SV4:5000 43000)"
-	echo "dnat: the server saw $(ask 4 203.0.113.5:53 43001)"
-	echo "snat and dnat: the server saw $(ask 4 203.0.113.5:53 43002)"
-	echo "ipv6 snat: the server saw $(ask 6 "[$SV6]:5000" 43003)"
+	echo "snat: the server saw $(ask 4 $SV4 5000 43000)"
+	echo "dnat: the server saw $(ask 4 203.0.113.5 53 43001)"
+	echo "snat and dnat: the server saw $(ask 4 203.0.113.5 53 43002)"
 	echo "entries after the traffic: $(in_fw conntrack -L 2>/dev/null | grep -vc '^conntrack v')"
 	echo "the UDP entries after the traffic: $(in_fw conntrack -L -p udp 2>/dev/null | ct_norm |
 		joined)"
@@ -126,15 +137,13 @@ scenario() {
 	nft flush ruleset
 }
 
-diff_run scenario 22
-# socat names an IPv6 peer with every group written out.
+diff_run scenario 21
 for line in "request snat: 0" "request dnat: 0" "request snat and dnat: 0" \
 	"request ipv6 snat: 0" "request the first again: EEXIST" \
 	"request tcp snat with seqadj, synproxy, labels, mark: 0" \
 	"snat: the server saw $FW4_SV:3000" \
 	"dnat: the server saw $CL4:43001" \
 	"snat and dnat: the server saw $FW4_SV:3002" \
-	"ipv6 snat: the server saw [2001:0db8:0002:0000:0000:0000:0000:0001]:43003" \
 	"entries after the traffic: $CREATED"; do
 	ktap_check "stock: $line" grep -qxF "$line" <(printf '%s\n' "${DIFF_STOCK[@]}")
 done
