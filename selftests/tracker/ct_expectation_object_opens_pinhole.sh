@@ -31,6 +31,7 @@ table inet filter {
 	counter one {}
 	counter two {}
 	counter three {}
+	counter dropped {}
 	chain forward {
 		type filter hook forward priority filter; policy drop;
 		ct state established accept
@@ -42,7 +43,7 @@ table inet filter {
 		tcp dport 5001 ct expectation set "e-two" counter name "two"
 		tcp dport 5001 ct expectation set "e-three" counter name "three"
 		tcp dport 5001 accept
-		tcp dport 5002 ct expectation set "e-drop" drop
+		tcp dport 5002 ct expectation set "e-drop" counter name "dropped" drop
 	}
 }
 NFT
@@ -106,6 +107,10 @@ scenario() {
 	left=$(in_fw cat "/proc/net/$(diff_proc_table "$1")_expect" |
 		awk '/dport=6000/ { print $1 }')
 	echo "conntrack -L expect: $(exp_listed)"
+	# Another master would expect the same: stock refuses (EBUSY) and
+	# nft drops its packet.
+	pkt $CL tcp --dst $SV4 --sport 40003 --dport 5000 --flags S >/dev/null 2>&1
+	echo "a clashing master's connections: $(in_fw cat "/proc/net/$(diff_proc_table "$1")" | grep -c 'sport=40003')"
 	echo "IPv4 back connection on 6000: $(back $CL4 6000)"
 	echo "IPv4 related count: $(nft_counter $FW inet filter related4)"
 	echo "expectations once used: $(exp_proc "$1")"
@@ -133,24 +138,30 @@ scenario() {
 	# A master whose first packet is dropped after its expectation.
 	pkt $CL tcp --dst $SV4 --sport 40002 --dport 5002 --flags S >/dev/null 2>&1
 	poll 10 not exp_at_least "$1" 'dport=6005' 1
-	echo "dropped master: its expectations left: $(exp_count "$1" 'dport=6005')"
+	echo "dropped master: expectation made: $(nft_counter $FW inet filter dropped), left: $(exp_count "$1" 'dport=6005')"
 	echo "expectations at the end: $(exp_proc "$1")"
 	topo_destroy
 	# Last, compared apart: the countdown when first listed.
 	echo "$left"
 }
 
-diff_run scenario 20
+diff_run scenario 21
 # The expectation's countdown, read as soon as it was listed: the same
 # as stock's (nft's timeout, whatever unit stock reads it in) give or
 # take the time it took to see it.
-ktap_check "the countdown is stock's (stock ${DIFF_STOCK[19]} s, kct ${DIFF_KCT[19]} s)" \
-	test "${DIFF_KCT[19]:-0}" -ge $((DIFF_STOCK[19] - KCT_SLACK)) -a \
-	"${DIFF_KCT[19]:-0}" -le $((DIFF_STOCK[19] + KCT_SLACK))
-unset 'DIFF_STOCK[19]' 'DIFF_KCT[19]'
+ktap_check "the countdown is stock's (stock ${DIFF_STOCK[20]} s, kct ${DIFF_KCT[20]} s)" \
+	test "${DIFF_KCT[20]:-0}" -ge $((DIFF_STOCK[20] - KCT_SLACK)) -a \
+	"${DIFF_KCT[20]:-0}" -le $((DIFF_STOCK[20] + KCT_SLACK))
+unset 'DIFF_STOCK[20]' 'DIFF_KCT[20]'
 ktap_expect "stock: the back connection is answered" \
-	"IPv4 back connection on 6000: back-ok" "${DIFF_STOCK[3]}"
+	"IPv4 back connection on 6000: back-ok" "${DIFF_STOCK[4]}"
 ktap_expect "stock: one on another port is not" \
-	"IPv4 back connection on 6003: none" "${DIFF_STOCK[7]}"
+	"IPv4 back connection on 6003: none" "${DIFF_STOCK[8]}"
+ktap_expect "stock: the clashing master's packet is dropped" \
+	"a clashing master's connections: 0" "${DIFF_STOCK[3]}"
+ktap_expect "stock: size stops the second object of size 1" \
+	"size: rules that went on (one two three): 1 0 1 " "${DIFF_STOCK[11]}"
+ktap_expect "stock: the dropped master's expectation was made, and went" \
+	"dropped master: expectation made: 1, left: 0" "${DIFF_STOCK[18]}"
 diff_compare
 ktap_done
