@@ -12,7 +12,7 @@
 # master's first packet the ruleset drops goes with it.  The same steps
 # on stock nf_conntrack and on kct, in the same guest; listings compared
 # with countdowns aside.
-# kct-test-cost: 120
+# kct-test-cost: 130
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/stock_diff.sh"
 require_tool conntrack nft socat python3
