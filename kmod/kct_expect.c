@@ -23,6 +23,18 @@
  *   then waits for a grace period (kct_helper_unregister()).
  * - Events (conntrack -E expect) are announced under the lock, as each
  *   one is listed and taken off, so that they come in the list's order.
+ * - Each listed expectation is also counted, under the lock, in its
+ *   master's nf_conn_help.expecting[], the count stock keeps and nft's
+ *   "ct expectation" object reads (its size) on the master's first
+ *   packet.  An unconfirmed master's extensions may still be moved
+ *   (krealloc) by that packet's path, so the count of an unconfirmed
+ *   master is changed only from its own packet's path (@path below);
+ *   once confirmed, its extensions stay where they are.
+ * - A stock module (nft_ct) may make an expectation for a master not
+ *   confirmed yet (kct_stock_expect.c).  Should that packet be dropped,
+ *   the master is held by its expectations alone, which stock would
+ *   have removed when it freed the master: the GC pass removes them
+ *   (kct_expect_orphaned()).
  */
 #include <linux/slab.h>
 #include <linux/proc_fs.h>
@@ -101,14 +113,46 @@ static bool kct_expect_expired(const struct kct_expect *exp)
 }
 
 /*
- * Take @exp off the list (lock held) and drop the list's reference; @req
- * names the ctnetlink request that asked for it, if one did.
+ * Add @delta to stock's count of @exp's master's expectations, where the
+ * master has a helper area; @path is the connection whose packet path
+ * the caller is on, if any (see the top of this file).
  */
-static void kct_expect_unlink_for(struct kct_expect *exp,
-				  const struct kct_event_req *req)
+static void kct_expect_count(struct kct_expect *exp,
+			     const struct nf_conn *path, int delta)
+	__must_hold(&kct_pernet(exp->net)->expect_lock)
+{
+	struct nf_conn_help *help;
+
+	lockdep_assert_held(&kct_pernet(exp->net)->expect_lock);
+	if (exp->master != path && !nf_ct_is_confirmed(exp->master))
+		return;
+	/* Its extensions were final before it was marked confirmed. */
+	smp_rmb();
+	help = nfct_help(exp->master);
+	if (!help)
+		return;
+	if (delta > 0 && !exp->counted) {
+		help->expecting[exp->class]++;
+		exp->counted = true;
+	} else if (delta < 0 && exp->counted) {
+		if (help->expecting[exp->class])
+			help->expecting[exp->class]--;
+		exp->counted = false;
+	}
+}
+
+/*
+ * Take @exp off the list (lock held) and drop the list's reference; @req
+ * names the ctnetlink request that asked for it, if one did; @path as
+ * for kct_expect_count().
+ */
+static void kct_expect_unlink_on(struct kct_expect *exp,
+				 const struct kct_event_req *req,
+				 const struct nf_conn *path)
 	__must_hold(&kct_pernet(exp->net)->expect_lock)
 {
 	lockdep_assert_held(&kct_pernet(exp->net)->expect_lock);
+	kct_expect_count(exp, path, -1);
 	hlist_del_rcu(&exp->node);
 	atomic_dec(&kct_pernet(exp->net)->expect_count);
 	KCT_STAT_INC(kct_pernet(exp->net), expect_delete);
@@ -119,7 +163,7 @@ static void kct_expect_unlink_for(struct kct_expect *exp,
 static void kct_expect_unlink(struct kct_expect *exp)
 	__must_hold(&kct_pernet(exp->net)->expect_lock)
 {
-	kct_expect_unlink_for(exp, NULL);
+	kct_expect_unlink_on(exp, NULL, NULL);
 }
 
 /* Does the connection tuple @t fall under @exp's tuple and mask? */
@@ -175,26 +219,28 @@ static bool kct_expect_clash(const struct kct_expect *a,
 }
 
 /*
- * Insert @exp (the caller keeps its own reference).  As stock: an equal
- * expectation of the same master is replaced; one that clashes with
- * another's (some connection would fall under both) is refused; past the
- * helper's max_expected for this master the oldest one goes; past
- * stock's nf_conntrack_expect_max (global, each namespace counting its
- * own) the new one is refused.  @req names the ctnetlink request that
- * made it, if one did (conntrack -I expect), for its NEW event.
+ * Insert @exp (the caller keeps its own reference), to expire at
+ * @timeout (jiffies32).  As stock: the master must have a helper area;
+ * an equal expectation of the same master is replaced; one that clashes
+ * with another's (some connection would fall under both) is refused;
+ * past the helper's max_expected for this master (if it has a helper)
+ * the oldest one goes; past stock's nf_conntrack_expect_max (global,
+ * each namespace counting its own) the new one is refused.  @req names
+ * the ctnetlink request that made it, if one did (conntrack -I expect),
+ * for its NEW event.  The caller is on the master's packet path or the
+ * master is confirmed.
  */
-int kct_expect_related_report(struct kct_expect *exp,
-			      const struct kct_event_req *req)
+int kct_expect_insert(struct kct_expect *exp, u32 timeout,
+		      const struct kct_event_req *req)
 {
 	struct kct_net *kn = kct_pernet(exp->net);
+	unsigned int max = exp->helper ? exp->helper->policy.max_expected : 0;
 	struct kct_expect *i, *oldest = NULL;
 	struct hlist_node *next;
 	unsigned int mine = 0;
 	int ret = 0;
 
-	if (!exp->helper)
-		exp->helper = kct_helper_of(exp->master);
-	if (!exp->helper)
+	if (!nfct_help(exp->master))
 		return -ESHUTDOWN;
 
 	spin_lock_bh(&kn->expect_lock);
@@ -205,24 +251,28 @@ int kct_expect_related_report(struct kct_expect *exp,
 	}
 	hlist_for_each_entry_safe(i, next, &kn->expect_list, node) {
 		if (kct_expect_expired(i)) {
-			kct_expect_unlink(i);
+			kct_expect_unlink_on(i, NULL, exp->master);
 			continue;
 		}
 		if (i->master == exp->master && kct_expect_same(i, exp)) {
-			kct_expect_unlink(i);
+			if (i->class != exp->class) {
+				ret = -EALREADY;
+				goto out;
+			}
+			kct_expect_unlink_on(i, NULL, exp->master);
 			continue;
 		}
 		if (kct_expect_clash(i, exp)) {
 			ret = -EBUSY;
 			goto out;
 		}
-		if (i->master == exp->master) {
+		if (i->master == exp->master && i->class == exp->class) {
 			mine++;
 			oldest = i;	/* the list is newest first */
 		}
 	}
-	if (exp->helper->policy.max_expected && mine >= exp->helper->policy.max_expected) {
-		kct_expect_unlink(oldest);
+	if (max && mine >= max) {
+		kct_expect_unlink_on(oldest, NULL, exp->master);
 		mine--;
 	}
 	if ((unsigned int)atomic_read(&kn->expect_count) >= kct_sysctl_expect_max()) {
@@ -232,7 +282,8 @@ int kct_expect_related_report(struct kct_expect *exp,
 	}
 
 	refcount_inc(&exp->use);
-	WRITE_ONCE(exp->timeout, nfct_time_stamp + exp->helper->policy.timeout * HZ);
+	WRITE_ONCE(exp->timeout, timeout);
+	kct_expect_count(exp, exp->master, 1);
 	hlist_add_head_rcu(&exp->node, &kn->expect_list);
 	atomic_inc(&kn->expect_count);
 	KCT_STAT_INC(kn, expect_create);
@@ -240,6 +291,21 @@ int kct_expect_related_report(struct kct_expect *exp,
 out:
 	spin_unlock_bh(&kn->expect_lock);
 	return ret;
+}
+
+/*
+ * Insert an expectation of a kct helper (the master's, if @exp names
+ * none), living for the helper's timeout: see kct_expect_insert().
+ */
+int kct_expect_related_report(struct kct_expect *exp,
+			      const struct kct_event_req *req)
+{
+	if (!exp->helper)
+		exp->helper = kct_helper_of(exp->master);
+	if (!exp->helper)
+		return -ESHUTDOWN;
+	return kct_expect_insert(exp, nfct_time_stamp +
+				 exp->helper->policy.timeout * HZ, req);
 }
 EXPORT_SYMBOL_GPL(kct_expect_related_report);
 
@@ -290,11 +356,12 @@ struct kct_expect *kct_expect_take(struct kct_net *kn,
  * Remove the expectations of @net @cond selects; returns how many.  @req
  * names the ctnetlink request that asked, if one did.
  */
-unsigned int kct_expect_remove_if(struct net *net,
-				  bool (*cond)(struct kct_expect *exp,
-					       const void *arg),
-				  const void *arg,
-				  const struct kct_event_req *req)
+static unsigned int kct_expect_remove_on(struct net *net,
+					 bool (*cond)(struct kct_expect *exp,
+						      const void *arg),
+					 const void *arg,
+					 const struct kct_event_req *req,
+					 const struct nf_conn *path)
 {
 	struct kct_net *kn = kct_pernet(net);
 	struct kct_expect *i;
@@ -304,11 +371,20 @@ unsigned int kct_expect_remove_if(struct net *net,
 	spin_lock_bh(&kn->expect_lock);
 	hlist_for_each_entry_safe(i, next, &kn->expect_list, node)
 		if (cond(i, arg)) {
-			kct_expect_unlink_for(i, req);
+			kct_expect_unlink_on(i, req, path);
 			n++;
 		}
 	spin_unlock_bh(&kn->expect_lock);
 	return n;
+}
+
+unsigned int kct_expect_remove_if(struct net *net,
+				  bool (*cond)(struct kct_expect *exp,
+					       const void *arg),
+				  const void *arg,
+				  const struct kct_event_req *req)
+{
+	return kct_expect_remove_on(net, cond, arg, req, NULL);
 }
 
 /*
@@ -426,9 +502,33 @@ static bool kct_expect_any(struct kct_expect *exp, const void *unused)
 	return true;
 }
 
-static bool kct_expect_is_expired(struct kct_expect *exp, const void *unused)
+/*
+ * Is @exp's master a connection that was never confirmed and that
+ * nothing but its expectations holds any more (its packet was dropped,
+ * or went without confirming it)?  Nobody can take a new reference on
+ * it then: it is in no table, and kct_expect_take() passes it by.  Each
+ * expectation holds one reference, so the last one of them removed
+ * frees the master, as stock frees such a master with its expectations.
+ */
+static bool kct_expect_orphaned(struct kct_expect *exp)
 {
-	return kct_expect_expired(exp);
+	struct kct_net *kn = kct_pernet(exp->net);
+	struct kct_expect *i;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&kn->expect_lock);
+	if (nf_ct_is_confirmed(exp->master))
+		return false;
+	hlist_for_each_entry(i, &kn->expect_list, node)
+		if (i->master == exp->master)
+			n++;
+	return refcount_read(&exp->master->ct_general.use) <= n;
+}
+
+/* What the GC removes. */
+static bool kct_expect_is_stale(struct kct_expect *exp, const void *unused)
+{
+	return kct_expect_expired(exp) || kct_expect_orphaned(exp);
 }
 
 /*
@@ -443,7 +543,8 @@ void kct_expect_master_gone(struct nf_conn *master)
 
 	if (!atomic_read(&kct_pernet(net)->expect_count))
 		return;
-	kct_expect_remove_if(net, kct_expect_of_master, master, NULL);
+	/* Unconfirmed, it is on its own packet's path (kct_confirm()). */
+	kct_expect_remove_on(net, kct_expect_of_master, master, NULL, master);
 }
 
 void kct_expect_helper_gone(const struct kct_helper *helper)
@@ -458,7 +559,7 @@ void kct_expect_flush_net(struct net *net)
 
 void kct_expect_gc(void)
 {
-	kct_expect_remove_everywhere(kct_expect_is_expired, NULL);
+	kct_expect_remove_everywhere(kct_expect_is_stale, NULL);
 }
 
 /* /proc/net/kct_expect, in the format of /proc/net/nf_conntrack_expect. */
@@ -494,7 +595,10 @@ static int kct_expect_seq_show(struct seq_file *s, void *v)
 	seq_printf(s, "%d l3proto = %u proto=%u ", left > 0 ? left : 0,
 		   t->src.l3num, t->dst.protonum);
 	kct_tuple_print(s, t);
-	seq_printf(s, "%s\n", exp->helper->stock.name);
+	/* One a stock module made may have no helper: nothing is printed. */
+	if (exp->helper)
+		seq_puts(s, exp->helper->stock.name);
+	seq_putc(s, '\n');
 	return 0;
 }
 

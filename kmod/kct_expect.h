@@ -21,6 +21,7 @@ struct kct_expect {
 	struct nf_conntrack_tuple tuple;
 	struct nf_conntrack_tuple_mask mask;
 	struct nf_conn *master;		/* holds a reference */
+	/* The master's helper, or NULL for one a stock module asked for. */
 	const struct kct_helper *helper;
 	struct net *net;
 	u32 timeout;			/* jiffies32, absolute once inserted */
@@ -31,6 +32,10 @@ struct kct_expect {
 	 * after.
 	 */
 	u32 flags;
+	/* Stock's expectation class; kct's helpers have one, 0. */
+	u8 class;
+	/* Counted in the master's nf_conn_help.expecting[class]. */
+	bool counted;
 	refcount_t use;
 	struct rcu_head rcu;
 	/*
@@ -73,6 +78,8 @@ void kct_expect_init(struct kct_expect *exp, u8 family,
 		     const __be16 *sport, const __be16 *dport);
 int kct_expect_related_report(struct kct_expect *exp,
 			      const struct kct_event_req *req);
+int kct_expect_insert(struct kct_expect *exp, u32 timeout,
+		      const struct kct_event_req *req);
 static inline int kct_expect_related(struct kct_expect *exp)
 {
 	return kct_expect_related_report(exp, NULL);

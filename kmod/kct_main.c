@@ -10,6 +10,7 @@
 #include "kct_netlink.h"
 #include "kct_expect.h"
 #include "kct_stock_query.h"
+#include "kct_stock_expect.h"
 #include "kct_sysctl.h"
 
 static int __init kct_init(void)
@@ -33,6 +34,7 @@ static int __init kct_init(void)
 	ret = kct_stock_query_init();
 	if (ret)
 		goto err_netlink;
+	kct_stock_expect_init();
 	pr_info("kct: connection tracker loaded (%u buckets, max %u)\n",
 		kct_table_size(), kct_table_max());
 	return 0;
@@ -49,6 +51,7 @@ err_table:
 
 static void __exit kct_exit(void)
 {
+	kct_stock_expect_exit();
 	kct_stock_query_exit();
 	kct_netlink_exit();
 	kct_gc_stop();

@@ -114,8 +114,9 @@ int kct_nl_exp_fill(struct sk_buff *skb, u32 portid, u32 seq, u16 type,
 	    nla_put_be32(skb, CTA_EXPECT_ID, htonl(kct_exp_id(exp))) ||
 	    nla_put_be32(skb, CTA_EXPECT_FLAGS,
 			 htonl(exp->flags & NF_CT_EXPECT_MASK)) ||
-	    nla_put_be32(skb, CTA_EXPECT_CLASS, 0) ||
-	    nla_put_string(skb, CTA_EXPECT_HELP_NAME, exp->helper->stock.name) ||
+	    nla_put_be32(skb, CTA_EXPECT_CLASS, htonl(exp->class)) ||
+	    (exp->helper &&
+	     nla_put_string(skb, CTA_EXPECT_HELP_NAME, exp->helper->stock.name)) ||
 	    kct_exp_put_fn(skb, exp)) {
 		nlmsg_cancel(skb, nlh);
 		return -EMSGSIZE;
@@ -154,7 +155,8 @@ static bool kct_exp_selected(struct kct_expect *exp, const void *arg)
 		return false;
 	if (s->by_id && kct_exp_id(exp) != s->id)
 		return false;
-	if (s->helper && strcmp(exp->helper->stock.name, s->helper))
+	if (s->helper &&
+	    (!exp->helper || strcmp(exp->helper->stock.name, s->helper)))
 		return false;
 	return true;
 }

@@ -283,6 +283,11 @@ int kct_table_insert_for(struct kct_net *kn, struct nf_conn *ct,
 	kct_tstamp_start(ct);
 	/* One reference for the table, dropped by kct_table_unlink(). */
 	refcount_inc(&ct->ct_general.use);
+	/*
+	 * Its extensions are final: who sees it confirmed may follow them
+	 * (kct_expect_count(), after a read barrier).
+	 */
+	smp_mb__before_atomic();
 	set_bit(IPS_CONFIRMED_BIT, &ct->status);
 	hlist_nulls_add_head_rcu(&reply->hnnode,
 				 &kct_table.buckets[kct_bucket(h1)]);
