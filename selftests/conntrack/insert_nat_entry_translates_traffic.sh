@@ -22,7 +22,7 @@
 # (The IPv6 flow's datagram is not sent: through stock it got an answer
 # in one run of three here, and kct's answer would be compared with
 # that.)
-# kct-test-cost: 60
+# kct-test-cost: 50
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 . "$(dirname "$0")/../lib/stock_diff.sh"
