@@ -49,6 +49,8 @@
 #include "kct_tuple.h"
 #include "kct_sysctl.h"
 
+static bool kct_expect_orphaned(struct kct_expect *exp);
+
 struct kct_expect *kct_expect_alloc(struct nf_conn *master)
 {
 	struct kct_expect *exp = kzalloc(sizeof(*exp), GFP_ATOMIC);
@@ -263,6 +265,16 @@ int kct_expect_insert(struct kct_expect *exp, u32 timeout,
 			continue;
 		}
 		if (kct_expect_clash(i, exp)) {
+			/*
+			 * Left by a first packet the ruleset dropped: stock
+			 * frees it with that master at once, so it blocks
+			 * nobody (a retransmitted SYN's master expects the
+			 * same).
+			 */
+			if (kct_expect_orphaned(i)) {
+				kct_expect_unlink_on(i, NULL, exp->master);
+				continue;
+			}
 			ret = -EBUSY;
 			goto out;
 		}

@@ -395,6 +395,8 @@ static int kct_exp_create(const struct nfnl_info *info,
 	}
 	exp->expectfn = fn ? fn->fn : NULL;
 	exp->helper = helper;
+	if (cda[CTA_EXPECT_CLASS])
+		exp->class = ntohl(nla_get_be32(cda[CTA_EXPECT_CLASS]));
 	/* USERSPACE is stock's mark of a userspace helper's, not a request's. */
 	if (cda[CTA_EXPECT_FLAGS])
 		exp->flags = ntohl(nla_get_be32(cda[CTA_EXPECT_FLAGS])) &

@@ -28,16 +28,19 @@
 #include "kct_netlink_nat.h"
 
 /*
- * nf_nat is not loaded: load it as stock's ctnetlink does and have
- * nfnetlink replay the request (-EAGAIN).  The mutex is dropped while
- * the module loads; the reference keeps kct's code (this caller's)
- * from going away meanwhile.
+ * nf_nat is not loaded: ask for it by stock's name ("nf-nat", which
+ * Debian's nf_nat module does not answer to, so that, as on stock, the
+ * answer is then EOPNOTSUPP) and, if it came, have nfnetlink replay the
+ * request (-EAGAIN).  The mutex is dropped meanwhile; the reference
+ * keeps kct's code (this caller's) from going away, and without one
+ * (kct is being unloaded) nothing is loaded.
  */
 static int kct_nl_load_nat(void)
 {
 	int err;
 
-	__module_get(THIS_MODULE);
+	if (!try_module_get(THIS_MODULE))
+		return -EOPNOTSUPP;
 	nfnl_unlock(NFNL_SUBSYS_CTNETLINK);
 	err = request_module("nf-nat");
 	nfnl_lock(NFNL_SUBSYS_CTNETLINK);
