@@ -138,14 +138,12 @@ scenario() {
 }
 
 diff_run scenario 21
-for line in "request snat: 0" "request dnat: 0" "request snat and dnat: 0" \
+diff_stock_shows "request snat: 0" "request dnat: 0" "request snat and dnat: 0" \
 	"request ipv6 snat: 0" "request the first again: EEXIST" \
 	"request tcp snat with seqadj, synproxy, labels, mark: 0" \
 	"snat: the server saw $FW4_SV:3000" \
 	"dnat: the server saw $CL4:43001" \
 	"snat and dnat: the server saw $FW4_SV:3002" \
-	"entries after the traffic: $CREATED"; do
-	ktap_check "stock: $line" grep -qxF "$line" <(printf '%s\n' "${DIFF_STOCK[@]}")
-done
+	"entries after the traffic: $CREATED"
 diff_compare
 ktap_done

@@ -28,8 +28,6 @@ HA_SYNC_MODE=ALARM
 HA_MODE_OPTIONS="RefreshTime 2
 		CacheTimeout $CACHE_TIMEOUT"
 
-counted_more() { [ "$(ha_counter "$1" "$2")" -gt "$3" ]; }
-listed() { [ -n "$(ha_ct_line "$1" "$2")" ]; }
 # outlived N SPORT SECS: router N's external cache lists the client's
 # port SPORT as active for more than SECS seconds.
 outlived() {
@@ -40,8 +38,6 @@ outlived() {
 }
 
 alarm() {
-	local inv est
-
 	ha_setup "$1"
 	ha_session kept 42000
 	ha_session control 42001
@@ -53,27 +49,15 @@ alarm() {
 	echo "r2's external cache lists the session as: $(ha_cache_line 2 -e 42000 | sed -E 's/ *\[expires in [0-9]+s\]//')"
 	echo "r2's external cache keeps the session longer than CacheTimeout: $(yes_no poll $((CACHE_TIMEOUT * 4)) outlived 2 42000 $((CACHE_TIMEOUT + 2)))"
 	echo "r2's external cache holds the session after that: $(yes_no ha_cached 2 -e 42000)"
-	echo "r2's kernel table holds the session before the commit: $(yes_no listed 2 42000)"
+	echo "r2's kernel table holds the session before the commit: $(yes_no ha_listed 2 42000)"
 
-	ha_via 2
-	inv=$(ha_counter 2 invalid)
-	echo "without a commit, the control session answers through r2: $(ha_answers control two 3)"
-	echo "r2 dropped its line as invalid: $(yes_no counted_more 2 invalid "$inv")"
-
-	ctd 2 -c >/tmp/kct-ha-commit.out 2>&1
-	echo "conntrackd -c in r2: status $?"
-	echo "r2's kernel table holds the session after the commit: $(yes_no poll 10 listed 2 42000)"
-	echo "r2 lists it as: $(ha_ct_line 2 42000)"
-	echo "the entry is in the tracker's own table: $(yes_no ha_tracks 2 42000 "$1")"
-	est=$(ha_counter 2 established)
-	echo "after the commit, the session answers through r2: $(ha_answers kept two 10)"
-	echo "r2 forwarded it as established: $(yes_no counted_more 2 established "$est")"
+	ha_fail_over "$1" 42000
 
 	ha_teardown
 }
 
 diff_run alarm 19
-for line in "conntrackd runs in r1: yes" "conntrackd runs in r2: yes" \
+diff_stock_shows "conntrackd runs in r1: yes" "conntrackd runs in r2: yes" \
 	"the session answers through r1: yes" \
 	"r1's internal cache holds the session: yes" \
 	"r2's external cache holds the session: yes" \
@@ -87,8 +71,6 @@ for line in "conntrackd runs in r1: yes" "conntrackd runs in r2: yes" \
 	"r2's kernel table holds the session after the commit: yes" \
 	"after the commit, the session answers through r2: yes" \
 	"r2 forwarded it as established: yes" \
-	"the entry is in the tracker's own table: yes"; do
-	ktap_check "stock: $line" grep -qxF "$line" <(printf '%s\n' "${DIFF_STOCK[@]}")
-done
+	"the entry is in the tracker's own table: yes"
 diff_compare
 ktap_done

@@ -24,8 +24,6 @@ require_tool conntrackd conntrack nft socat ss
 
 VIP=203.0.113.1
 
-counted_more() { [ "$(ha_counter "$1" "$2")" -gt "$3" ]; }
-listed() { [ -n "$(ha_ct_line "$1" "$2")" ]; }
 listed_nated() {
 	ha_r "$1" conntrack -L --src-nat -p tcp --sport "$2" 2>/dev/null |
 		grep -q "dst=$VIP sport=$HA_PORT dport=$2 "
@@ -78,21 +76,21 @@ failover() {
 
 	ctd 2 -c >/tmp/kct-ha-commit.out 2>&1
 	echo "conntrackd -c in r2: status $?"
-	echo "r2's kernel table holds the session after the commit: $(yes_no poll 10 listed 2 42100)"
+	echo "r2's kernel table holds the session after the commit: $(yes_no poll 10 ha_listed 2 42100)"
 	echo "r2 lists it as: $(ha_ct_line 2 42100)"
 	echo "r2 lists it NATed: $(yes_no listed_nated 2 42100)"
 	echo "the entry is in the tracker's own table: $(yes_no ha_tracks 2 42100 "$1")"
 	est=$(ha_counter 2 established)
 	inv=$(ha_counter 2 invalid)
 	echo "after the commit, the session answers through r2: $(ha_answers kept two 10)"
-	echo "r2 forwarded it as established: $(yes_no counted_more 2 established "$est")"
-	echo "r2 dropped nothing of it as invalid: $(yes_no not counted_more 2 invalid "$inv")"
+	echo "r2 forwarded it as established: $(yes_no ha_counted_more 2 established "$est")"
+	echo "r2 dropped nothing of it as invalid: $(yes_no not ha_counted_more 2 invalid "$inv")"
 
 	ha_teardown
 }
 
 diff_run failover 18
-for line in "conntrackd runs in r1: yes" "conntrackd runs in r2: yes" \
+diff_stock_shows "conntrackd runs in r1: yes" "conntrackd runs in r2: yes" \
 	"the session answers through r1: yes" \
 	"the server sees the session from: $VIP" \
 	"r1 lists the session NATed: yes" \
@@ -102,8 +100,6 @@ for line in "conntrackd runs in r1: yes" "conntrackd runs in r2: yes" \
 	"r2 lists it NATed: yes" \
 	"after the commit, the session answers through r2: yes" \
 	"r2 forwarded it as established: yes" \
-	"the entry is in the tracker's own table: yes"; do
-	ktap_check "stock: $line" grep -qxF "$line" <(printf '%s\n' "${DIFF_STOCK[@]}")
-done
+	"the entry is in the tracker's own table: yes"
 diff_compare
 ktap_done

@@ -21,13 +21,9 @@
 . "$(dirname "$0")/../lib/ha.sh"
 require_tool conntrackd conntrack nft socat
 
-counted_more() { [ "$(ha_counter "$1" "$2")" -gt "$3" ]; }
-listed() { [ -n "$(ha_ct_line "$1" "$2")" ]; }
 
 # failover stock|kct: the scenario on that tracker, one line per step.
 failover() {
-	local inv est
-
 	ha_setup "$1"
 	ha_session kept 42000
 	ha_session control 42001
@@ -38,27 +34,15 @@ failover() {
 	echo "r2's external cache holds the session: $(yes_no poll 20 ha_cached 2 -e 42000)"
 	echo "r2's external cache holds the control session: $(yes_no poll 20 ha_cached 2 -e 42001)"
 	echo "r2's external cache lists the session as: $(ha_cache_line 2 -e 42000)"
-	echo "r2's kernel table holds the session before the commit: $(yes_no listed 2 42000)"
+	echo "r2's kernel table holds the session before the commit: $(yes_no ha_listed 2 42000)"
 
-	ha_via 2
-	inv=$(ha_counter 2 invalid)
-	echo "without a commit, the control session answers through r2: $(ha_answers control two 3)"
-	echo "r2 dropped its line as invalid: $(yes_no counted_more 2 invalid "$inv")"
-
-	ctd 2 -c >/tmp/kct-ha-commit.out 2>&1
-	echo "conntrackd -c in r2: status $?"
-	echo "r2's kernel table holds the session after the commit: $(yes_no poll 10 listed 2 42000)"
-	echo "r2 lists it as: $(ha_ct_line 2 42000)"
-	echo "the entry is in the tracker's own table: $(yes_no ha_tracks 2 42000 "$1")"
-	est=$(ha_counter 2 established)
-	echo "after the commit, the session answers through r2: $(ha_answers kept two 10)"
-	echo "r2 forwarded it as established: $(yes_no counted_more 2 established "$est")"
+	ha_fail_over "$1" 42000
 
 	ha_teardown
 }
 
 diff_run failover 18
-for line in "conntrackd runs in r1: yes" "conntrackd runs in r2: yes" \
+diff_stock_shows "conntrackd runs in r1: yes" "conntrackd runs in r2: yes" \
 	"the session answers through r1: yes" \
 	"r2's external cache holds the session: yes" \
 	"r2's external cache holds the control session: yes" \
@@ -70,8 +54,6 @@ for line in "conntrackd runs in r1: yes" "conntrackd runs in r2: yes" \
 	"after the commit, the session answers through r2: yes" \
 	"r2 forwarded it as established: yes" \
 	"r1's entry is in the tracker's own table: yes" \
-	"the entry is in the tracker's own table: yes"; do
-	ktap_check "stock: $line" grep -qxF "$line" <(printf '%s\n' "${DIFF_STOCK[@]}")
-done
+	"the entry is in the tracker's own table: yes"
 diff_compare
 ktap_done

@@ -288,3 +288,30 @@ ha_teardown() {
 ha_tracks() {
 	ha_r "$1" grep -q "sport=$2 dport=$HA_PORT " "/proc/net/$(diff_proc_table "$3")"
 }
+
+# ha_counted_more N NAME COUNT: router N's counter NAME is above COUNT.
+ha_counted_more() { [ "$(ha_counter "$1" "$2")" -gt "$3" ]; }
+# ha_listed N SPORT: router N's kernel table lists the client's port SPORT.
+ha_listed() { [ -n "$(ha_ct_line "$1" "$2")" ]; }
+
+# ha_fail_over TRACKER SPORT: the sessions "kept" (from SPORT) and
+# "control" move to r2; one line per step: the control session's line
+# without a commit (dropped as invalid), conntrackd -c on r2, r2's entry
+# of SPORT after it (in TRACKER's own table), and the kept session's
+# next line, forwarded as established.
+ha_fail_over() {
+	local inv est
+
+	ha_via 2
+	inv=$(ha_counter 2 invalid)
+	echo "without a commit, the control session answers through r2: $(ha_answers control two 3)"
+	echo "r2 dropped its line as invalid: $(yes_no ha_counted_more 2 invalid "$inv")"
+	ctd 2 -c >/tmp/kct-ha-commit.out 2>&1
+	echo "conntrackd -c in r2: status $?"
+	echo "r2's kernel table holds the session after the commit: $(yes_no poll 10 ha_listed 2 "$2")"
+	echo "r2 lists it as: $(ha_ct_line 2 "$2")"
+	echo "the entry is in the tracker's own table: $(yes_no ha_tracks 2 "$2" "$1")"
+	est=$(ha_counter 2 established)
+	echo "after the commit, the session answers through r2: $(ha_answers kept two 10)"
+	echo "r2 forwarded it as established: $(yes_no ha_counted_more 2 established "$est")"
+}

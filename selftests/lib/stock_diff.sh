@@ -61,3 +61,13 @@ diff_compare() {
 			"${DIFF_STOCK[$i]}" "${DIFF_KCT[$i]}"
 	done
 }
+
+# diff_stock_shows LINE...: stock's run printed each LINE: what the
+# scenario is known to do, so that kct matching stock means something.
+diff_stock_shows() {
+	local line
+
+	for line in "$@"; do
+		ktap_check "stock: $line" grep -qxF "$line" <(printf '%s\n' "${DIFF_STOCK[@]}")
+	done
+}
