@@ -212,8 +212,10 @@ static inline void kct_event_changed(struct nf_conn *ct, u32 before)
 	    nf_ct_is_dying(ct))
 		return;
 	changed = kct_event_snapshot(ct) ^ before;
+	if (!changed)
+		return;
 	e = nf_ct_ecache_find(ct);
-	if (!changed || !e)
+	if (!e)
 		return;
 	for (ipct = kct_event_ipct_changed(changed); ipct; ipct &= ipct - 1)
 		set_bit(__ffs(ipct), &e->cache);
