@@ -13,6 +13,8 @@
 # on stock nf_conntrack and on kct, in the same guest; listings compared
 # with countdowns aside.
 # kct-test-cost: 130
+# Alone on the debug kernel it takes about 720 s; beside other guests more.
+# kct-test-timeout: 1800
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/stock_diff.sh"
 require_tool conntrack nft socat python3
