@@ -11,6 +11,7 @@
 #include "kct_expect.h"
 #include "kct_stock_query.h"
 #include "kct_stock_expect.h"
+#include "kct_stock_end.h"
 #include "kct_sysctl.h"
 
 static int __init kct_init(void)
@@ -35,6 +36,7 @@ static int __init kct_init(void)
 	if (ret)
 		goto err_netlink;
 	kct_stock_expect_init();
+	kct_stock_end_init();
 	pr_info("kct: connection tracker loaded (%u buckets, max %u)\n",
 		kct_table_size(), kct_table_max());
 	return 0;
@@ -57,6 +59,7 @@ static void __exit kct_exit(void)
 	kct_gc_stop();
 	/* Every namespace's exit empties its part of the table. */
 	kct_netns_unregister();
+	kct_stock_end_exit();
 	/* Lockless readers may still be walking the buckets. */
 	synchronize_rcu();
 	/* Expectations are freed after a grace period. */

@@ -20,12 +20,7 @@
  *   drop the second connection as a clash.
  * nf_conntrack offers no hook for lookups, so kct answers those calls in
  * place of the two exported functions (kct_redirect.c), from its table.
- *
- * A module going away (nf_nat, a helper) also has nf_ct_iterate_destroy()
- * show its callback every connection, to end those that use what it
- * takes with it: nf_nat ends every translated one (their NAT state links
- * them into nf_nat's tables, which it frees).  kct shows the callback
- * its connections too (kct_stock_iterate_destroy()).
+ * (Stock modules that end connections: kct_stock_end.c.)
  *
  * Only callers known to treat the answer as read-only are sent here:
  * the rest of nf_conntrack's own code and stock's ctnetlink would go on
@@ -213,30 +208,6 @@ static int kct_stock_tuple_taken(const struct nf_conntrack_tuple *tuple,
 	return taken;
 }
 
-/*
- * In place of nf_ct_iterate_destroy(), same contract: @iter sees every
- * connection and picks those to end.  Stock's sweep first: it also makes
- * the extensions of unconfirmed connections, kct's too, stale; then
- * kct's table, and a grace period for what @iter cleared under RCU
- * readers, as stock waits for its own.
- */
-static void kct_stock_iterate_destroy(int (*iter)(struct nf_conn *ct,
-						  void *data),
-				      void *data)
-{
-	struct kct_table_iter it;
-	struct nf_conn *ct;
-
-	nf_ct_iterate_destroy(iter, data);
-	kct_table_iter_start(&it, NULL, 0, kct_table_size(), NULL, NULL);
-	while ((ct = kct_table_iter_next(&it)))
-		if (iter(ct, data))
-			kct_table_unlink(ct);
-	kct_table_iter_end(&it);
-	synchronize_rcu();
-	kct_redirect_done();
-}
-
 static struct kct_redirect kct_stock_find_get_redirect = {
 	.target = nf_conntrack_find_get,
 	.replacement = kct_stock_find_get,
@@ -250,17 +221,9 @@ static struct kct_redirect kct_stock_tuple_taken_redirect = {
 	.loss = "NAT may give two connections the same outside tuple",
 };
 
-static struct kct_redirect kct_stock_iterate_destroy_redirect = {
-	.target = nf_ct_iterate_destroy,
-	.replacement = kct_stock_iterate_destroy,
-	.sleeps = true,
-	.loss = "rmmod nf_nat leaves kct's NATed connections pointing into freed memory",
-};
-
 static struct kct_redirect *const kct_stock_redirects[] = {
 	&kct_stock_find_get_redirect,
 	&kct_stock_tuple_taken_redirect,
-	&kct_stock_iterate_destroy_redirect,
 };
 
 int kct_stock_query_init(void)
