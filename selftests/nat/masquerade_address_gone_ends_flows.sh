@@ -37,11 +37,11 @@ listed() { in_fw conntrack -L -p tcp 2>/dev/null | grep -c 'sport=4605[0-9] '; }
 listed_is() { [ "$(listed)" = "$1" ]; }
 
 # events SPORT: the events of the connection from SPORT, in order, the
-# portid of `conntrack -F` masked.
+# portid and program name of `conntrack -F` masked.
 events() {
 	grep -- "sport=$1 " $EV |
 		sed -E 's/^( *\[[A-Z]+\] tcp +6) [0-9]+ /\1 T /;
-			s/ \[USERSPACE\] portid=[0-9]+/ [USERSPACE] portid=N/' |
+			s/ \[USERSPACE\] portid=[0-9]+( progname=[^ ]*)?/ [USERSPACE] portid=N/' |
 		tr -s ' ' | paste -sd'|'
 }
 

@@ -69,11 +69,11 @@ flow() {
 }
 
 # events SPORT: the events of the flow from SPORT, in order, one line,
-# the portid of `conntrack -F` masked.
+# the portid and program name of `conntrack -F` masked.
 events() {
 	grep -- "sport=$1 " $EV |
 		sed -E 's/^( *\[[A-Z]+\] udp +17) [0-9]+ /\1 T /;
-			s/ \[USERSPACE\] portid=[0-9]+/ [USERSPACE] portid=N/' |
+			s/ \[USERSPACE\] portid=[0-9]+( progname=[^ ]*)?/ [USERSPACE] portid=N/' |
 		tr -s ' ' | paste -sd'|'
 }
 
