@@ -126,28 +126,34 @@ static int kct_nl_put_seqadj_dir(struct sk_buff *skb, int type,
 
 /*
  * The sequence adjustment of both directions once a NAT helper or
- * SYNPROXY adjusts @ct's numbers, and SYNPROXY's state where SYNPROXY
- * set @ct up, as stock's answers carry them (conntrackd replicates
- * them).  The offsets change under ct->lock: both directions are read
- * in one go.
+ * SYNPROXY adjusts @ct's numbers, as stock's answers carry it
+ * (conntrackd replicates it).  The offsets change under ct->lock: both
+ * directions are read in one go.
  */
 static int kct_nl_put_seqadj(struct sk_buff *skb, struct nf_conn *ct)
 {
-	const struct nf_conn_synproxy *synproxy = nfct_synproxy(ct);
 	const struct nf_conn_seqadj *seqadj = nfct_seqadj(ct);
 	struct nf_ct_seqadj seq[IP_CT_DIR_MAX];
+
+	if (!seqadj || !test_bit(IPS_SEQ_ADJUST_BIT, &ct->status))
+		return 0;
+	spin_lock_bh(&ct->lock);
+	memcpy(seq, seqadj->seq, sizeof(seq));
+	spin_unlock_bh(&ct->lock);
+	if (kct_nl_put_seqadj_dir(skb, CTA_SEQ_ADJ_ORIG,
+				  &seq[IP_CT_DIR_ORIGINAL]) ||
+	    kct_nl_put_seqadj_dir(skb, CTA_SEQ_ADJ_REPLY,
+				  &seq[IP_CT_DIR_REPLY]))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* SYNPROXY's state, where SYNPROXY set @ct up (conntrackd replicates it). */
+static int kct_nl_put_synproxy(struct sk_buff *skb, const struct nf_conn *ct)
+{
+	const struct nf_conn_synproxy *synproxy = nfct_synproxy(ct);
 	struct nlattr *nest;
 
-	if (seqadj && test_bit(IPS_SEQ_ADJUST_BIT, &ct->status)) {
-		spin_lock_bh(&ct->lock);
-		memcpy(seq, seqadj->seq, sizeof(seq));
-		spin_unlock_bh(&ct->lock);
-		if (kct_nl_put_seqadj_dir(skb, CTA_SEQ_ADJ_ORIG,
-					  &seq[IP_CT_DIR_ORIGINAL]) ||
-		    kct_nl_put_seqadj_dir(skb, CTA_SEQ_ADJ_REPLY,
-					  &seq[IP_CT_DIR_REPLY]))
-			return -EMSGSIZE;
-	}
 	if (!synproxy)
 		return 0;
 	nest = nla_nest_start(skb, CTA_SYNPROXY);
@@ -245,9 +251,11 @@ static int kct_nl_put_conn(struct sk_buff *skb, struct nf_conn *ct,
 		return -EMSGSIZE;
 	if ((answer || (ipct & BIT(IPCT_LABEL))) && kct_nl_put_labels(skb, ct))
 		return -EMSGSIZE;
-	/* Events too where they stand for a change of either (stock's). */
-	if ((answer || (ipct & (BIT(IPCT_SEQADJ) | BIT(IPCT_SYNPROXY)))) &&
-	    kct_nl_put_seqadj(skb, ct))
+	/* Events too, each where they stand for its change (stock's). */
+	if ((answer || (ipct & BIT(IPCT_SEQADJ))) && kct_nl_put_seqadj(skb, ct))
+		return -EMSGSIZE;
+	if ((answer || (ipct & BIT(IPCT_SYNPROXY))) &&
+	    kct_nl_put_synproxy(skb, ct))
 		return -EMSGSIZE;
 	/*
 	 * Answers always carry the mark, events when it is set or when

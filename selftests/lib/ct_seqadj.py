@@ -5,6 +5,10 @@ NLM_F_DUMP) gives them, one line each:
 
   status=NAME|NAME... seqadj_orig=POS/BEFORE/AFTER seqadj_reply=POS/BEFORE/AFTER synproxy=ISN/ITS/TSOFF
 
+ct_seqadj.py --events 4|6 DPORT: the same of every NEW, UPDATE and
+DESTROY event of those connections, as they come (one line each, led by
+the event's type), until killed.
+
 Numbers are unsigned decimal; an attribute the dump does not carry is
 "-".  These are what conntrackd replicates and what the conntrack
 command does not print: the status bits (SEQ_ADJUST among them), the
@@ -19,7 +23,10 @@ from nfqueue import attrs
 NETLINK_NETFILTER = 12
 NLM_F_REQUEST, NLM_F_DUMP = 0x1, 0x300
 NLMSG_ERROR, NLMSG_DONE = 2, 3
-IPCTNL_MSG_CT_GET = 1
+IPCTNL_MSG_CT_GET, IPCTNL_MSG_CT_DELETE = 1, 2
+NLM_F_EXCL, NLM_F_CREATE = 0x200, 0x400
+# NFNLGRP_CONNTRACK_NEW, _UPDATE and _DESTROY: groups 1 to 3.
+EVENT_GROUPS = 0x7
 NFNL_SUBSYS_CTNETLINK = 1
 CTA_TUPLE_ORIG, CTA_STATUS = 1, 3
 CTA_SEQ_ADJ_ORIG, CTA_SEQ_ADJ_REPLY, CTA_SYNPROXY = 15, 16, 24
@@ -53,7 +60,30 @@ def entry(body, dport):
     return " ".join(parts)
 
 
+def events(fam, dport):
+    """Print the events of the connections to DPORT of family FAM."""
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_NETFILTER)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+    s.bind((0, EVENT_GROUPS))
+    while True:
+        data = s.recv(65536)
+        while len(data) >= 20:
+            length, kind, flags = struct.unpack("=IHH", data[:8])
+            family = data[16]
+            msg = kind & 0xff
+            if kind >> 8 == NFNL_SUBSYS_CTNETLINK and family == fam:
+                what = "DESTROY" if msg == IPCTNL_MSG_CT_DELETE else \
+                    "NEW" if flags & (NLM_F_CREATE | NLM_F_EXCL) else "UPDATE"
+                line = entry(data[20:length], dport)
+                if line:
+                    print(what, line, flush=True)
+            data = data[(length + 3) & ~3:]
+
+
 def main():
+    if sys.argv[1] == "--events":
+        fam = socket.AF_INET if sys.argv[2] == "4" else socket.AF_INET6
+        return events(fam, int(sys.argv[3]))
     fam = socket.AF_INET if sys.argv[1] == "4" else socket.AF_INET6
     dport = int(sys.argv[2])
     s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_NETFILTER)

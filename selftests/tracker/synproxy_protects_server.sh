@@ -33,13 +33,16 @@
 #   reaches the server beyond the real client's one;
 # - an ACK with a wrong cookie is dropped: no entry, nothing at the server,
 #   /proc/net/stat/synproxy counts it as cookie_invalid;
-# - /proc/net/stat/synproxy and the rule counters.
+# - /proc/net/stat/synproxy and the rule counters;
+# - ctnetlink's events of the connection, with their status, sequence
+#   adjustment and SYNPROXY attributes (what conntrackd replicates).
 # Every line kct gives must be stock's, and stock's must be right.
 # kct-test-cost: 356
 # kct-test-tier: long
 # kct-test-timeout: 1200
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/stock_diff.sh"
+. "$(dirname "$0")/../lib/conntrack.sh"
 require_tool nft iptables ip6tables conntrack socat tcpdump sha256sum python3
 
 SIZE=$((1024 * 1024))
@@ -134,7 +137,7 @@ isn_of() {
 # "FRONTEND/FAM what: value" line per step.
 one_run() {
 	local who=$1 fe=$2 fam=$3 cl=$CL4 sv=$SV4 table tag="$2/ipv$3" line
-	local listen=TCP4-LISTEN connect="TCP4:$SV4" filt sniff c s dump want
+	local listen=TCP4-LISTEN connect="TCP4:$SV4" filt sniff c s dump want evlistener
 	local spoof=192.0.2.%d
 	if [ "$fam" = 6 ]; then
 		cl=$CL6 sv=$SV6 listen=TCP6-LISTEN connect="TCP6:[$SV6]"
@@ -171,6 +174,11 @@ NFT
 	sniff=$!
 	wait_for grep -q 'listening on' $DIR/sniff.err
 
+	# What ctnetlink's events say of the connection, SYNPROXY's and the
+	# sequence adjustment's attributes included.
+	in_fw python3 "$KCT_LIB/ct_seqadj.py" --events "$fam" 5001 >$DIR/events 2>&1 &
+	evlistener=$!
+	wait_for ct_events_ready $FW 1
 	in_sv bash -c "cat $DATA; while [ ! -e $END ]; do sleep 0.2; done" |
 		in_sv socat -u - "$listen:5001,reuseaddr" >/dev/null 2>&1 &
 	wait_for tcp_listening $SV 5001
@@ -201,6 +209,10 @@ NFT
 	# answers a late segment with an RST: TIME_WAIT or CLOSE.
 	line=$(fw_state TIME_WAIT)
 	echo "$tag closed, /proc: $(sed -E 's/ (TIME_WAIT|CLOSE) src=/ TIME_WAIT|CLOSE src=/' <<<"$line")"
+	kill $evlistener 2>/dev/null
+	wait $evlistener 2>/dev/null
+	# Numbers differ between runs (cookies, ISNs): nonzero ones masked.
+	echo "$tag events: $(sed -E 's/(^|[=/])[1-9][0-9]*/\1N/g' $DIR/events | paste -sd'|')"
 
 	ip netns exec $CL python3 "$KCT_LIB/syn_flood.py" --dst "$sv" \
 		--dport 5001 --count $FLOOD --src-fmt "$spoof"
@@ -225,7 +237,7 @@ scenario() {
 	done
 }
 
-diff_run scenario 40
+diff_run scenario 44
 
 # Stock's answers are right.
 for i in "${!DIFF_STOCK[@]}"; do
@@ -239,6 +251,9 @@ for i in "${!DIFF_STOCK[@]}"; do
 	*"status: "*)
 		ktap_expect "stock: ${l%%: *}" \
 			"status=SEEN_REPLY|ASSURED|CONFIRMED|SEQ_ADJUST" "${l##*: }" ;;
+	*" events: "*)
+		ktap_check "stock: ${l%%: *} carry SYNPROXY's state, then the adjustment" \
+			grep -q "synproxy=N/N/N|.*SEQ_ADJUST seqadj_orig=0/0/0 seqadj_reply=0/N/N " <<<"$l" ;;
 	*"entries to port 5001: "*)
 		ktap_expect "stock: ${l%%: *} none" 0 "${l##*: }" ;;
 	*"at the server: "*)
