@@ -32,20 +32,24 @@ require_tool conntrack nft socat python3
 
 RAW="python3 $(cd "$(dirname "$0")" && pwd)/ctnetlink_update.py"
 EV=/tmp/kct-ct-insnat-events
+# The entries' lifetimes: they must outlast the test's steps, however
+# slow the kernel (listings show no countdowns).
+LIVE=$((120 * KCT_PATIENCE))
+LIVE_TCP=$((300 * KCT_PATIENCE))
 # The commands users type, one per line, run in the router in this order.
-INSERTS="-I -p udp -s $CL4 -d $SV4 --sport 44000 --dport 5000 -t 120 --src-nat $FW4_SV:2000
--I -p udp -s $CL4 -d 203.0.113.5 --sport 44001 --dport 53 -t 120 --dst-nat $SV4:5000
--I -p udp -s $CL4 -d 203.0.113.5 --sport 44002 --dport 53 -t 120 --src-nat $FW4_SV:2002 --dst-nat $SV4:5000
--I -f ipv6 -p udp -s $CL6 -d $SV6 --sport 44003 --dport 5000 -t 120 --src-nat $FW6_SV"
+INSERTS="-I -p udp -s $CL4 -d $SV4 --sport 44000 --dport 5000 -t $LIVE --src-nat $FW4_SV:2000
+-I -p udp -s $CL4 -d 203.0.113.5 --sport 44001 --dport 53 -t $LIVE --dst-nat $SV4:5000
+-I -p udp -s $CL4 -d 203.0.113.5 --sport 44002 --dport 53 -t $LIVE --src-nat $FW4_SV:2002 --dst-nat $SV4:5000
+-I -f ipv6 -p udp -s $CL6 -d $SV6 --sport 44003 --dport 5000 -t $LIVE --src-nat $FW6_SV"
 # conntrackd's requests: a name, then ctnetlink_update.py's arguments.
 C="flags=excl reply=inverse"
-REQUESTS="snat: 4 udp $CL4 $SV4 43000 5000 $C timeout=120 natsrc=$FW4_SV:3000
-dnat: 4 udp $CL4 203.0.113.5 43001 53 $C timeout=120 natdst=$SV4:5000
-snat and dnat: 4 udp $CL4 203.0.113.5 43002 53 $C timeout=120 natsrc=$FW4_SV:3002 natdst=$SV4:5000
-ipv6 snat: 6 udp $CL6 $SV6 43003 5000 $C timeout=120 natsrc=$FW6_SV
-tcp snat with seqadj, synproxy, labels, mark: 4 tcp $CL4 $SV4 42000 7000 $C timeout=300 tcpstate=3 status=0xe natsrc=$FW4_SV seqadj=1 synproxy=1 labels=05000000000000000000000000000000 mark=7
-the first again: 4 udp $CL4 $SV4 43000 5000 $C timeout=120 natsrc=$FW4_SV:3000
-a NAT address of the other family: 4 udp $CL4 $SV4 43005 5000 $C timeout=120 natsrc=$FW6_SV"
+REQUESTS="snat: 4 udp $CL4 $SV4 43000 5000 $C timeout=$LIVE natsrc=$FW4_SV:3000
+dnat: 4 udp $CL4 203.0.113.5 43001 53 $C timeout=$LIVE natdst=$SV4:5000
+snat and dnat: 4 udp $CL4 203.0.113.5 43002 53 $C timeout=$LIVE natsrc=$FW4_SV:3002 natdst=$SV4:5000
+ipv6 snat: 6 udp $CL6 $SV6 43003 5000 $C timeout=$LIVE natsrc=$FW6_SV
+tcp snat with seqadj, synproxy, labels, mark: 4 tcp $CL4 $SV4 42000 7000 $C timeout=$LIVE_TCP tcpstate=3 status=0xe natsrc=$FW4_SV seqadj=1 synproxy=1 labels=05000000000000000000000000000000 mark=7
+the first again: 4 udp $CL4 $SV4 43000 5000 $C timeout=$LIVE natsrc=$FW4_SV:3000
+a NAT address of the other family: 4 udp $CL4 $SV4 43005 5000 $C timeout=$LIVE natsrc=$FW6_SV"
 CREATED=9
 
 # NAT hooks in the router, with no rules, and room for labels (a rule

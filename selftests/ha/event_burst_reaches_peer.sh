@@ -22,7 +22,7 @@
 # the same results, stock's the expected ones.
 # kct-test-cost: 204
 # kct-test-tier: long
-# kct-test-timeout: 900
+# kct-test-timeout: 2400
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 . "$(dirname "$0")/../lib/stock_diff.sh"
