@@ -76,8 +76,10 @@ whoami_server() {
 
 # ask FAMILY DST PORT SPORT: what the server says it saw of a datagram
 # the client sends to DST:PORT from SPORT (or nothing, after ten seconds
-# times the patience).
+# times the patience).  The server must be listening again first: socat
+# binds anew after each datagram, which takes a while on a slow kernel.
 ask() {
+	wait_for udp_bound $SV 5000
 	in_cl python3 - "$@" <<'PY'
 import socket, sys, os
 fam = socket.AF_INET if sys.argv[1] == "4" else socket.AF_INET6
