@@ -9,4 +9,5 @@
 # kct-test-timeout: 3600
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$KCT_LIB/kselftest.sh"
+KSELFTEST_RUN_LIMIT=1500
 kselftest_compare nft_nat_zones.sh
