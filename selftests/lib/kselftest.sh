@@ -16,6 +16,9 @@ kselftest_dir() {
 # of the directory, each SOURCE.c compiled first to the binary named
 # after it; prints PASS, SKIP or FAIL, then the script's output as
 # "# " lines.  Its exit status is the kselftest one (0 pass, 4 skip).
+# A run is stopped after KSELFTEST_RUN_LIMIT seconds (default 600, times
+# KCT_PATIENCE); a wrapper whose script takes longer here sets it, and a
+# kct-test-timeout that covers its runs.
 kselftest_once() {
 	local script=$1 dir tmp src rc verdict
 	shift
@@ -26,12 +29,13 @@ kselftest_once() {
 		gcc -o "$tmp/${src%.c}" "$tmp/$src" >"$tmp/gcc.out" 2>&1 ||
 			{ echo FAIL; sed 's/^/# /' "$tmp/gcc.out"; rm -rf "$tmp"; return 1; }
 	done
-	# The scripts are written for OpenBSD's netcat, Debian's default nc.
+	# The scripts are written for OpenBSD's netcat, Debian's default nc
+	# (kselftest_nc says what it adds).
 	mkdir "$tmp/.bin"
-	ln -s "$(command -v nc.openbsd)" "$tmp/.bin/nc"
+	ln -s "$KCT_LIB/kselftest_nc" "$tmp/.bin/nc"
 	(cd "$tmp" && PATH=$tmp/.bin:$PATH \
-		timeout -k 5 $((600 * KCT_PATIENCE)) bash "./$script") \
-		>"$tmp/out" 2>&1 </dev/null
+		timeout -k 5 $((${KSELFTEST_RUN_LIMIT:-600} * KCT_PATIENCE)) \
+		bash "./$script") >"$tmp/out" 2>&1 </dev/null
 	rc=$?
 	# A script that reports a failure but exits 0 (nft_synproxy.sh in
 	# 6.1 sets its status from the echo that reports it) fails here.
