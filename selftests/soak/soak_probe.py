@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """soak_probe.py serve --port P
 soak_probe.py probe --dst A --port P --count N --limit S --stop FILE --out FILE
+                    --lost FILE
 
 serve: a TCP echo server (IPv4), one process for every connection.
 probe: N connections to A:P, kept open; each sends a numbered line every
@@ -10,7 +11,8 @@ probe: N connections to A:P, kept open; each sends a numbered line every
      prints, "sent N answered N lost N worst_ms N" to --out, also every
      few seconds while it runs, so a soak that is stopped early still
      tells what its probes saw.  worst_ms is the longest wait for an echo
-     that came.
+     that came.  A loss also creates the file --lost (the soak then
+     looks at the firewall's tables).
 """
 import argparse
 import os
@@ -88,7 +90,10 @@ def probe(a):
 
     def lost(p, why):
         stats["lost"] += 1
-        sys.stderr.write("probe lost (%s) at %s\n" % (why, time.strftime("%T")))
+        port = p.sock.getsockname()[1] if p.sock else 0
+        sys.stderr.write("probe from port %d lost (%s) at %s\n"
+                         % (port, why, time.strftime("%T")))
+        open(a.lost, "w").close()
         if p.sock:
             sel.unregister(p.sock)
         p.close()
@@ -102,6 +107,7 @@ def probe(a):
                 except OSError as e:
                     stats["lost"] += 1
                     sys.stderr.write("probe connect failed: %s\n" % e)
+                    open(a.lost, "w").close()
                     p.close()
                     continue
                 sel.register(p.sock, selectors.EVENT_READ, p)
@@ -178,6 +184,7 @@ def main():
     p.add_argument("--limit", type=float, required=True)
     p.add_argument("--stop", required=True)
     p.add_argument("--out", required=True)
+    p.add_argument("--lost", required=True)
     a = ap.parse_args()
     if a.cmd == "serve":
         serve(a.port)
