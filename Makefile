@@ -11,7 +11,7 @@ KDIR ?= /usr/src/linux-headers-$(ABI)
 KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 
 .PHONY: all modules test-modules install clean setup unit fuzz lint \
-	selftest check check-long check-debug kselftest run vm-shell bench bench-profile
+	selftest check check-long check-debug soak kselftest run vm-shell bench bench-profile
 
 all: modules
 
@@ -57,6 +57,9 @@ check-long:
 
 check-debug:
 	$(TOP)/scripts/check-debug
+
+soak:
+	$(TOP)/scripts/soak
 
 kselftest: modules test-modules
 	$(TOP)/scripts/kselftest
