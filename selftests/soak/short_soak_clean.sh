@@ -9,6 +9,9 @@
 # and the nf_conntrack slab come back to their baseline, and the kernel
 # log stays clean.  The counts are make soak's scaled to two minutes.
 # kct-test-cost: 190
+# Long tier until the guest lockup seen once after a reload is
+# understood (README, make soak).
+# kct-test-tier: long
 # kct-test-timeout: 900
 export SOAK_SECS=120 SOAK_PHASES=2 SOAK_NETNS=20 SOAK_RELOADS=4 \
 	SOAK_MAX=4096 SOAK_FLOOD_RATE=1000 SOAK_PROBES=4 SOAK_PROBE_LIMIT=5 \
