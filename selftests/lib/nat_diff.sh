@@ -8,3 +8,14 @@ nat_answer() {
 	ip netns exec "$1" socat -u -T $KCT_CLIENT_WAIT \
 		"TCP4:$2:$3,sourceport=$4,connect-timeout=$KCT_CLIENT_WAIT" - 2>&1
 }
+
+# nat_events FILE SPORT: the events in FILE (`conntrack -E` output) of
+# the flow from source port SPORT, in order, on one line ("|" between
+# events): countdowns and the portid and program name of the command that
+# caused an event (`conntrack -F`, `-D`) masked, as they differ per run.
+nat_events() {
+	grep -- "sport=$2 " "$1" |
+		sed -E 's/^( *\[[A-Z]+\] [a-z0-9]+ +[0-9]+) [0-9]+ /\1 T /;
+			s/ \[USERSPACE\] portid=[0-9]+( progname=[^ ]*)?/ [USERSPACE] portid=N/' |
+		tr -s ' ' | paste -sd'|'
+}

@@ -36,15 +36,6 @@ flows() {
 listed() { in_fw conntrack -L -p tcp 2>/dev/null | grep -c 'sport=4605[0-9] '; }
 listed_is() { [ "$(listed)" = "$1" ]; }
 
-# events SPORT: the events of the connection from SPORT, in order, the
-# portid and program name of `conntrack -F` masked.
-events() {
-	grep -- "sport=$1 " $EV |
-		sed -E 's/^( *\[[A-Z]+\] tcp +6) [0-9]+ /\1 T /;
-			s/ \[USERSPACE\] portid=[0-9]+( progname=[^ ]*)?/ [USERSPACE] portid=N/' |
-		tr -s ' ' | paste -sd'|'
-}
-
 scenario() {
 	topo_create
 	diff_tracker "$1"
@@ -64,9 +55,9 @@ scenario() {
 	echo "link down: $(flows ipv4) $(flows ipv6)"
 	in_fw conntrack -F 2>/dev/null
 	poll 5 sh -c "[ \$(grep -c 'DESTROY.*sport=4605[0-2] ' $EV) = 3 ]"
-	echo "IPv4 masqueraded, events: $(events 46050)"
-	echo "IPv6 masqueraded, events: $(events 46051)"
-	echo "untranslated, events: $(events 46052)"
+	echo "IPv4 masqueraded, events: $(nat_events $EV 46050)"
+	echo "IPv6 masqueraded, events: $(nat_events $EV 46051)"
+	echo "untranslated, events: $(nat_events $EV 46052)"
 	kill $listener 2>/dev/null
 	topo_destroy
 }

@@ -68,15 +68,6 @@ flow() {
 		tr -s ' ' | paste -sd'|'
 }
 
-# events SPORT: the events of the flow from SPORT, in order, one line,
-# the portid and program name of `conntrack -F` masked.
-events() {
-	grep -- "sport=$1 " $EV |
-		sed -E 's/^( *\[[A-Z]+\] udp +17) [0-9]+ /\1 T /;
-			s/ \[USERSPACE\] portid=[0-9]+( progname=[^ ]*)?/ [USERSPACE] portid=N/' |
-		tr -s ' ' | paste -sd'|'
-}
-
 scenario() {
 	topo_create
 	second_link
@@ -103,8 +94,8 @@ scenario() {
 	echo "count: $(in_fw conntrack -C 2>/dev/null)"
 	in_fw conntrack -F 2>/dev/null
 	poll 5 sh -c "[ \$(grep -c 'DESTROY.*sport=4604[01] ' $EV) -ge 4 ]"
-	echo "IPv4 events: $(events 46040)"
-	echo "IPv6 events: $(events 46041)"
+	echo "IPv4 events: $(nat_events $EV 46040)"
+	echo "IPv6 events: $(nat_events $EV 46041)"
 	kill $listener 2>/dev/null
 	topo_destroy
 }

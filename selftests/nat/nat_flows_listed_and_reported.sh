@@ -43,14 +43,6 @@ listing() {
 		ct_norm | tr -s ' ' | paste -sd'|'
 }
 
-# events SPORT: the events of the connection from SPORT, in order, one
-# line, countdowns and the portid of the command that caused one masked.
-events() {
-	grep -- "sport=$1 " $EV | sed -E 's/^( *\[[A-Z]+\] tcp +6) [0-9]+ /\1 T /;
-		s/ \[USERSPACE\] portid=[0-9]+( progname=[^ ]*)?/ [USERSPACE] portid=N/' |
-		tr -s ' ' | paste -sd'|'
-}
-
 scenario() {
 	local table
 
@@ -80,9 +72,9 @@ scenario() {
 	echo "all: $(listing)"
 	in_fw conntrack -F 2>/dev/null
 	poll 5 sh -c "[ \$(grep -c 'DESTROY.*sport=4502[012] ' $EV) = 3 ]"
-	echo "masqueraded, events: $(events 45020)"
-	echo "forwarded, events: $(events 45021)"
-	echo "not translated, events: $(events 45022)"
+	echo "masqueraded, events: $(nat_events $EV 45020)"
+	echo "forwarded, events: $(nat_events $EV 45021)"
+	echo "not translated, events: $(nat_events $EV 45022)"
 	kill $listener 2>/dev/null
 	topo_destroy
 }
