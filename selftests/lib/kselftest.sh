@@ -29,11 +29,12 @@ kselftest_once() {
 		gcc -o "$tmp/${src%.c}" "$tmp/$src" >"$tmp/gcc.out" 2>&1 ||
 			{ echo FAIL; sed 's/^/# /' "$tmp/gcc.out"; rm -rf "$tmp"; return 1; }
 	done
-	# The scripts are written for OpenBSD's netcat, Debian's default nc
-	# (kselftest_nc says what it adds).
-	mkdir "$tmp/.bin"
-	ln -s "$KCT_LIB/kselftest_nc" "$tmp/.bin/nc"
-	(cd "$tmp" && PATH=$tmp/.bin:$PATH \
+	# nc (OpenBSD's netcat, which the scripts are written for), socat
+	# and sleep keep the order the scripts start servers and clients
+	# in (kselftest_bin/order.sh says how).
+	mkdir "$tmp/.bin" "$tmp/.order"
+	ln -s "$KCT_LIB"/kselftest_bin/{nc,socat,sleep} "$tmp/.bin/"
+	(cd "$tmp" && PATH=$tmp/.bin:$PATH KSELFTEST_ORDER=$tmp/.order \
 		timeout -k 5 $((${KSELFTEST_RUN_LIMIT:-600} * KCT_PATIENCE)) \
 		bash "./$script") >"$tmp/out" 2>&1 </dev/null
 	rc=$?
@@ -76,6 +77,13 @@ kselftest_verdict() {
 	fi
 }
 
+# kselftest_stock_gone: unload what of stock's kct replaces (its
+# ctnetlink and FTP helper); succeeds once they are gone.
+kselftest_stock_gone() {
+	rmmod nf_conntrack_netlink nf_nat_ftp nf_conntrack_ftp 2>/dev/null
+	! grep -qE '^(nf_conntrack_netlink|nf_nat_ftp|nf_conntrack_ftp) ' /proc/modules
+}
+
 # kselftest_compare SCRIPT [SOURCE.c...]: the whole test of a kselftest/
 # file: the script on stock nf_conntrack, then with kct loaded.
 kselftest_compare() {
@@ -87,7 +95,10 @@ kselftest_compare() {
 	kselftest_verdict stock "$@"
 	# What a user does to switch: stock's ctnetlink and FTP helper
 	# (which the stock run may have loaded) make way for kct's.
-	rmmod nf_conntrack_netlink nf_nat_ftp nf_conntrack_ftp 2>/dev/null
+	# The stock run's namespaces go in the background, and their nft ct
+	# helper objects hold nf_conntrack_ftp until then: kct_ftp cannot
+	# register "ftp" while it is loaded.
+	poll 60 kselftest_stock_gone
 	kct_load
 	modprobe kct_ftp || ktap_fail "modprobe kct_ftp"
 	kselftest_verdict kct "$@"

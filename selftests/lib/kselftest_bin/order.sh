@@ -6,11 +6,14 @@
 # client comes first: it is refused (TCP) or its datagram is lost (UDP),
 # and the check fails on any tracker.  So here a server announces itself
 # until its socket is bound, and clients and sleeps wait for every server
-# started before them to be bound: the order the scripts are written in
+# started before them to be bound.  A client announces itself too, until
+# it has a socket to its server's port (a TCP one has sent its SYN), and
+# sleeps wait for it: "client &; sleep 1; check" checks after the client
+# spoke, as on real hardware.  The order the scripts are written in
 # holds, and nothing else about the programs changes.
 #
 # KSELFTEST_ORDER: the directory of the announcements (one per server
-# being started), set by kselftest_once for one script's run.
+# or client being started), set by kselftest_once for one script's run.
 
 # order_deadline: seconds a server may take to bind before the others
 # stop waiting for it (one that never binds must not hang the script).
@@ -18,15 +21,17 @@ order_deadline() {
 	echo $((20 * ${KCT_PATIENCE:-1}))
 }
 
-# order_serve PROTO PORT CMD...: run the server CMD (its stdin is ours),
-# announced until a PROTO (tcp|udp) socket on PORT is bound in this
-# network namespace or CMD has ended; then wait for CMD and exit with
-# its status.  A signal to us goes on to CMD (scripts kill servers by
-# the pid they started).
-order_serve() {
-	local proto=$1 port=$2 note child end
-	shift 2
-	note=${KSELFTEST_ORDER:-}/serve.$$
+# order_run KIND PROTO PORT CMD...: run CMD (its stdin is ours),
+# announced as KIND until it has its socket in this network namespace
+# or has ended; then wait for CMD and exit with its status (this is
+# the wrapper's last act).  KIND
+# "serve": a PROTO (tcp|udp) socket bound to PORT.  KIND "client": a
+# socket of CMD's to PORT.  A signal to us goes on to CMD (scripts kill
+# their servers by the pid they started).
+order_run() {
+	local kind=$1 proto=$2 port=$3 note child end
+	shift 3
+	note=${KSELFTEST_ORDER:-/nonexistent}/$kind.$$
 	[ -n "${KSELFTEST_ORDER:-}" ] && : >"$note"
 	exec 3<&0
 	"$@" <&3 3<&- &
@@ -36,8 +41,7 @@ order_serve() {
 	end=$((SECONDS + $(order_deadline)))
 	while [ -e "$note" ] && [ $SECONDS -lt $end ] &&
 	      kill -0 $child 2>/dev/null; do
-		ss -Hln --"$proto" 2>/dev/null | awk '{ print $4 }' |
-			grep -q ":$port\$" && break
+		order_has_socket "$kind" "$proto" "$port" $child && break
 		/bin/sleep 0.05
 	done
 	rm -f "$note"
@@ -46,15 +50,32 @@ order_serve() {
 		wait $child
 	done
 	wait $child
+	exit
 }
 
-# order_wait: until every server announced is bound (or given up on).
+# order_has_socket KIND PROTO PORT PID: whether the socket KIND waits
+# for is there.
+order_has_socket() {
+	if [ "$1" = serve ]; then
+		ss -Hln --"$2" 2>/dev/null | awk '{ print $4 }' |
+			grep -q ":$3\$"
+	else
+		ss -Hanp --"$2" dport = ":$3" 2>/dev/null | grep -q "pid=$4,"
+	fi
+}
+
+# order_wait KIND...: until no program of these KINDs is announced (or
+# the deadline has passed).
 order_wait() {
-	local end=$((SECONDS + $(order_deadline)))
+	local end=$((SECONDS + $(order_deadline))) kind busy
 
 	[ -n "${KSELFTEST_ORDER:-}" ] || return 0
-	while compgen -G "$KSELFTEST_ORDER/serve.*" >/dev/null &&
-	      [ $SECONDS -lt $end ]; do
+	while [ $SECONDS -lt $end ]; do
+		busy=
+		for kind in "$@"; do
+			compgen -G "$KSELFTEST_ORDER/$kind.*" >/dev/null && busy=1
+		done
+		[ -z "$busy" ] && return 0
 		/bin/sleep 0.05
 	done
 }
