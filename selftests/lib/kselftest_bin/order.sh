@@ -3,58 +3,137 @@
 # the background and its client right after it, or after a sleep of a
 # fraction of a second, because on real hardware the server is listening
 # by then.  Under emulation starting a program takes seconds, and the
-# client comes first: it is refused (TCP) or its datagram is lost (UDP),
-# and the check fails on any tracker.  So here a server announces itself
-# until its socket is bound, and clients and sleeps wait for every server
-# started before them to be bound.  A client announces itself too, until
-# it has a socket to its server's port (a TCP one has sent its SYN), and
-# sleeps wait for it: "client &; sleep 1; check" checks after the client
-# spoke, as on real hardware.  The order the scripts are written in
-# holds, and nothing else about the programs changes.
+# client can come first: it is refused (TCP) or its datagram is lost
+# (UDP), and the check fails on any tracker.  So here a client waits
+# for every server the script started before it to have bound its
+# socket, and a sleep waits, after sleeping, for the servers and clients
+# started before it to have their sockets (a TCP client has sent its
+# SYN): "client &; sleep 1; check" checks after the client spoke, as on
+# real hardware.  The order the scripts are written in holds, and
+# nothing else about the programs changes.
 #
-# KSELFTEST_ORDER: the directory of the announcements (one per server
-# or client being started), set by kselftest_once for one script's run.
+# "Started before" is the order the script forked them in: a process
+# keeps its pid and start time through `ip netns exec` and exec.  A
+# server or client is ready once its socket is there, or it has ended,
+# or it has had the deadline; ready ones are noted in KSELFTEST_ORDER
+# (a directory kselftest_once makes for one script's run).
 
-# order_deadline: seconds a server may take to bind before the others
-# stop waiting for it (one that never binds must not hang the script).
+# order_deadline: seconds a program may take to get its socket before
+# the others stop waiting for it (one that never does must not hang the
+# script).
 order_deadline() {
 	echo $((20 * ${KCT_PATIENCE:-1}))
 }
 
-# order_run KIND PROTO PORT CMD...: run CMD (its stdin is ours),
-# announced as KIND until it has its socket in this network namespace
-# or has ended; then wait for CMD and exit with its status (this is
-# the wrapper's last act).  KIND
-# "serve": a PROTO (tcp|udp) socket bound to PORT.  KIND "client": a
-# socket of CMD's to PORT.  A signal to us goes on to CMD (scripts kill
-# their servers by the pid they started).
-order_run() {
-	local kind=$1 proto=$2 port=$3 note child end
-	shift 3
-	note=${KSELFTEST_ORDER:-/nonexistent}/$kind.$$
-	[ -n "${KSELFTEST_ORDER:-}" ] && : >"$note"
-	exec 3<&0
-	"$@" <&3 3<&- &
-	child=$!
-	exec 3<&-
-	trap 'kill -TERM $child 2>/dev/null' TERM INT HUP
-	end=$((SECONDS + $(order_deadline)))
-	while [ -e "$note" ] && [ $SECONDS -lt $end ] &&
-	      kill -0 $child 2>/dev/null; do
-		order_has_socket "$kind" "$proto" "$port" $child && break
+# order_key PID: when PID was forked, as a sortable string (start time
+# in clock ticks, then pid) in ORDER_KEY; empty if PID is gone.  No
+# command substitution here or below: order_wait runs this for every
+# process, and a fork costs milliseconds under emulation.
+order_key() {
+	local stat
+	local -a f
+
+	ORDER_KEY=
+	read -r stat 2>/dev/null <"/proc/$1/stat" || return 0
+	# Field 22 of stat is the start time: field 20 after "comm) ".
+	read -r -a f <<<"${stat##*) }"
+	printf -v ORDER_KEY '%020d%010d' "${f[19]}" "$1"
+}
+
+# order_kind_of PID: "serve", "client" or nothing in ORDER_KIND: what PID
+# runs, seen through the wrappers it may still be starting in (ip netns
+# exec, timeout, the shell running one of these commands).
+order_kind_of() {
+	ORDER_KIND=
+	order_kind_of_argv "$1"
+}
+
+order_kind_of_argv() {
+	local -a argv
+	local a
+
+	mapfile -d '' argv 2>/dev/null <"/proc/$1/cmdline" || return 0
+	while [ ${#argv[@]} -gt 0 ]; do
+		case ${argv[0]##*/} in
+		ip)
+			[ "${argv[1]}" = netns ] && [ "${argv[2]}" = exec ] || return
+			argv=("${argv[@]:4}") ;;
+		timeout)
+			argv=("${argv[@]:1}")
+			while [[ ${argv[0]} == -* ]]; do
+				case ${argv[0]} in
+				-k | -s) argv=("${argv[@]:2}") ;;
+				*) argv=("${argv[@]:1}") ;;
+				esac
+			done
+			argv=("${argv[@]:1}") ;;
+		bash | sh)
+			[[ ${argv[1]} == */.bin/* ]] || return
+			argv=("${argv[@]:1}") ;;
+		nc)
+			for a in "${argv[@]:1}"; do
+				[[ $a == -*l* && $a != -*[IiMmOPpsTVXxw]*l* ]] &&
+					ORDER_KIND=serve && return
+			done
+			ORDER_KIND=client
+			return ;;
+		socat)
+			for a in "${argv[@]:1}"; do
+				[[ ${a^^} =~ ^(TCP|UDP)[46]?-(LISTEN|RECV|RECVFROM): ]] &&
+					ORDER_KIND=serve && return
+			done
+			ORDER_KIND=client
+			return ;;
+		*) return ;;
+		esac
+	done
+}
+
+# order_ready CHILD: note this program, the timeout that may have
+# started it and the real program it runs (CHILD) as ready.
+order_ready() {
+	local pid
+
+	[ -n "${KSELFTEST_ORDER:-}" ] || return 0
+	for pid in $$ $PPID "$1"; do
+		: >"$KSELFTEST_ORDER/ready.$pid"
+	done
+}
+
+# order_wait KIND...: until every program of these KINDs (serve, client)
+# started before this one is ready, or the deadline has passed.
+order_wait() {
+	local end=$((SECONDS + $(order_deadline))) mine pid kind busy
+	local -A kinds=()
+
+	[ -n "${KSELFTEST_ORDER:-}" ] || return 0
+	order_key $$
+	mine=$ORDER_KEY
+	while [ $SECONDS -lt $end ]; do
+		busy=
+		for pid in /proc/[0-9]*; do
+			pid=${pid#/proc/}
+			[ "$pid" = $$ ] && continue
+			[ -e "$KSELFTEST_ORDER/ready.$pid" ] && continue
+			order_key "$pid"
+			[ -n "$ORDER_KEY" ] && [[ $ORDER_KEY < $mine ]] || continue
+			# What a process runs is known once it runs one of
+			# ours; before, it may still be on its way to exec.
+			if ! [ -v "kinds[$pid]" ]; then
+				order_kind_of "$pid"
+				[ -n "$ORDER_KIND" ] && kinds[$pid]=$ORDER_KIND
+			fi
+			kind=${kinds[$pid]:-}
+			[ -n "$kind" ] && [[ " $* " == *" $kind "* ]] && busy=1 && break
+		done
+		[ -z "$busy" ] && return 0
 		/bin/sleep 0.05
 	done
-	rm -f "$note"
-	# wait returns early when a trapped signal comes: wait again.
-	while kill -0 $child 2>/dev/null; do
-		wait $child
-	done
-	wait $child
-	exit
 }
 
 # order_has_socket KIND PROTO PORT PID: whether the socket KIND waits
-# for is there.
+# for is there: a server's PROTO (tcp|udp) socket bound to PORT in this
+# network namespace, or a socket of client PID's to PORT.
 order_has_socket() {
 	if [ "$1" = serve ]; then
 		ss -Hln --"$2" 2>/dev/null | awk '{ print $4 }' |
@@ -64,18 +143,29 @@ order_has_socket() {
 	fi
 }
 
-# order_wait KIND...: until no program of these KINDs is announced (or
-# the deadline has passed).
-order_wait() {
-	local end=$((SECONDS + $(order_deadline))) kind busy
-
-	[ -n "${KSELFTEST_ORDER:-}" ] || return 0
-	while [ $SECONDS -lt $end ]; do
-		busy=
-		for kind in "$@"; do
-			compgen -G "$KSELFTEST_ORDER/$kind.*" >/dev/null && busy=1
-		done
-		[ -z "$busy" ] && return 0
+# order_run KIND PROTO PORT CMD...: run CMD (its stdin is ours) and note
+# this program ready once CMD has the socket KIND says (order_has_socket)
+# or has ended or the deadline has passed; then wait for CMD and exit
+# with its status (this is the wrapper's last act).  A signal to us goes
+# on to CMD (scripts kill their servers by the pid they started).
+order_run() {
+	local kind=$1 proto=$2 port=$3 child end
+	shift 3
+	exec 3<&0
+	"$@" <&3 3<&- &
+	child=$!
+	exec 3<&-
+	trap 'kill -TERM $child 2>/dev/null' TERM INT HUP
+	end=$((SECONDS + $(order_deadline)))
+	while [ $SECONDS -lt $end ] && kill -0 $child 2>/dev/null; do
+		order_has_socket "$kind" "$proto" "$port" $child && break
 		/bin/sleep 0.05
 	done
+	order_ready $child
+	# wait returns early when a trapped signal comes: wait again.
+	while kill -0 $child 2>/dev/null; do
+		wait $child
+	done
+	wait $child
+	exit
 }
