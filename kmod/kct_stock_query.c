@@ -190,22 +190,57 @@ static bool kct_stock_taken_by_kct(const struct nf_conntrack_tuple *tuple,
 }
 
 /*
+ * Whether stock's connection with @tuple is @ignored's own flow, seen
+ * from its other end: stock tracked it before kct was loaded (or while
+ * kct was off), and kct picked it up from a packet of the other
+ * direction (a server speaking first after the load).  Stock's entry
+ * gets no packet any more; counted as taking the tuple, it would make
+ * nf_nat move a port of the live flow, whose packets would then miss
+ * their socket.  (Looked up in the original direction's zone: with
+ * directional zones that may miss it, and the tuple stays taken.)
+ */
+static bool kct_stock_same_flow_reversed(const struct nf_conntrack_tuple *tuple,
+					 const struct nf_conn *ignored)
+{
+	const struct nf_conntrack_tuple *orig =
+		&ignored->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	struct nf_conntrack_tuple_hash *h;
+	struct nf_conn *ct;
+	bool same;
+
+	h = nf_conntrack_find_get(nf_ct_net(ignored), nf_ct_zone(ignored),
+				  tuple);
+	if (!h)
+		return false;
+	ct = nf_ct_tuplehash_to_ctrack(h);
+	same = kct_tuple_equal(orig, &ct->tuplehash[!NF_CT_DIRECTION(h)].tuple);
+	nf_ct_put(ct);
+	return same;
+}
+
+/*
  * In place of nf_conntrack_tuple_taken(), same contract: whether a
  * connection other than @ignored (a new one, not yet confirmed) has
  * @tuple.  For a connection of kct's, kct's table answers, and stock's
  * too, which may still hold connections stock made before kct was
- * loaded or while kct was off; for stock's own, stock's table alone.
+ * loaded or while kct was off (an idle one keeps its outside port for
+ * when it speaks again), except @ignored's own flow; for stock's own,
+ * stock's table alone.
  */
 static int kct_stock_tuple_taken(const struct nf_conntrack_tuple *tuple,
 				 const struct nf_conn *ignored)
 {
 	int taken;
 
-	if (kct_owned(ignored) && kct_stock_taken_by_kct(tuple, ignored))
+	if (!kct_owned(ignored)) {
+		taken = nf_conntrack_tuple_taken(tuple, ignored);
+		barrier();	/* not a tail call: see kct_redirect.c */
+		return taken;
+	}
+	if (kct_stock_taken_by_kct(tuple, ignored))
 		return 1;
-	taken = nf_conntrack_tuple_taken(tuple, ignored);
-	barrier();	/* not a tail call: see kct_redirect.c */
-	return taken;
+	return nf_conntrack_tuple_taken(tuple, ignored) &&
+	       !kct_stock_same_flow_reversed(tuple, ignored);
 }
 
 static struct kct_redirect kct_stock_find_get_redirect = {
