@@ -39,7 +39,7 @@ marked() {
 traced() {
 	local what=$1 mark=$2 rc
 	shift 2
-	in_fw strace -o $trace -e trace=sendto,recvfrom -e signal=none \
+	in_fw strace -o $trace -e trace=sendto,recvmsg -e signal=none \
 		-e inject=sendto:delay_exit=1100000 \
 		conntrack "$@" >/dev/null 2>/tmp/kct-ct-stale-err
 	rc=$?
@@ -56,7 +56,12 @@ scenario() {
 	topo_create
 	# Stock tracks the namespace once a rule uses conntrack.
 	in_fw nft -f - <<'NFT'
-table inet stale { chain f { type filter hook forward priority 0; ct state new accept; } }
+table inet stale {
+	chain f {
+		type filter hook forward priority 0;
+		ct state new accept
+	}
+}
 NFT
 	for p in 42001 42002 42003; do
 		in_fw conntrack -I -p tcp -s $CL4 -d $SV4 --sport $p --dport 7007 \
@@ -71,11 +76,11 @@ NFT
 
 diff_run scenario 21
 diff_stock_shows "one entry: status 0" \
-	"one entry: replies: current 2 stale 0 foreign 0" \
+	"one entry: replies: current 2 stale 0 foreign 0 refused 0" \
 	"three entries: status 1" \
 	"three entries: stderr: Operation failed: Protocol error" \
 	"three entries: stderr: conntrack v1.4.7 (conntrack-tools): Operation failed: Protocol error" \
 	"three entries: entries with mark 2 after: 2" \
-	"three entries: replies: current 2 stale 2 foreign 0"
+	"three entries: replies: current 2 stale 2 foreign 0 refused 2"
 diff_compare
 ktap_done

@@ -15,8 +15,8 @@
 # update each reply read carried the number of a request the command
 # sent (never a number it did not send: a tracker answering with a
 # wrong sequence number); the counts are noted, for stock and kct.
-# KCT_UPD_SECS sets the seconds of load per tracker (default 120).
-# kct-test-cost: 330
+# KCT_UPD_SECS sets the seconds of load per tracker (default 180).
+# kct-test-cost: 450
 # kct-test-tier: long
 # kct-test-timeout: 1200
 . "$(dirname "$0")/../lib/preamble.sh"
@@ -27,7 +27,7 @@ require_tool conntrack strace python3 nft ss
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 SOAK=$HERE/../soak
-SECS=${KCT_UPD_SECS:-120}
+SECS=${KCT_UPD_SECS:-180}
 PORT=7007
 SINK=203.0.113.2
 MAX=2048
@@ -43,7 +43,8 @@ probes_listed() {
 # scenario stock|kct: the load, the rounds; prints "key value" lines.
 scenario() {
 	local t=$1 end i=0 out rc kind n m v fails=() f
-	local -A runs=() failed=() msgs=() marked=() stale=() foreign=() current=()
+	local -A runs=() failed=() msgs=() marked=()
+	local current=0 stale=0 foreign=0 refused=0 unexplained=0 c r
 	diff_tracker "$t"
 	topo_create
 	ip -n $FW -b - <<EOF
@@ -54,7 +55,12 @@ neigh add $SINK lladdr 02:00:00:00:00:02 dev d0 nud permanent
 EOF
 	# Stock tracks the namespace once a rule uses conntrack.
 	in_fw nft -f - <<'NFT'
-table inet flood { chain f { type filter hook forward priority 0; ct state new,established accept; } }
+table inet flood {
+	chain f {
+		type filter hook forward priority 0;
+		ct state new,established accept
+	}
+}
 NFT
 	short_lived_last
 	sysctl -qw net.netfilter.nf_conntrack_max=$MAX
@@ -71,7 +77,7 @@ NFT
 		i=$((i + 1))
 		if [ $((i % 2)) = 0 ]; then
 			kind=traced
-			in_fw strace -o "$S/trace" -e trace=sendto,recvfrom -e signal=none \
+			in_fw strace -o "$S/trace" -e trace=sendto,recvmsg -e signal=none \
 				conntrack -U -f ipv4 -p tcp --dport $PORT -m $i \
 				>/dev/null 2>"$S/err"
 		else
@@ -90,12 +96,16 @@ NFT
 			msgs["$kind:$f"]=$((${msgs["$kind:$f"]:-0} + 1))
 		done < <(grep -o 'Operation failed: .*' "$S/err")
 		if [ $kind = traced ]; then
-			read -r _ v _ m _ n < <(python3 "$HERE/nl_reply_order.py" verdict "$S/trace")
-			current[$t]=$((${current[$t]:-0} + v))
-			stale[$t]=$((${stale[$t]:-0} + m))
-			foreign[$t]=$((${foreign[$t]:-0} + n))
-			if grep -q 'Protocol error' "$S/err" && [ ! -e "$S/steps.$t" ]; then
-				python3 "$HERE/nl_reply_order.py" steps "$S/trace" >"$S/steps.$t"
+			read -r _ c _ v _ n _ r < <(python3 "$HERE/nl_reply_order.py" verdict "$S/trace")
+			current=$((current + c))
+			stale=$((stale + v))
+			foreign=$((foreign + n))
+			refused=$((refused + r))
+			if grep -q 'Protocol error' "$S/err"; then
+				# Explained: a stale reply with another number read.
+				[ "$v" -gt 0 ] && [ "$r" -gt 0 ] || unexplained=$((unexplained + 1))
+				[ -e "$S/steps.$t" ] ||
+					python3 "$HERE/nl_reply_order.py" steps "$S/trace" >"$S/steps.$t"
 			fi
 		fi
 		# Did every probe entry get the mark?
@@ -113,10 +123,13 @@ NFT
 		echo "failed_$kind ${failed[$kind]:-0}"
 		echo "all_marked_$kind ${marked[$kind]:-0}"
 	done
-	echo "replies_current ${current[$t]:-0}"
-	echo "replies_stale ${stale[$t]:-0}"
-	echo "replies_foreign ${foreign[$t]:-0}"
+	echo "replies_current $current"
+	echo "replies_stale $stale"
+	echo "replies_foreign $foreign"
+	echo "replies_refused $refused"
+	echo "eproto_unexplained $unexplained"
 	echo "early_drop $(ct_stat early_drop)"
+	echo "drop $(ct_stat drop)"
 	echo "count $(in_fw sysctl -n net.netfilter.nf_conntrack_count)"
 	for f in "${!msgs[@]}"; do
 		echo "message ${msgs[$f]} $f"
@@ -148,6 +161,9 @@ for t in stock kct; do
 		test "$(val "$o" runs_traced)" -ge 10
 	ktap_check "$t: traced updates read replies to their own requests only ($(val "$o" replies_current) current, $(val "$o" replies_stale) stale, $(val "$o" replies_foreign) foreign)" \
 		test "$(val "$o" replies_foreign)" = 0
+	ktap_check "$t: each traced Protocol error followed a stale reply with another number" \
+		test "$(val "$o" eproto_unexplained)" = 0
+	ktap_note "$t: stale replies refused (EPROTO): $(val "$o" replies_refused); packets dropped (table full): $(val "$o" drop)"
 	ktap_note "$t: failed updates: $(val "$o" failed_plain) of $(val "$o" runs_plain) plain, $(val "$o" failed_traced) of $(val "$o" runs_traced) traced"
 done
 ktap_done
