@@ -31,7 +31,7 @@ import sys
 
 CALL = re.compile(r"^(?:\d+ +)?(sendto|recvmsg|recvfrom)\((\d+), (.*)")
 HEAD = re.compile(r"\{nlmsg_len=\d+, nlmsg_type=([^,]+), nlmsg_flags=([^,]+), "
-                  r"nlmsg_seq=(\d+), nlmsg_pid=\d+\}")
+                  r"nlmsg_seq=(\d+), nlmsg_pid=-?\d+\}")
 ERROR = re.compile(r"\{error=(-?[A-Z0-9]+|0)")
 
 
