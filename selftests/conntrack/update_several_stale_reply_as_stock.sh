@@ -18,7 +18,8 @@
 # request each reply answers) must be stock's; on stock the "Protocol
 # error" must come from stale replies, not from a reply with a number
 # no request carried.
-# kct-test-cost: 40
+# kct-test-cost: 105
+# kct-test-tier: long
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 . "$(dirname "$0")/../lib/stock_diff.sh"

@@ -16,7 +16,7 @@
 # sent (never a number it did not send: a tracker answering with a
 # wrong sequence number); the counts are noted, for stock and kct.
 # KCT_UPD_SECS sets the seconds of load per tracker (default 180).
-# kct-test-cost: 450
+# kct-test-cost: 440
 # kct-test-tier: long
 # kct-test-timeout: 1200
 . "$(dirname "$0")/../lib/preamble.sh"
