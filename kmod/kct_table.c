@@ -327,14 +327,28 @@ bool kct_table_unlink_for(struct nf_conn *ct, const struct kct_event_req *req)
 	return true;
 }
 
+/* Whether @ct is among the @n connections of @out. */
+static bool kct_collected(const struct nf_conn *ct, struct nf_conn *const *out,
+			  unsigned int n)
+{
+	while (n--)
+		if (out[n] == ct)
+			return true;
+	return false;
+}
+
 /*
- * The wanted connections of @bucket, original direction only, each
- * referenced into @out, at most @cap of them; returns how many there
- * are, which may be more.  Under the lock no entry of the chain can be
- * freed (it holds the table's reference), so none is missed or foreign.
+ * The wanted connections of @bucket, each referenced into @out, at most
+ * @cap of them; returns how many there are, which may be more.  A
+ * connection is in two chains, by its original and by its reply tuple:
+ * with @any_direction it is wanted by either (once, if both are in this
+ * chain), else by its original only, so that a sweep of the buckets
+ * meets it once.  Under the lock no entry of the chain can be freed (it
+ * holds the table's reference), so none is missed or foreign.
  */
 static unsigned int kct_bucket_collect(unsigned int bucket,
 				       const struct net *net,
+				       bool any_direction,
 				       bool (*want)(struct nf_conn *ct,
 						    void *arg),
 				       void *arg, struct nf_conn **out,
@@ -349,9 +363,11 @@ static unsigned int kct_bucket_collect(unsigned int bucket,
 	hlist_nulls_for_each_entry(h, n, &kct_table.buckets[bucket], hnnode) {
 		struct nf_conn *ct = nf_ct_tuplehash_to_ctrack(h);
 
-		if (NF_CT_DIRECTION(h) != IP_CT_DIR_ORIGINAL ||
+		if ((!any_direction &&
+		     NF_CT_DIRECTION(h) != IP_CT_DIR_ORIGINAL) ||
 		    nf_ct_is_dying(ct) ||
 		    (net && !net_eq(nf_ct_net(ct), net)) ||
+		    (any_direction && kct_collected(ct, out, min(found, cap))) ||
 		    (want && !want(ct, arg)))
 			continue;
 		if (found < cap) {
@@ -370,25 +386,39 @@ static bool kct_unassured(struct nf_conn *ct, void *unused)
 	return !test_bit(IPS_ASSURED_BIT, &ct->status);
 }
 
+/* As stock: buckets looked in, from the new connection's on. */
+#define KCT_EARLY_DROP_BUCKETS 8
+/* Connections dropped at most at once (a chain holds a few). */
+#define KCT_EARLY_DROP_MAX 16
+
 /*
- * The table is full: make room by killing one connection that has not
- * proved itself (not ASSURED), looking in a few buckets near @hash.
+ * The table is full: make room as stock does, by dropping the
+ * connections that have not proved themselves (not ASSURED) in the first
+ * of a few buckets from @hash's on that has any, found by either tuple.
+ * An expired one found there is ended too, but is no early drop.
  */
 bool kct_table_early_drop(struct kct_net *kn, u32 hash)
 {
-	unsigned int i, bucket = kct_bucket(hash);
-	struct nf_conn *victim;
+	struct nf_conn *victims[KCT_EARLY_DROP_MAX];
+	unsigned int i, j, n, bucket = kct_bucket(hash);
+	bool room = false;
 
-	for (i = 0; i < 8; i++) {
-		if (!kct_bucket_collect((bucket + i) % kct_table.size, kn->net,
-					kct_unassured, NULL, &victim, 1))
-			continue;
-		if (kct_table_unlink(victim))
-			KCT_STAT_INC(kn, early_drop);
-		nf_ct_put(victim);
-		return true;
+	for (i = 0; i < KCT_EARLY_DROP_BUCKETS && !room; i++) {
+		n = kct_bucket_collect((bucket + i) % kct_table.size, kn->net,
+				       true, kct_unassured, NULL, victims,
+				       ARRAY_SIZE(victims));
+		n = min_t(unsigned int, n, ARRAY_SIZE(victims));
+		for (j = 0; j < n; j++) {
+			bool expired = nf_ct_is_expired(victims[j]);
+
+			if (kct_table_unlink(victims[j]) && !expired) {
+				KCT_STAT_INC(kn, early_drop);
+				room = true;
+			}
+			nf_ct_put(victims[j]);
+		}
 	}
-	return false;
+	return room;
 }
 
 /*
@@ -455,8 +485,8 @@ static bool kct_iter_load(struct kct_table_iter *it)
 		it->cur = b;
 		it->i = 0;
 		for (;;) {
-			n = kct_bucket_collect(b, it->net, it->want, it->arg,
-					       it->batch, it->cap);
+			n = kct_bucket_collect(b, it->net, false, it->want,
+					       it->arg, it->batch, it->cap);
 			it->n = min(n, it->cap);
 			if (n <= it->cap)
 				break;
@@ -464,9 +494,9 @@ static bool kct_iter_load(struct kct_table_iter *it)
 			if (!kct_iter_grow(it, n)) {
 				/* Out of memory: do what fits, say so. */
 				it->incomplete = true;
-				it->n = kct_bucket_collect(b, it->net, it->want,
-							   it->arg, it->batch,
-							   it->cap);
+				it->n = kct_bucket_collect(b, it->net, false,
+							   it->want, it->arg,
+							   it->batch, it->cap);
 				it->n = min(it->n, it->cap);
 				break;
 			}
