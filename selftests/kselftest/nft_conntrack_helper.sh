@@ -5,10 +5,12 @@
 # conntrack -L shows helper=ftp for them, IPv4 and IPv6.
 # It must pass with kct loaded; its run on stock nf_conntrack in the
 # same guest first shows the environment can pass it.
-# Its listener and client start together; when the client connects
-# first (7 times in 12 on stock in the guest, 2026-12-01) OpenBSD's
-# netcat listens forever and the script hangs: selftests/lib/kselftest_nc
-# ends such a listener as the -w the script gives it asks.
+# Its listener and client start together; under emulation the client
+# often connected first (7 times in 12 on stock in the guest,
+# 2026-12-01): refused, its entry went at the RST before the check, and
+# OpenBSD's netcat then listened forever.  The harness's nc and sleep
+# (selftests/lib/kselftest_bin) keep the script's order, and end such
+# a listener as the -w the script gives it asks.
 # kct-test-cost: 120
 # kct-test-timeout: 2400
 . "$(dirname "$0")/../lib/preamble.sh"
