@@ -35,6 +35,7 @@ kselftest_once() {
 	mkdir "$tmp/.bin" "$tmp/.order"
 	ln -s "$KCT_LIB"/kselftest_bin/{nc,socat,sleep} "$tmp/.bin/"
 	(cd "$tmp" && PATH=$tmp/.bin:$PATH KSELFTEST_ORDER=$tmp/.order \
+		KSELFTEST_SCRIPT="./$script" \
 		timeout -k 5 $((${KSELFTEST_RUN_LIMIT:-600} * KCT_PATIENCE)) \
 		bash "./$script") >"$tmp/out" 2>&1 </dev/null
 	rc=$?

@@ -16,7 +16,9 @@
 # keeps its pid and start time through `ip netns exec` and exec.  A
 # server or client is ready once its socket is there, or it has ended,
 # or it has had the deadline; ready ones are noted in KSELFTEST_ORDER
-# (a directory kselftest_once makes for one script's run).
+# (a directory kselftest_once makes for one script's run).  Only the
+# script's own processes are looked at: the descendants of the shell
+# running KSELFTEST_SCRIPT (how kselftest_once started it, "./NAME.sh").
 
 # order_deadline: seconds a program may take to get its socket before
 # the others stop waiting for it (one that never does must not hang the
@@ -100,6 +102,63 @@ order_ready() {
 	done
 }
 
+# order_ppid PID: PID's parent in ORDER_PPID (0 if PID is gone).
+order_ppid() {
+	local stat
+	local -a f
+
+	ORDER_PPID=0
+	read -r stat 2>/dev/null <"/proc/$1/stat" || return 0
+	read -r -a f <<<"${stat##*) }"
+	ORDER_PPID=${f[1]}
+}
+
+# order_script_shell: the shell running the script (KSELFTEST_SCRIPT,
+# "./NAME.sh") that this program descends from, in ORDER_TOP: the
+# outermost ancestor running it (its subshells run it too).  Empty if
+# none is found.
+order_script_shell() {
+	local pid=$$
+	local -a argv
+
+	ORDER_TOP=
+	while :; do
+		order_ppid "$pid"
+		pid=$ORDER_PPID
+		[ "$pid" -gt 1 ] || return 0
+		mapfile -d '' argv 2>/dev/null <"/proc/$pid/cmdline"
+		[ "${argv[1]:-}" = "${KSELFTEST_SCRIPT:-}" ] && ORDER_TOP=$pid
+	done
+}
+
+# order_candidates: the processes that may be servers or clients of the
+# script, in ORDER_PIDS: the descendants of the script's shell (a few;
+# under emulation a scan of every process costs a client its one-second
+# window), or every process where the kernel does not list children.
+order_candidates() {
+	local -a todo kids
+	local p t
+
+	ORDER_PIDS=()
+	if [ -z "$ORDER_TOP" ] || ! [ -e "/proc/$ORDER_TOP/task/$ORDER_TOP/children" ]; then
+		ORDER_PIDS=(/proc/[0-9]*)
+		ORDER_PIDS=("${ORDER_PIDS[@]#/proc/}")
+		return 0
+	fi
+	todo=("$ORDER_TOP")
+	while [ ${#todo[@]} -gt 0 ]; do
+		p=${todo[0]}
+		todo=("${todo[@]:1}")
+		for t in /proc/"$p"/task/*/children; do
+			# The list has no newline: read "fails" at its end.
+			kids=()
+			read -r -a kids 2>/dev/null <"$t"
+			todo+=("${kids[@]}")
+			ORDER_PIDS+=("${kids[@]}")
+		done
+	done
+}
+
 # order_wait KIND...: until every program of these KINDs (serve, client)
 # started before this one is ready, or the deadline has passed.
 order_wait() {
@@ -109,10 +168,11 @@ order_wait() {
 	[ -n "${KSELFTEST_ORDER:-}" ] || return 0
 	order_key $$
 	mine=$ORDER_KEY
+	order_script_shell
 	while [ $SECONDS -lt $end ]; do
 		busy=
-		for pid in /proc/[0-9]*; do
-			pid=${pid#/proc/}
+		order_candidates
+		for pid in "${ORDER_PIDS[@]}"; do
 			[ "$pid" = $$ ] && continue
 			[ -e "$KSELFTEST_ORDER/ready.$pid" ] && continue
 			order_key "$pid"
@@ -131,16 +191,32 @@ order_wait() {
 	done
 }
 
-# order_has_socket KIND PROTO PORT PID: whether the socket KIND waits
-# for is there: a server's PROTO (tcp|udp) socket bound to PORT in this
-# network namespace, or a socket of client PID's to PORT.
+# order_has_socket KIND PROTO PORT: whether the socket KIND waits for is
+# in this network namespace: a server's PROTO (tcp|udp) socket bound to
+# PORT (TCP listening, UDP unconnected), or a client's socket to PORT
+# (TCP sending its SYN or connected, UDP connected).  Read from
+# /proc/net, not with ss: a fork costs a client its window here.
 order_has_socket() {
-	if [ "$1" = serve ]; then
-		ss -Hln --"$2" 2>/dev/null | awk '{ print $4 }' |
-			grep -q ":$3\$"
-	else
-		ss -Hanp --"$2" dport = ":$3" 2>/dev/null | grep -q "pid=$4,"
-	fi
+	local want file sl local remote state rest port
+
+	printf -v port '%04X' "$3"
+	case $1/$2 in
+	serve/tcp) want=0A ;;
+	serve/udp) want=07 ;;
+	client/tcp) want='01 02' ;;
+	client/udp) want=01 ;;
+	esac
+	for file in /proc/net/"$2" /proc/net/"$2"6; do
+		while read -r sl local remote state rest; do
+			[[ " $want " == *" $state "* ]] || continue
+			if [ "$1" = serve ]; then
+				[ "${local##*:}" = "$port" ] && return 0
+			else
+				[ "${remote##*:}" = "$port" ] && return 0
+			fi
+		done 2>/dev/null <"$file"
+	done
+	return 1
 }
 
 # order_run KIND PROTO PORT CMD...: run CMD (its stdin is ours) and note
@@ -158,7 +234,7 @@ order_run() {
 	trap 'kill -TERM $child 2>/dev/null' TERM INT HUP
 	end=$((SECONDS + $(order_deadline)))
 	while [ $SECONDS -lt $end ] && kill -0 $child 2>/dev/null; do
-		order_has_socket "$kind" "$proto" "$port" $child && break
+		order_has_socket "$kind" "$proto" "$port" && break
 		/bin/sleep 0.05
 	done
 	order_ready $child
