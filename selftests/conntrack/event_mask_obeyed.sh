@@ -77,11 +77,12 @@ end() {
 
 # events PORT: the events of PORT's connection, one per line, in the
 # order heard, without what differs between runs (timeouts, the portid
-# of the request behind a DESTROY).
+# of the request behind a DESTROY, and its program's name, which
+# conntrack -E shows only if that program is still running).
 events() {
 	grep -- "dport=$1 " $ev |
 		sed -E 's/^ *\[([A-Z]+)\] +/\1 /; s/^([A-Z]+ [a-z]+ +[0-9]+) +[0-9]+ /\1 T /
-			s/ ?\[USERSPACE\] portid=[0-9]+//' | tr '\n' '|'
+			s/ ?\[USERSPACE\] portid=[0-9]+( progname=[^ ]*)?//' | tr '\n' '|'
 }
 
 # observe: the same rules, settings and connections on whichever tracker
