@@ -143,3 +143,28 @@ stock_limits_restore() {
 	sysctl -qw net.netfilter.nf_conntrack_max="$KCT_SAVED_MAX"
 	echo "$KCT_SAVED_HASHSIZE" >/sys/module/nf_conntrack/parameters/hashsize
 }
+
+# stock_with_limits HASHSIZE MAX: stock nf_conntrack alone (kct
+# unloaded), with HASHSIZE buckets and nf_conntrack_max MAX until the
+# test exits.
+stock_with_limits() {
+	rmmod kct_ftp kct 2>/dev/null
+	modprobe nf_conntrack
+	stock_limits_save
+	trap stock_limits_restore EXIT
+	echo "$1" >/sys/module/nf_conntrack/parameters/hashsize
+	sysctl -qw net.netfilter.nf_conntrack_max="$2"
+}
+
+# sink_ns_stock NS: sink_ns, where stock tracks because a rule asks.
+sink_ns_stock() {
+	sink_ns "$1" || return 1
+	ip netns exec "$1" nft -f - <<'NFT'
+table ip t {
+	chain out {
+		type filter hook output priority 0; policy accept;
+		ct state new counter
+	}
+}
+NFT
+}

@@ -15,23 +15,8 @@
 require_tool python3 nft
 
 FLOWS=6000
-rmmod kct_ftp kct 2>/dev/null
-modprobe nf_conntrack
-stock_limits_save
-trap stock_limits_restore EXIT
-echo 8192 >/sys/module/nf_conntrack/parameters/hashsize
-sysctl -qw net.netfilter.nf_conntrack_max=2048
-
-# Stock, tracking in the namespace because a rule asks.
-sink_ns kct-sink
-ip netns exec kct-sink nft -f - <<'NFT'
-table ip t {
-	chain out {
-		type filter hook output priority 0; policy accept;
-		ct state new counter
-	}
-}
-NFT
+stock_with_limits 8192 2048
+sink_ns_stock kct-sink
 stock_failed=$(sink_fill kct-sink $FLOWS)
 ktap_check "stock: it early-dropped unassured ones" \
 	test "$(stock_stat kct-sink early_drop)" -gt 0

@@ -10,23 +10,8 @@
 . "$(dirname "$0")/../lib/table.sh"
 require_tool python3 nft
 
-rmmod kct_ftp kct 2>/dev/null
-modprobe nf_conntrack
-stock_limits_save
-trap stock_limits_restore EXIT
-echo 1024 >/sys/module/nf_conntrack/parameters/hashsize
-sysctl -qw net.netfilter.nf_conntrack_max=1024
-
-# Stock, tracking in the namespace because a rule asks.
-sink_ns kct-sink
-ip netns exec kct-sink nft -f - <<'NFT'
-table ip t {
-	chain out {
-		type filter hook output priority 0; policy accept;
-		ct state new counter
-	}
-}
-NFT
+stock_with_limits 1024 1024
+sink_ns_stock kct-sink
 failed=$(sink_fill kct-sink 2000)
 ktap_expect "stock: every one of 2000 new flows is sent" 0 "$failed"
 n=$(nf_count kct-sink)
