@@ -395,13 +395,17 @@ static bool kct_unassured(struct nf_conn *ct, void *unused)
  * The table is full: make room as stock does, by dropping the
  * connections that have not proved themselves (not ASSURED) in the first
  * of a few buckets from @hash's on that has any, found by either tuple.
- * An expired one found there is ended too, but is no early drop.
+ * An expired one found there is ended too, but is no early drop.  Round
+ * 0 looks where stock looks; round N in the N-th group of buckets after.
  */
-bool kct_table_early_drop(struct kct_net *kn, u32 hash)
+bool kct_table_early_drop(struct kct_net *kn, u32 hash, unsigned int round)
 {
 	struct nf_conn *victims[KCT_EARLY_DROP_MAX];
-	unsigned int i, j, n, bucket = kct_bucket(hash);
+	unsigned int i, j, n, bucket;
 	bool room = false;
+
+	bucket = (kct_bucket(hash) + round * KCT_EARLY_DROP_BUCKETS) %
+		 kct_table.size;
 
 	for (i = 0; i < KCT_EARLY_DROP_BUCKETS && !room; i++) {
 		n = kct_bucket_collect((bucket + i) % kct_table.size, kn->net,
