@@ -62,24 +62,32 @@ struct nf_conn *kct_conn_new(struct kct_net *kn,
 			     const struct nf_conntrack_tuple *reply,
 			     u32 hash, gfp_t gfp, enum kct_invalid_reason *why)
 {
+	unsigned int tries;
 	struct nf_conn *ct;
 
 	BUILD_BUG_ON(sizeof(union kct_proto_data) >
 		     sizeof(union nf_conntrack_proto));
 	BUILD_BUG_ON(KCT_OWNED_BIT >= BITS_PER_LONG);
 
-	if (unlikely(kct_conn_no_room(kn)) && !kct_conn_make_room(kn, hash)) {
-		net_warn_ratelimited("kct: table full, dropping packet\n");
-		*why = KCT_INVALID_TABLE_FULL;
-		return NULL;
-	}
-
-	ct = nf_conntrack_alloc(kn->net, zone, orig, reply, gfp);
-	if (IS_ERR(ct)) {
-		/* Another CPU's new connection may have taken the room. */
-		*why = kct_conn_no_room(kn) ? KCT_INVALID_TABLE_FULL :
-					      KCT_INVALID_NO_MEMORY;
-		return NULL;
+	for (tries = 0; ; tries++) {
+		if (unlikely(kct_conn_no_room(kn)) &&
+		    !kct_conn_make_room(kn, hash)) {
+			net_warn_ratelimited("kct: table full, dropping packet\n");
+			*why = KCT_INVALID_TABLE_FULL;
+			return NULL;
+		}
+		ct = nf_conntrack_alloc(kn->net, zone, orig, reply, gfp);
+		if (!IS_ERR(ct))
+			break;
+		/*
+		 * It checks the limit again, by stock's count: another
+		 * CPU's new connection may have taken the room since.
+		 */
+		if (tries) {
+			*why = kct_conn_no_room(kn) ? KCT_INVALID_TABLE_FULL :
+						      KCT_INVALID_NO_MEMORY;
+			return NULL;
+		}
 	}
 	/* Not visible to anyone yet: plain writes are enough. */
 	__set_bit(KCT_OWNED_BIT, &ct->status);

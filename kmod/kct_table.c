@@ -396,7 +396,9 @@ static bool kct_unassured(struct nf_conn *ct, void *unused)
  * connections that have not proved themselves (not ASSURED) in the first
  * of a few buckets from @hash's on that has any, found by either tuple.
  * An expired one found there is ended too, but is no early drop.  Round
- * 0 looks where stock looks; round N in the N-th group of buckets after.
+ * 0 looks where stock looks; round N, for a table above its limit
+ * (kct_conn_make_room()), drops them in every bucket of the N-th group
+ * after.
  */
 bool kct_table_early_drop(struct kct_net *kn, u32 hash, unsigned int round)
 {
@@ -407,7 +409,7 @@ bool kct_table_early_drop(struct kct_net *kn, u32 hash, unsigned int round)
 	bucket = (kct_bucket(hash) + round * KCT_EARLY_DROP_BUCKETS) %
 		 kct_table.size;
 
-	for (i = 0; i < KCT_EARLY_DROP_BUCKETS && !room; i++) {
+	for (i = 0; i < KCT_EARLY_DROP_BUCKETS && (round || !room); i++) {
 		n = kct_bucket_collect((bucket + i) % kct_table.size, kn->net,
 				       true, kct_unassured, NULL, victims,
 				       ARRAY_SIZE(victims));
