@@ -34,16 +34,17 @@ static bool kct_conn_no_room(struct kct_net *kn)
  * holds none of kct's connections.  Stock's allocation goes ahead once
  * its early drop dropped one, even above the limit (nf_conntrack_max
  * lowered below the table's size); kct's only below it.  So once the
- * first round, stock's, made room, kct drops on in the buckets after,
+ * first round, stock's, made room, kct drops on elsewhere in the table,
  * until the count is below the limit, for at most this many rounds.
  */
-#define KCT_ROOM_ROUNDS	64
+#define KCT_ROOM_ROUNDS	256
 
 static bool kct_conn_make_room(struct kct_net *kn, u32 hash)
 {
 	unsigned int round;
 
-	if (!kct_table_early_drop(kn, hash, 0))
+	/* Expired connections it ended may have made the room too. */
+	if (!kct_table_early_drop(kn, hash, 0) && kct_conn_no_room(kn))
 		return false;
 	for (round = 1; round < KCT_ROOM_ROUNDS && kct_conn_no_room(kn); round++)
 		kct_table_early_drop(kn, hash, round);

@@ -25,6 +25,7 @@
  *   unlocking, so the caller may unlink them and nothing it does can
  *   make the sweep lose its place.
  */
+#include <linux/hash.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/vmalloc.h>
@@ -396,9 +397,11 @@ static bool kct_unassured(struct nf_conn *ct, void *unused)
  * connections that have not proved themselves (not ASSURED) in the first
  * of a few buckets from @hash's on that has any, found by either tuple.
  * An expired one found there is ended too, but is no early drop.  Round
- * 0 looks where stock looks; round N, for a table above its limit
- * (kct_conn_make_room()), drops them in every bucket of the N-th group
- * after.
+ * 0 looks where stock looks; the later rounds of a table above its limit
+ * (kct_conn_make_room()) each somewhere else, scattered: rounds looking
+ * next to each other would empty a stretch of the table of every
+ * connection early drop may take, and the new connections that hash
+ * there would then find no room.
  */
 bool kct_table_early_drop(struct kct_net *kn, u32 hash, unsigned int round)
 {
@@ -406,10 +409,8 @@ bool kct_table_early_drop(struct kct_net *kn, u32 hash, unsigned int round)
 	unsigned int i, j, n, bucket;
 	bool room = false;
 
-	bucket = (kct_bucket(hash) + round * KCT_EARLY_DROP_BUCKETS) %
-		 kct_table.size;
-
-	for (i = 0; i < KCT_EARLY_DROP_BUCKETS && (round || !room); i++) {
+	bucket = kct_bucket(hash + round * GOLDEN_RATIO_32);
+	for (i = 0; i < KCT_EARLY_DROP_BUCKETS && !room; i++) {
 		n = kct_bucket_collect((bucket + i) % kct_table.size, kn->net,
 				       true, kct_unassured, NULL, victims,
 				       ARRAY_SIZE(victims));
