@@ -175,15 +175,24 @@ static inline void kct_event_expect(struct kct_expect *exp,
 		__kct_event_expect(exp, kind, req);
 }
 
+/* No snapshot taken: nobody listened for UPDATEs when the packet came. */
+#define KCT_EVENT_NO_SNAPSHOT	U32_MAX
+
 /*
  * What an UPDATE reports, in one word: the packet path takes it before a
- * tracker runs and hands it to kct_event_changed() afterwards.
+ * tracker runs and hands it to kct_event_changed() afterwards.  Every
+ * packet passes here, so without a listener it costs one load, not the
+ * tracker's state callback.
  */
 static inline u32 kct_event_snapshot(struct nf_conn *ct)
 {
-	const struct kct_proto *proto = kct_proto_find(nf_ct_protonum(ct));
-	u32 bits = (u32)READ_ONCE(ct->status) & (IPS_SEEN_REPLY | IPS_ASSURED);
+	const struct kct_proto *proto;
+	u32 bits;
 
+	if (!kct_event_wanted(KCT_EVENT_UPDATE))
+		return KCT_EVENT_NO_SNAPSHOT;
+	proto = kct_proto_find(nf_ct_protonum(ct));
+	bits = (u32)READ_ONCE(ct->status) & (IPS_SEEN_REPLY | IPS_ASSURED);
 	if (proto->event_state)
 		bits |= (u32)proto->event_state(ct) << 24;
 	return bits;
@@ -208,10 +217,14 @@ static inline void kct_event_changed(struct nf_conn *ct, u32 before)
 	unsigned int ipct;
 	u32 changed;
 
-	if (!kct_event_wanted(KCT_EVENT_UPDATE) || !nf_ct_is_confirmed(ct) ||
+	if (before == KCT_EVENT_NO_SNAPSHOT ||
+	    !kct_event_wanted(KCT_EVENT_UPDATE) || !nf_ct_is_confirmed(ct) ||
 	    nf_ct_is_dying(ct))
 		return;
-	changed = kct_event_snapshot(ct) ^ before;
+	changed = kct_event_snapshot(ct);
+	if (changed == KCT_EVENT_NO_SNAPSHOT)
+		return;
+	changed ^= before;
 	if (!changed)
 		return;
 	e = nf_ct_ecache_find(ct);
