@@ -11,7 +11,9 @@
  * around, until it has sent COUNT packets or SECS seconds have passed.
  * With COUNT = FLOWS every packet opens a new flow.  With -r it sends at
  * most RATE packets per second, in batches of about a hundredth of that,
- * so that the load is steady rather than bursts.
+ * so that the load is steady rather than bursts; after a stall it goes on
+ * at that rate without catching up, so no flow comes round sooner than
+ * FLOWS / RATE seconds after its previous packet.
  *
  *   kct_gen [-p udp|syn] [-f FIRST] [-n FLOWS] [-c COUNT] [-t SECS]
  *           [-b BATCH] [-r RATE] [-w] SRC DST
@@ -144,7 +146,7 @@ int main(int argc, char **argv)
 	struct mmsghdr msgs[MAX_BATCH];
 	struct sockaddr_in to = { .sin_family = AF_INET };
 	__u64 first = 0, flows = 1, count = 0, sent = 0, k = 0;
-	double secs = 0, rate = 0, start, end, wall_first, wall_last;
+	double secs = 0, rate = 0, start, end, base, wall_first, wall_last;
 	int syn = 0, batch = 64, opt, fd, one = 1, j, show_wall = 0;
 	__u32 src;
 
@@ -202,12 +204,21 @@ int main(int argc, char **argv)
 		batch = rate / 100 < 1 ? 1 : (int)(rate / 100);
 	wall_first = wall();
 	start = now();
+	base = start;
 	end = secs > 0 ? start + secs : 0;
 	while (!count || sent < count) {
 		int n = batch, r;
 
+		/*
+		 * Behind by more than a few batches (the process was not
+		 * scheduled): carry on at the rate from here rather than
+		 * catch up with a burst, so that any FLOWS packets in a row
+		 * span at least FLOWS / RATE seconds.
+		 */
+		if (rate > 0 && now() > base + sent / rate + 0.05)
+			base = now() - sent / rate;
 		if (rate > 0)
-			sleep_until(start + sent / rate);
+			sleep_until(base + sent / rate);
 
 		if (count && count - sent < (__u64)n)
 			n = count - sent;
