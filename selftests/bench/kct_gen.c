@@ -9,12 +9,19 @@
  * 10000 + i / 64000 (so 64000 * 55535 distinct flows).  The generator
  * sends packets for the flows FIRST .. FIRST+FLOWS-1 in turn, wrapping
  * around, until it has sent COUNT packets or SECS seconds have passed.
- * With COUNT = FLOWS every packet opens a new flow.
+ * With COUNT = FLOWS every packet opens a new flow.  With -r it sends at
+ * most RATE packets per second, in batches of about a hundredth of that,
+ * so that the load is steady rather than bursts; after a stall it goes on
+ * at that rate without catching up, so no flow comes round sooner than
+ * FLOWS / RATE seconds after its previous packet.
  *
  *   kct_gen [-p udp|syn] [-f FIRST] [-n FLOWS] [-c COUNT] [-t SECS]
- *           [-b BATCH] SRC DST
+ *           [-b BATCH] [-r RATE] [-w] SRC DST
  *
- * Prints the number of packets sent and the seconds it took.
+ * Prints the number of packets sent and the seconds it took; with -w
+ * also the wall-clock times (seconds since the epoch) just before the
+ * first batch and just after the last, which a listener's timestamps can
+ * be compared with.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -36,6 +43,27 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double wall(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Sleep until the monotonic clock reads @t. */
+static void sleep_until(double t)
+{
+	double d = t - now();
+	struct timespec ts;
+
+	if (d <= 0)
+		return;
+	ts.tv_sec = (time_t)d;
+	ts.tv_nsec = (long)((d - ts.tv_sec) * 1e9);
+	nanosleep(&ts, NULL);
 }
 
 static __u16 csum_fold(__u32 sum)
@@ -118,11 +146,11 @@ int main(int argc, char **argv)
 	struct mmsghdr msgs[MAX_BATCH];
 	struct sockaddr_in to = { .sin_family = AF_INET };
 	__u64 first = 0, flows = 1, count = 0, sent = 0, k = 0;
-	double secs = 0, start, end;
-	int syn = 0, batch = 64, opt, fd, one = 1, j;
+	double secs = 0, rate = 0, start, end, base, wall_first, wall_last;
+	int syn = 0, batch = 64, opt, fd, one = 1, j, show_wall = 0;
 	__u32 src;
 
-	while ((opt = getopt(argc, argv, "p:f:n:c:t:b:")) != -1) {
+	while ((opt = getopt(argc, argv, "p:f:n:c:t:b:r:w")) != -1) {
 		switch (opt) {
 		case 'p':
 			syn = !strcmp(optarg, "syn");
@@ -142,12 +170,18 @@ int main(int argc, char **argv)
 		case 'b':
 			batch = atoi(optarg);
 			break;
+		case 'r':
+			rate = atof(optarg);
+			break;
+		case 'w':
+			show_wall = 1;
+			break;
 		default:
 			goto usage;
 		}
 	}
 	if (argc - optind != 2 || !flows || batch < 1 || batch > MAX_BATCH ||
-	    (!count && secs <= 0) ||
+	    (!count && secs <= 0) || rate < 0 ||
 	    inet_pton(AF_INET, argv[optind], &src) != 1 ||
 	    inet_pton(AF_INET, argv[optind + 1], &to.sin_addr) != 1)
 		goto usage;
@@ -165,10 +199,26 @@ int main(int argc, char **argv)
 		msgs[j].msg_hdr.msg_name = &to;
 		msgs[j].msg_hdr.msg_namelen = sizeof(to);
 	}
+	/* Paced: about a hundred batches a second, whatever the rate. */
+	if (rate > 0 && rate / 100 < batch)
+		batch = rate / 100 < 1 ? 1 : (int)(rate / 100);
+	wall_first = wall();
 	start = now();
+	base = start;
 	end = secs > 0 ? start + secs : 0;
 	while (!count || sent < count) {
 		int n = batch, r;
+
+		/*
+		 * Behind by more than a few batches (the process was not
+		 * scheduled): carry on at the rate from here rather than
+		 * catch up with a burst, so that any FLOWS packets in a row
+		 * span at least FLOWS / RATE seconds.
+		 */
+		if (rate > 0 && now() > base + sent / rate + 0.05)
+			base = now() - sent / rate;
+		if (rate > 0)
+			sleep_until(base + sent / rate);
 
 		if (count && count - sent < (__u64)n)
 			n = count - sent;
@@ -187,10 +237,16 @@ int main(int argc, char **argv)
 		if (end && now() >= end)
 			break;
 	}
-	printf("%llu %.3f\n", (unsigned long long)sent, now() - start);
+	end = now();
+	wall_last = wall();
+	if (show_wall)
+		printf("%llu %.3f %.6f %.6f\n", (unsigned long long)sent,
+		       end - start, wall_first, wall_last);
+	else
+		printf("%llu %.3f\n", (unsigned long long)sent, end - start);
 	return 0;
 usage:
 	fprintf(stderr, "usage: kct_gen [-p udp|syn] [-f FIRST] [-n FLOWS] [-c COUNT]\n"
-		"               [-t SECS] [-b BATCH] SRC DST\n");
+		"               [-t SECS] [-b BATCH] [-r RATE] [-w] SRC DST\n");
 	return 2;
 }
