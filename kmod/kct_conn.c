@@ -29,6 +29,29 @@ static bool kct_conn_no_room(struct kct_net *kn)
 }
 
 /*
+ * nf_conntrack_alloc() refuses while stock's count of the namespace is at
+ * nf_conntrack_max: its own early drop looks in stock's table only, which
+ * holds none of kct's connections.  Stock's allocation goes ahead once
+ * its early drop dropped one, even above the limit (nf_conntrack_max
+ * lowered below the table's size); kct's only below it.  So once the
+ * first round, stock's, made room, kct drops on elsewhere in the table,
+ * until the count is below the limit, for at most this many rounds.
+ */
+#define KCT_ROOM_ROUNDS	256
+
+static bool kct_conn_make_room(struct kct_net *kn, u32 hash)
+{
+	unsigned int round;
+
+	/* Expired connections it ended may have made the room too. */
+	if (!kct_table_early_drop(kn, hash, 0) && kct_conn_no_room(kn))
+		return false;
+	for (round = 1; round < KCT_ROOM_ROUNDS && kct_conn_no_room(kn); round++)
+		kct_table_early_drop(kn, hash, round);
+	return !kct_conn_no_room(kn);
+}
+
+/*
  * A new, unconfirmed connection in @zone of @kn's namespace, holding one
  * reference (its creator's: a packet's, or a ctnetlink request's).  When
  * the table is full, an unassured connection near @hash is dropped to
@@ -40,23 +63,32 @@ struct nf_conn *kct_conn_new(struct kct_net *kn,
 			     const struct nf_conntrack_tuple *reply,
 			     u32 hash, gfp_t gfp, enum kct_invalid_reason *why)
 {
+	unsigned int tries;
 	struct nf_conn *ct;
 
 	BUILD_BUG_ON(sizeof(union kct_proto_data) >
 		     sizeof(union nf_conntrack_proto));
 	BUILD_BUG_ON(KCT_OWNED_BIT >= BITS_PER_LONG);
 
-	if (unlikely(kct_conn_no_room(kn)) &&
-	    !kct_table_early_drop(kn, hash)) {
-		net_warn_ratelimited("kct: table full, dropping packet\n");
-		*why = KCT_INVALID_TABLE_FULL;
-		return NULL;
-	}
-
-	ct = nf_conntrack_alloc(kn->net, zone, orig, reply, gfp);
-	if (IS_ERR(ct)) {
-		*why = KCT_INVALID_NO_MEMORY;
-		return NULL;
+	for (tries = 0; ; tries++) {
+		if (unlikely(kct_conn_no_room(kn)) &&
+		    !kct_conn_make_room(kn, hash)) {
+			net_warn_ratelimited("kct: table full, dropping packet\n");
+			*why = KCT_INVALID_TABLE_FULL;
+			return NULL;
+		}
+		ct = nf_conntrack_alloc(kn->net, zone, orig, reply, gfp);
+		if (!IS_ERR(ct))
+			break;
+		/*
+		 * It checks the limit again, by stock's count: another
+		 * CPU's new connection may have taken the room since.
+		 */
+		if (tries) {
+			*why = kct_conn_no_room(kn) ? KCT_INVALID_TABLE_FULL :
+						      KCT_INVALID_NO_MEMORY;
+			return NULL;
+		}
 	}
 	/* Not visible to anyone yet: plain writes are enough. */
 	__set_bit(KCT_OWNED_BIT, &ct->status);

@@ -25,6 +25,7 @@
  *   unlocking, so the caller may unlink them and nothing it does can
  *   make the sweep lose its place.
  */
+#include <linux/hash.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/vmalloc.h>
@@ -395,14 +396,20 @@ static bool kct_unassured(struct nf_conn *ct, void *unused)
  * The table is full: make room as stock does, by dropping the
  * connections that have not proved themselves (not ASSURED) in the first
  * of a few buckets from @hash's on that has any, found by either tuple.
- * An expired one found there is ended too, but is no early drop.
+ * An expired one found there is ended too, but is no early drop.  Round
+ * 0 looks where stock looks; the later rounds of a table above its limit
+ * (kct_conn_make_room()) each somewhere else, scattered: rounds looking
+ * next to each other would empty a stretch of the table of every
+ * connection early drop may take, and the new connections that hash
+ * there would then find no room.
  */
-bool kct_table_early_drop(struct kct_net *kn, u32 hash)
+bool kct_table_early_drop(struct kct_net *kn, u32 hash, unsigned int round)
 {
 	struct nf_conn *victims[KCT_EARLY_DROP_MAX];
-	unsigned int i, j, n, bucket = kct_bucket(hash);
+	unsigned int i, j, n, bucket;
 	bool room = false;
 
+	bucket = kct_bucket(hash + round * GOLDEN_RATIO_32);
 	for (i = 0; i < KCT_EARLY_DROP_BUCKETS && !room; i++) {
 		n = kct_bucket_collect((bucket + i) % kct_table.size, kn->net,
 				       true, kct_unassured, NULL, victims,

@@ -70,7 +70,7 @@ static inline bool kct_table_unlink(struct nf_conn *ct)
 	return kct_table_unlink_for(ct, NULL);
 }
 
-bool kct_table_early_drop(struct kct_net *kn, u32 hash);
+bool kct_table_early_drop(struct kct_net *kn, u32 hash, unsigned int round);
 
 /*
  * A sweep over the table, the only way to visit its connections other
