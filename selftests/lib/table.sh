@@ -86,12 +86,18 @@ sink_ns() {
 	ip -n "$1" neigh add 203.0.113.2 lladdr 02:00:00:00:00:02 dev d0 nud permanent
 }
 
-# sink_fill NS COUNT: COUNT new UDP flows from NS, one datagram each;
-# prints how many of them could not be sent (dropped: EPERM).
+# sink_fill NS COUNT [READY GO]: COUNT new UDP flows from NS, one
+# datagram each; prints how many of them could not be sent (dropped:
+# EPERM).  With READY and GO, it creates the file READY once started and
+# sends once the file GO exists (senders started together).
 sink_fill() {
 	ip netns exec "$1" python3 -c '
-import socket, sys
+import os, socket, sys, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+if len(sys.argv) > 3:
+    open(sys.argv[2], "w").close()
+    while not os.path.exists(sys.argv[3]):
+        time.sleep(0.01)
 failed = 0
 for port in range(1, int(sys.argv[1]) + 1):
     try:
@@ -99,7 +105,7 @@ for port in range(1, int(sys.argv[1]) + 1):
     except OSError:
         failed += 1
 print(failed)
-' "$2"
+' "$2" "${@:3}"
 }
 
 # sink_flood NS STOPFILE: new UDP flows from NS as fast as one process

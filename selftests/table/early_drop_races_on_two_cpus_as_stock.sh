@@ -23,20 +23,8 @@ two_cpu_fill() {
 	local go out cpu
 	go=$(mktemp -u) out=$(mktemp -d)
 	for cpu in 0 1; do
-		ip netns exec "$1" taskset -c $cpu python3 -c '
-import os, socket, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-open(sys.argv[3], "w").close()
-while not os.path.exists(sys.argv[2]):
-    time.sleep(0.01)
-failed = 0
-for port in range(1, int(sys.argv[1]) + 1):
-    try:
-        s.sendto(b"x", ("203.0.113.2", port))
-    except OSError:
-        failed += 1
-print(failed)
-' $FLOWS "$go" "$out/ready.$cpu" >"$out/$cpu" &
+		taskset -c $cpu bash -c "$(declare -f sink_fill); sink_fill \"\$@\"" \
+			- "$1" $FLOWS "$out/ready.$cpu" "$go" >"$out/$cpu" &
 	done
 	poll 60 test -e "$out/ready.0" -a -e "$out/ready.1"
 	touch "$go"
