@@ -4,7 +4,7 @@
 # the kernel log; `conntrack` then talks to stock (and sees an empty
 # table).  When kct owns ctnetlink, loading nf_conntrack_netlink fails
 # with EBUSY and `conntrack` keeps working against kct.
-# kct-test-cost: 19
+# kct-test-cost: 17
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 require_tool conntrack socat ss

@@ -7,7 +7,8 @@
 # namespace deleted after it, forever.  What a user sees: a namespace
 # deleted afterwards disappears too (its veth peer goes), and kct unloads
 # with nothing of the flooding namespace left behind.
-# kct-test-cost: 41
+# kct-test-cost: 55
+# kct-test-tier: long
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/table.sh"
 require_tool python3

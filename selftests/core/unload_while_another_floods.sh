@@ -5,7 +5,8 @@
 # count of connection objects (which includes kct's) is 0 in both
 # namespaces.  A connection kct forgot would stay counted, and would keep
 # its namespace from ever being deleted.
-# kct-test-cost: 31
+# kct-test-cost: 42
+# kct-test-tier: long
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/table.sh"
 require_tool python3

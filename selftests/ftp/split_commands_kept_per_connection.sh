@@ -7,7 +7,7 @@
 # the "ftp" helper assigned there by an nft ct helper rule) each send
 # an unfinished PORT line of their own; then the session ends its line
 # ("80\r\n").  Its PORT makes its expectation and its listing arrives.
-# kct-test-cost: 17
+# kct-test-cost: 18
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 require_tool nft vsftpd python3

@@ -15,6 +15,7 @@
 # guest: every step shows the same result, and stock's are the expected
 # ones.
 # kct-test-cost: 88
+# kct-test-tier: long
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 . "$(dirname "$0")/../lib/stock_diff.sh"

@@ -12,7 +12,8 @@
 # which would echo them back and forth between the routers.  After the routes move to r2, the second session keeps
 # answering and the control's next line is dropped as invalid.  Run on
 # stock nf_conntrack and on kct in the same guest: the same results.
-# kct-test-cost: 49
+# kct-test-cost: 57
+# kct-test-tier: long
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 . "$(dirname "$0")/../lib/stock_diff.sh"

@@ -16,7 +16,8 @@
 # answering through r2; conntrackd -s counts the entry in both caches.
 # Run on stock nf_conntrack and on kct in the same guest: the same
 # results.
-# kct-test-cost: 49
+# kct-test-cost: 99
+# kct-test-tier: long
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 . "$(dirname "$0")/../lib/stock_diff.sh"

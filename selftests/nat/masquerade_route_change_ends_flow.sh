@@ -7,7 +7,8 @@
 # mapping), the same count and the same events, for a UDP flow over
 # IPv4 and one over IPv6.  nf_nat ends the connection with stock's
 # nf_ct_kill_acct(), which kct answers for its connections.
-# kct-test-cost: 40
+# kct-test-cost: 90
+# kct-test-tier: long
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 . "$(dirname "$0")/../lib/nat_diff.sh"

@@ -5,7 +5,8 @@
 # of connection objects (which includes kct's) all say 0 there.  Before,
 # /proc/net/kct and `conntrack -L` (read in many pieces) list each of the
 # 10000 once.
-# kct-test-cost: 29
+# kct-test-cost: 77
+# kct-test-tier: long
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/table.sh"
 require_tool python3 conntrack

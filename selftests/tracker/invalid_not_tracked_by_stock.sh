@@ -4,7 +4,7 @@
 # Packets kct judged INVALID must stay INVALID all the same: counted by
 # "ct state invalid", never by "ct state new", and nf_conntrack's own
 # table stays empty while kct's holds the real flows.
-# kct-test-cost: 14
+# kct-test-cost: 15
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft ping python3
 

@@ -3,7 +3,7 @@
 # all) makes kct log INVALID packets as it makes stock log them, but
 # kct's message names why it judged the packet invalid, so users need
 # not guess.
-# kct-test-cost: 11
+# kct-test-cost: 13
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool python3 dmesg
 

@@ -2,7 +2,7 @@
 # Traffic to 127.0.0.1 or ::1 inside a namespace passes kct's hooks twice
 # on the way out and in again, but is one connection: one entry, one
 # insert, with the reply seen.
-# kct-test-cost: 15
+# kct-test-cost: 17
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool ping python3 ss
 
