@@ -28,6 +28,11 @@ unassured() {
 # result per line (see the checks below).
 observe() {
 	in_fw sysctl -qw net.netfilter.nf_conntrack_acct=1
+	# The readers take their time on a slow guest (the debug kernel's
+	# ran past stock's 30 s before the listing after -z): the flow must
+	# outlive them all.
+	in_fw sysctl -qw net.netfilter.nf_conntrack_udp_timeout=$((30 * KCT_PATIENCE)) \
+		net.netfilter.nf_conntrack_udp_timeout_stream=$((120 * KCT_PATIENCE))
 	in_fw nft -f - <<'NFT'
 table inet acct {
 	counter c_orig_packets {}
