@@ -25,8 +25,8 @@ burst: the bursts of flows its standard input asks for, one a line, so
          the answered connections stay open until the next line, so a
          firewall's table shows them all established.  A UDP flow is a
          datagram echoed.
-     "close FILE": close the connections held (the client first), then
-         make FILE, empty.
+     "close FILE": reset the connections held (the client's RST ends
+         the server's end too), then make FILE, empty.
 serve: the server of burst and tcp (IPv4 and IPv6, one process): on
      TCP, "x\\n" to each connection, closed once the client has closed;
      on UDP, each datagram echoed.
@@ -39,6 +39,7 @@ import os
 import resource
 import selectors
 import socket
+import struct
 import sys
 import time
 
@@ -159,6 +160,13 @@ def bursts(a):
     held = []
     for line in sys.stdin:
         words = line.split()
+        if words[0] == "close":
+            # A reset each (SO_LINGER 0): a thousand FINs at once left
+            # orphaned sockets that a debug guest's kernel killed ("too
+            # many orphaned sockets"), and the server's ends open.
+            for s in held:
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                             struct.pack("ii", 1, 0))
         for s in held:
             s.close()
         held = []

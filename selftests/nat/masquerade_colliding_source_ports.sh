@@ -234,14 +234,14 @@ run_variants() {
 	done
 }
 
-# close_flows NAME: both hosts close the connections they hold open, and
+# close_flows NAME: both hosts reset the connections they hold open, and
 # the server has closed its ends.  Not while the next variant's flows
 # start: on the debug kernel the close of a thousand connections held
 # up the new flows beyond their 30 s, on stock as on kct.
 close_flows() {
 	ask $TO_CL close "$RUN/$1.cl.closed"
 	ask $TO_CL2 close "$RUN/$1.cl2.closed"
-	poll 120 server_closed ||
+	poll 30 server_closed ||
 		ktap_note "$1: the server still has $(server_open) connections open"
 }
 
