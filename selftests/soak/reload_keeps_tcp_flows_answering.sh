@@ -15,11 +15,21 @@
 #    picks them up while kct is out, kct when it is back, each from
 #    whichever side speaks first, and stock keeps its entries while
 #    kct tracks.
-# Checked for each: every line answered, no reset; and no entry of a
-# probe in either table with a port its packets do not carry (no rule
-# asks for one).  What a failure shows: the resets seen in the firewall
-# (both interfaces), the probes' entries whose port NAT moved, and the
-# reloads' times, from captures taken all along.
+# Checked for each: every line answered, no reset; and every probe
+# packet leaves the firewall with the addresses and ports it came with
+# (no rule asks for a change), compared between captures on its two
+# interfaces.  What a failure shows: the resets seen on both sides, the
+# packets NAT changed, the firewall's entries of the probes in stock's
+# table and kct's around the first reset, and the reloads' times.
+#
+# What it found (issue 18): when kct loaded, its hooks made connections
+# before its answer to nf_conntrack_tuple_taken() was in place; a probe
+# whose echo came first was picked up by kct from the server's side
+# while stock's table, from the unload before, held it from the
+# client's, so stock's answer said the tuple was taken, and nf_nat's
+# null binding moved the server's port 7007: the client reset the echo
+# from the unknown port, the server's socket got that reset, and the
+# next line was answered by a reset.
 # Long tier: a reload patches functions' entries, which multi-threaded
 # TCG can freeze on (soak/reload_flood_lockup.sh); run with
 # KCT_VM_TCG=single.
@@ -77,21 +87,7 @@ snapshots() {
 			prev=$now
 		fi
 		read -r -t 0.1 -u $fd _
-	done' _ "$S" "$PORT" >"$1"
-}
-
-# moved FILE: the entries of the snapshots whose reply tuple does not
-# carry the original's ports swapped (NAT gave the flow another port),
-# each with the time it was first seen.
-moved() {
-	awk '$1 == "@" { t = $2; next }
-	{
-		n = 0
-		for (i = 1; i <= NF; i++)
-			if ($i ~ /^(sport|dport)=/) p[n++] = substr($i, 7)
-		if (n == 4 && (p[0] != p[3] || p[1] != p[2]) && !seen[$0]++)
-			print t, $0
-	}' "$1"
+	done' _ "$S" "$PORT" >"$1" 2>/dev/null
 }
 
 # resets FILE: the RSTs a capture holds, with their times.
@@ -111,9 +107,10 @@ unmatched() {
 		<(tcpdump -r "$1" -nn -tt 2>/dev/null)
 }
 
-# tables_around FILE T: the snapshots from 3 s before time T to 1 s after.
+# tables_around FILE T: the snapshots from 3 s before time T to 0.3 s
+# after.
 tables_around() {
-	awk -v t="$2" '$1 == "@" { show = $2 >= t - 3 && $2 <= t + 1 }
+	awk -v t="$2" '$1 == "@" { show = $2 >= t - 3 && $2 <= t + 0.3 }
 		show' "$1"
 }
 
@@ -193,25 +190,18 @@ check() {
 $(resets "$S/fw0.$m.pcap" | head -n 20)"
 		ktap_note "RSTs seen on the server's side (fw1):
 $(resets "$S/fw1.$m.pcap" | head -n 20)"
-		ktap_note "packets on the client's side that the server's side never saw as such:
-$(unmatched "$S/fw0.$m.pcap" "$S/fw1.$m.pcap" | head -n 10)"
-		ktap_note "packets on the server's side that the client's side never saw as such:
-$(unmatched "$S/fw1.$m.pcap" "$S/fw0.$m.pcap" | head -n 10)"
 		rst=$({ resets "$S/fw0.$m.pcap"; resets "$S/fw1.$m.pcap"; } | sort -n | head -n 1)
 		ktap_note "the tables around the first RST:
-$(tables_around "$S/tables.$m" "${rst%% *}" | head -n 60)"
+$(tables_around "$S/tables.$m" "${rst%% *}" | tail -n 60)"
 	fi
-	mv=$(moved "$S/tables.$m")
+	mv=$(unmatched "$S/fw0.$m.pcap" "$S/fw1.$m.pcap"
+		unmatched "$S/fw1.$m.pcap" "$S/fw0.$m.pcap")
 	if [ -z "$mv" ]; then
-		ktap_ok "$m: no probe's entry has a port NAT moved"
+		ktap_ok "$m: the firewall changed no address or port of a probe's packet"
 	else
-		ktap_fail "$m: no probe's entry has a port NAT moved"
-		ktap_note "$(head -n 20 <<<"$mv")"
-		# The tables just before the first move, and at it.
-		ktap_note "the tables before and at the first move:
-$(awk -v t="${mv%% *}" '$1 == "@" { if ($2 > t) exit; blk[++n] = $0; next }
-	{ blk[n] = blk[n] "\n" $0 }
-	END { if (n > 1) print blk[n - 1]; print blk[n] }' "$S/tables.$m")"
+		ktap_fail "$m: the firewall changed no address or port of a probe's packet"
+		ktap_note "packets seen on one side only (the first of each):
+$(sort -n <<<"$mv" | head -n 20)"
 	fi
 }
 
