@@ -5,8 +5,9 @@
 # flushed under them.  The soak's firewall (client, firewall, server;
 # forward accepting the probe port both ways, and the nat postrouting
 # chain with its masquerade rule for another client address, so that
-# nf_nat gives every new connection a null binding), PROBES connections
-# from the soak's prober, each sending a line every half second and
+# nf_nat gives every new connection a null binding), 16 connections
+# from the soak's prober, each sending a line every 0.1 s (so that every
+# moment of a reload sees packets of each, from either side) and
 # waiting for its echo.
 #  - stock: nf_conntrack alone, `conntrack -F` in the firewall CYCLES
 #    times: stock picks the connections up mid-stream from whichever
@@ -33,14 +34,14 @@
 # Long tier: a reload patches functions' entries, which multi-threaded
 # TCG can freeze on (soak/reload_flood_lockup.sh); run with
 # KCT_VM_TCG=single.
-# kct-test-cost: 150
+# kct-test-cost: 200
 # kct-test-tier: long
 # kct-test-timeout: 900
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/stock_diff.sh"
 require_tool python3 nft conntrack tcpdump
 
-: "${RELOAD_CYCLES:=10}" "${RELOAD_PROBES:=8}"
+: "${RELOAD_CYCLES:=20}" "${RELOAD_PROBES:=16}"
 HERE=$(cd "$(dirname "$0")" && pwd)
 S=$(mktemp -d /tmp/kct-reload-tcp.XXXXXX)
 PORT=7007
@@ -137,7 +138,7 @@ one_run() {
 	snapshots "$S/tables.$MODE" &
 	pids+=($!)
 	in_cl python3 "$HERE/soak_probe.py" probe --dst "$SV4" --port $PORT \
-		--count "$RELOAD_PROBES" --limit $((5 * KCT_PATIENCE)) \
+		--count "$RELOAD_PROBES" --interval 0.1 --limit $((5 * KCT_PATIENCE)) \
 		--stop "$S/stop" --out "$S/probes.$MODE" --lost "$S/lost" \
 		2>"$S/probes.err.$MODE" >/dev/null &
 	prober=$!
@@ -157,12 +158,12 @@ one_run() {
 			event "rmmod $i"
 			poll 20 rmmod kct || echo "rmmod kct failed"
 			event "unloaded $i"
-			nap $((2 * KCT_PATIENCE))
+			nap $KCT_PATIENCE
 			event "modprobe $i"
 			modprobe kct || echo "modprobe kct failed"
 			event "loaded $i"
 		fi
-		nap $((2 * KCT_PATIENCE))
+		nap $KCT_PATIENCE
 	done
 	touch "$S/stop"
 	# The prober gives a line in flight its time, then reports; the
