@@ -25,27 +25,34 @@ static int __init kct_init(void)
 	ret = kct_table_init();
 	if (ret)
 		return ret;
-	ret = kct_netns_register();
+	/*
+	 * nf_nat asks whether a tuple is taken for each connection kct
+	 * makes, from the first packet kct's hooks see: kct answers it
+	 * before they are registered (kct_stock_query.h).
+	 */
+	ret = kct_stock_query_init();
 	if (ret)
 		goto err_table;
+	ret = kct_netns_register();
+	if (ret)
+		goto err_query;
+	kct_stock_query_live(true);
 	kct_gc_start();
 	ret = kct_netlink_init();
 	if (ret)
 		goto err_netns;
-	ret = kct_stock_query_init();
-	if (ret)
-		goto err_netlink;
 	kct_stock_expect_init();
 	kct_stock_end_init();
 	pr_info("kct: connection tracker loaded (%u buckets, max %u)\n",
 		kct_table_size(), kct_table_max());
 	return 0;
 
-err_netlink:
-	kct_netlink_exit();
 err_netns:
 	kct_gc_stop();
+	kct_stock_query_live(false);
 	kct_netns_unregister();
+err_query:
+	kct_stock_query_exit();
 err_table:
 	kct_table_exit();
 	return ret;
@@ -54,12 +61,14 @@ err_table:
 static void __exit kct_exit(void)
 {
 	kct_stock_expect_exit();
-	kct_stock_query_exit();
 	kct_netlink_exit();
 	kct_gc_stop();
+	kct_stock_query_live(false);
 	/* Every namespace's exit empties its part of the table. */
 	kct_netns_unregister();
 	kct_stock_end_exit();
+	/* Until here kct's hooks could make connections (kct_stock_query.h). */
+	kct_stock_query_exit();
 	/* Lockless readers may still be walking the buckets. */
 	synchronize_rcu();
 	/* Expectations are freed after a grace period. */

@@ -22,6 +22,14 @@
  * place of the two exported functions (kct_redirect.c), from its table.
  * (Stock modules that end connections: kct_stock_end.c.)
  *
+ * The answers are in place for as long as kct makes connections: from
+ * before its hooks see the first packet to after they saw the last.  A
+ * connection kct picks up in a namespace, when it loads or unloads
+ * under traffic, may be one that stock tracked meanwhile from its other
+ * end; asked by stock's nf_conntrack_tuple_taken() alone, nf_nat would
+ * move a port of that live flow (below).  kct's table is asked only
+ * while every namespace has kct's state (kct_stock_query_live()).
+ *
  * Only callers known to treat the answer as read-only are sent here:
  * the rest of nf_conntrack's own code and stock's ctnetlink would go on
  * to unlink or change what nf_conntrack_find_get() finds with
@@ -135,6 +143,20 @@ static struct notifier_block kct_stock_module_nb = {
 };
 
 /*
+ * Whether every namespace has kct's state (kct_pernet()), for the
+ * replacements to read kct's table: set once kct_netns_register() made
+ * it, cleared before kct_netns_unregister() takes it, whose grace period
+ * before freeing it lets a replacement that saw it set, in an RCU
+ * read-side section, finish first.
+ */
+static bool kct_stock_query_on;
+
+void kct_stock_query_live(bool live)
+{
+	WRITE_ONCE(kct_stock_query_on, live);
+}
+
+/*
  * In place of nf_conntrack_find_get(), same contract: the tuplehash of
  * @tuple with a reference on its connection, or NULL.  Where kct does
  * not track, and for what kct's table lacks, stock's table answers, as
@@ -144,11 +166,16 @@ static struct nf_conntrack_tuple_hash *
 kct_stock_find_get(struct net *net, const struct nf_conntrack_zone *zone,
 		   const struct nf_conntrack_tuple *tuple)
 {
-	struct kct_net *kn = kct_pernet(net);
 	struct nf_conntrack_tuple_hash *h = NULL;
+	struct kct_net *kn;
 
-	if (READ_ONCE(kn->sysctl.enable))
-		h = kct_table_lookup(kn, zone, tuple);
+	rcu_read_lock();
+	if (READ_ONCE(kct_stock_query_on)) {
+		kn = kct_pernet(net);
+		if (READ_ONCE(kn->sysctl.enable))
+			h = kct_table_lookup(kn, zone, tuple);
+	}
+	rcu_read_unlock();
 	if (h)
 		return h;
 	h = nf_conntrack_find_get(net, zone, tuple);
@@ -225,11 +252,14 @@ static bool kct_stock_same_flow_reversed(const struct nf_conntrack_tuple *tuple,
  * too, which may still hold connections stock made before kct was
  * loaded or while kct was off (an idle one keeps its outside port for
  * when it speaks again), except @ignored's own flow; for stock's own,
- * stock's table alone.
+ * stock's table alone.  While kct loads or unloads, a connection of
+ * kct's is asked of stock's table only: kct's is not there yet, or is
+ * going with the module.
  */
 static int kct_stock_tuple_taken(const struct nf_conntrack_tuple *tuple,
 				 const struct nf_conn *ignored)
 {
+	bool by_kct = false;
 	int taken;
 
 	if (!kct_owned(ignored)) {
@@ -237,7 +267,11 @@ static int kct_stock_tuple_taken(const struct nf_conntrack_tuple *tuple,
 		barrier();	/* not a tail call: see kct_redirect.c */
 		return taken;
 	}
-	if (kct_stock_taken_by_kct(tuple, ignored))
+	rcu_read_lock();
+	if (READ_ONCE(kct_stock_query_on))
+		by_kct = kct_stock_taken_by_kct(tuple, ignored);
+	rcu_read_unlock();
+	if (by_kct)
 		return 1;
 	return nf_conntrack_tuple_taken(tuple, ignored) &&
 	       !kct_stock_same_flow_reversed(tuple, ignored);

@@ -4,10 +4,13 @@
 
 /*
  * Stock modules' lookups in "the conntrack table" answered from kct's
- * (kct_stock_query.c).  Start after every namespace has kct's state;
- * stop before it goes.
+ * (kct_stock_query.c).  Start before kct's hooks are registered in any
+ * namespace and stop after they are gone from all; in between, say with
+ * kct_stock_query_live() when every namespace has kct's state, and
+ * when it is about to go.
  */
 int kct_stock_query_init(void);
+void kct_stock_query_live(bool live);
 void kct_stock_query_exit(void);
 
 #endif /* _KCT_STOCK_QUERY_H */

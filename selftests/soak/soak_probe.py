@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """soak_probe.py serve --port P
 soak_probe.py probe --dst A --port P --count N --limit S --stop FILE --out FILE
-                    --lost FILE
+                    --lost FILE [--interval S]
 
 serve: a TCP echo server (IPv4), one process for every connection.
 probe: N connections to A:P, kept open; each sends a numbered line every
-     0.5 s and waits for its echo.  An echo later than S seconds, a wrong
+     0.5 s (--interval) and waits for its echo.  An echo later than S seconds, a wrong
      one or a broken connection is a lost probe; the connection is then
      opened again.  Until FILE (--stop) exists; then it writes, and
      prints, "sent N answered N lost N worst_ms N" to --out, also every
@@ -21,7 +21,6 @@ import socket
 import sys
 import time
 
-INTERVAL = 0.5
 
 
 def serve(port):
@@ -122,7 +121,7 @@ def probe(a):
                     lost(p, str(e))
                     continue
                 p.sent_at = now
-                p.next_send = now + INTERVAL
+                p.next_send = now + a.interval
                 stats["sent"] += 1
         for key, _ in sel.select(0.05):
             p = key.data
@@ -185,6 +184,7 @@ def main():
     p.add_argument("--stop", required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--lost", required=True)
+    p.add_argument("--interval", type=float, default=0.5)
     a = ap.parse_args()
     if a.cmd == "serve":
         serve(a.port)
