@@ -153,7 +153,8 @@ static bool kct_stock_query_on;
 
 void kct_stock_query_live(bool live)
 {
-	WRITE_ONCE(kct_stock_query_on, live);
+	/* Release: a reader that sees it set sees every namespace's state. */
+	smp_store_release(&kct_stock_query_on, live);
 }
 
 /*
@@ -170,7 +171,8 @@ kct_stock_find_get(struct net *net, const struct nf_conntrack_zone *zone,
 	struct kct_net *kn;
 
 	rcu_read_lock();
-	if (READ_ONCE(kct_stock_query_on)) {
+	/* Pairs with kct_stock_query_live(): kn is whole once it is set. */
+	if (smp_load_acquire(&kct_stock_query_on)) {
 		kn = kct_pernet(net);
 		if (READ_ONCE(kn->sysctl.enable))
 			h = kct_table_lookup(kn, zone, tuple);
@@ -268,7 +270,8 @@ static int kct_stock_tuple_taken(const struct nf_conntrack_tuple *tuple,
 		return taken;
 	}
 	rcu_read_lock();
-	if (READ_ONCE(kct_stock_query_on))
+	/* Pairs with kct_stock_query_live(), as in kct_stock_find_get(). */
+	if (smp_load_acquire(&kct_stock_query_on))
 		by_kct = kct_stock_taken_by_kct(tuple, ignored);
 	rcu_read_unlock();
 	if (by_kct)
