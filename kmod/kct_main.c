@@ -26,13 +26,16 @@ static int __init kct_init(void)
 	if (ret)
 		return ret;
 	/*
-	 * nf_nat asks whether a tuple is taken for each connection kct
-	 * makes, from the first packet kct's hooks see: kct answers it
-	 * before they are registered (kct_stock_query.h).
+	 * Stock modules ask about, expect on and end each connection kct
+	 * makes, from the first packet kct's hooks see: kct answers them
+	 * before the hooks are registered (kct_stock_query.h), and until
+	 * they are gone.
 	 */
 	ret = kct_stock_query_init();
 	if (ret)
 		goto err_table;
+	kct_stock_expect_init();
+	kct_stock_end_init();
 	ret = kct_netns_register();
 	if (ret)
 		goto err_query;
@@ -41,8 +44,6 @@ static int __init kct_init(void)
 	ret = kct_netlink_init();
 	if (ret)
 		goto err_netns;
-	kct_stock_expect_init();
-	kct_stock_end_init();
 	pr_info("kct: connection tracker loaded (%u buckets, max %u)\n",
 		kct_table_size(), kct_table_max());
 	return 0;
@@ -52,6 +53,8 @@ err_netns:
 	kct_stock_query_live(false);
 	kct_netns_unregister();
 err_query:
+	kct_stock_end_exit();
+	kct_stock_expect_exit();
 	kct_stock_query_exit();
 err_table:
 	kct_table_exit();
@@ -60,14 +63,14 @@ err_table:
 
 static void __exit kct_exit(void)
 {
-	kct_stock_expect_exit();
 	kct_netlink_exit();
 	kct_gc_stop();
 	kct_stock_query_live(false);
 	/* Every namespace's exit empties its part of the table. */
 	kct_netns_unregister();
-	kct_stock_end_exit();
 	/* Until here kct's hooks could make connections (kct_stock_query.h). */
+	kct_stock_end_exit();
+	kct_stock_expect_exit();
 	kct_stock_query_exit();
 	/* Lockless readers may still be walking the buckets. */
 	synchronize_rcu();
