@@ -5,7 +5,7 @@
 # expectation, so that nobody can have the firewall open a door to a
 # third party.  With loose=1 (set at run time, as stock's parameter) the
 # same announcements make expectations for the address named.
-# kct-test-cost: 37
+# kct-test-cost: 39
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 require_tool nft vsftpd python3

@@ -14,7 +14,7 @@
 # other session's next line comes back.  The same scenario runs on stock
 # nf_conntrack and on kct in the same guest: every step shows the same
 # result, and stock's are the expected ones.
-# kct-test-cost: 66
+# kct-test-cost: 71
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 . "$(dirname "$0")/../lib/stock_diff.sh"

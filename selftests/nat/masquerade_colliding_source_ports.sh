@@ -18,7 +18,7 @@
 # the table 10 s later on both trackers, when a late retransmission
 # reaches the server after its socket is gone and its RST moves the
 # entry from TIME_WAIT to CLOSE.
-# kct-test-cost: 102
+# kct-test-cost: 96
 # kct-test-timeout: 600
 . "$(dirname "$0")/../lib/ktap.sh"
 . "$(dirname "$0")/../lib/topo.sh"

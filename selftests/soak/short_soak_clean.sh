@@ -11,7 +11,7 @@
 # than the phases' 3x time), without its reloads: make check's guests
 # run multi-threaded TCG, which can freeze at the patching a reload does
 # (short_soak_with_reloads_clean.sh, make soak).
-# kct-test-cost: 209
+# kct-test-cost: 219
 # kct-test-timeout: 900
 export SOAK_SECS=120 SOAK_PHASES=2 SOAK_NETNS=10 SOAK_RELOADS=0 \
 	SOAK_MAX=4096 SOAK_FLOOD_RATE=1000 SOAK_PROBES=4 SOAK_PROBE_LIMIT=5 \

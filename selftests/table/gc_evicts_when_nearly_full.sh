@@ -3,7 +3,7 @@
 # before new connections have to: it ends connections that are not
 # ASSURED (and TCP connections already closing), counting them in
 # early_drop, and leaves ASSURED ones alone.  Stock's GC does the same.
-# kct-test-cost: 21
+# kct-test-cost: 20
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/table.sh"
 require_tool socat python3 ss

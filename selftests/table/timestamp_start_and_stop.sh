@@ -9,7 +9,7 @@
 # stop.  Times are compared with the clock; the lines with stock's,
 # times aside.  Where the sysctl is 0 (the client's namespace) there is
 # no timestamp.
-# kct-test-cost: 51
+# kct-test-cost: 46
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 require_tool conntrack nft python3 date

@@ -12,7 +12,7 @@
 # master's first packet the ruleset drops goes with it.  The same steps
 # on stock nf_conntrack and on kct, in the same guest; listings compared
 # with countdowns aside.
-# kct-test-cost: 139
+# kct-test-cost: 132
 # Alone on the debug kernel it takes about 720 s; beside other guests more.
 # kct-test-timeout: 1800
 . "$(dirname "$0")/../lib/preamble.sh"

@@ -3,7 +3,7 @@
 # conntrack"), nf_conntrack's hooks run too, but kct owns every packet:
 # nf_conntrack's table and its insert counter stay empty in every
 # namespace while /proc/net/kct has each flow, and the rules still count.
-# kct-test-cost: 23
+# kct-test-cost: 21
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft iptables ping socat python3 ss
 
