@@ -160,14 +160,13 @@ def bursts(a):
     held = []
     for line in sys.stdin:
         words = line.split()
-        if words[0] == "close":
-            # A reset each (SO_LINGER 0): a thousand FINs at once left
-            # orphaned sockets that a debug guest's kernel killed ("too
-            # many orphaned sockets"), and the server's ends open.
-            for s in held:
+        for s in held:
+            if words[0] == "close":
+                # A reset (SO_LINGER 0): a thousand FINs at once left
+                # orphaned sockets that a debug guest's kernel killed
+                # ("too many orphaned sockets"), and the server's ends open.
                 s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                              struct.pack("ii", 1, 0))
-        for s in held:
             s.close()
         held = []
         if words[0] == "close":
