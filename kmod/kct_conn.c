@@ -13,6 +13,7 @@
 #include "kct_conn.h"
 #include "kct_table.h"
 #include "kct_event.h"
+#include "kct_stock_early_drop.h"
 
 /*
  * No room for one more connection in @kn's namespace: kct's count at
@@ -43,8 +44,13 @@ static bool kct_conn_make_room(struct kct_net *kn, u32 hash)
 {
 	unsigned int round;
 
-	/* Expired connections it ended may have made the room too. */
-	if (!kct_table_early_drop(kn, hash, 0) && kct_conn_no_room(kn))
+	/*
+	 * Expired connections it ended may have made the room too.  Stock's
+	 * table may hold the unassured ones: those stock tracked before kct
+	 * was loaded count against the same limit.
+	 */
+	if (!kct_table_early_drop(kn, hash, 0) &&
+	    !kct_stock_early_drop(kn, hash) && kct_conn_no_room(kn))
 		return false;
 	for (round = 1; round < KCT_ROOM_ROUNDS && kct_conn_no_room(kn); round++)
 		kct_table_early_drop(kn, hash, round);
