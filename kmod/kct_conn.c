@@ -45,12 +45,13 @@ static bool kct_conn_make_room(struct kct_net *kn, u32 hash)
 	unsigned int round;
 
 	/*
-	 * Expired connections it ended may have made the room too.  Stock's
-	 * table may hold the unassured ones: those stock tracked before kct
-	 * was loaded count against the same limit.
+	 * Stock's table first: the connections stock tracked before kct was
+	 * loaded count against the same limit, and no packet reaches them
+	 * any more, so they go before kct's live ones.  Expired connections
+	 * either early drop ended may have made the room too.
 	 */
-	if (!kct_table_early_drop(kn, hash, 0) &&
-	    !kct_stock_early_drop(kn, hash) && kct_conn_no_room(kn))
+	if (!kct_stock_early_drop(kn, hash) &&
+	    !kct_table_early_drop(kn, hash, 0) && kct_conn_no_room(kn))
 		return false;
 	for (round = 1; round < KCT_ROOM_ROUNDS && kct_conn_no_room(kn); round++)
 		kct_table_early_drop(kn, hash, round);

@@ -57,6 +57,7 @@ static unsigned int kct_stock_chain_unassured(const struct net *net, u32 hash,
 	lock = &nf_conntrack_locks[bucket % CONNTRACK_LOCKS];
 	local_bh_disable();
 	nf_conntrack_lock(lock);
+	__acquire(lock);	/* for sparse: the declaration does not say */
 	/* Resized since the size was read: another time. */
 	if (size != nf_conntrack_htable_size)
 		goto out;
