@@ -6,7 +6,7 @@
 # INVALID), is dropped and never reaches the server.  The same scenario
 # runs against stock nf_conntrack with nf_conntrack_netlink first.  -D
 # with filters deletes just what they select.
-# kct-test-cost: 77
+# kct-test-cost: 73
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 require_tool conntrack socat nft ss
@@ -31,7 +31,7 @@ table inet fw {
 }
 NFT
 	in_sv socat -u TCP4-LISTEN:7000,reuseaddr OPEN:$rx,creat,append >/dev/null 2>&1 &
-	wait_for in_sv sh -c "ss -Hltn | grep -q ':7000 '"
+	wait_for tcp_listening $SV 7000
 	(sh -c "echo one; while [ ! -e $go ]; do sleep 0.2; done; echo two; sleep 30" |
 		in_cl socat -u - TCP4:$SV4:7000,sourceport=42000) >/dev/null 2>&1 &
 	wait_for grep -q one $rx

@@ -10,7 +10,7 @@
 # listened, 1 to every connection.  Each TCP connection is made through
 # the firewall, held open and ended by `conntrack -D`; its event lines
 # are the same for kct as for stock.
-# kct-test-cost: 86
+# kct-test-cost: 75
 # kct-test-timeout: 600
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
@@ -53,10 +53,9 @@ hold_conns() {
 	wait_for established "$@" || echo "not all ESTABLISHED: $*" >&2
 }
 listening() {
-	local ports port
-	ports=$(in_sv ss -Hltn)
+	local port
 	for port; do
-		[[ $ports == *":$port "* ]] || return 1
+		tcp_listening $SV $port || return 1
 	done
 }
 established() {

@@ -24,7 +24,7 @@ wait_for ct_events_ready kct-quiet 1
 # default half a second, less than a debug kernel takes to start cat.
 in_sv socat -t $((2 * KCT_PATIENCE)) TCP4-LISTEN:7000,reuseaddr EXEC:cat \
 	>/dev/null 2>&1 &
-wait_for in_sv sh -c "ss -Hltn | grep -q ':7000 '"
+wait_for tcp_listening $SV 7000
 out=$(echo hello | in_cl socat -t $((2 * KCT_PATIENCE)) - TCP4:$SV4:7000,sourceport=42000)
 ktap_expect "the connection carried data both ways" hello "$out"
 wait_for in_fw grep -q "TIME_WAIT" /proc/net/kct

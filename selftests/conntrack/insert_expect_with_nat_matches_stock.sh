@@ -16,7 +16,7 @@
 # -L expect` and the expectation table in /proc are stock's; the
 # server's connection to port 50000 reaches the client's port 50001,
 # RELATED, and the router lists it as stock does.
-# kct-test-cost: 88
+# kct-test-cost: 69
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 . "$(dirname "$0")/../lib/ftp_nat.sh"
@@ -53,7 +53,7 @@ scenario() {
 	wait_for tcp_listening $SV 21
 	in_cl socat -u EXEC:"sleep $((120 * KCT_PATIENCE))" TCP4:$SV4:21,sourceport=40000 \
 		>/dev/null 2>&1 &
-	wait_for in_cl sh -c "ss -Htn state established | grep -q ':40000 '"
+	wait_for tcp_established $CL 40000
 	in_cl socat -u TCP4-LISTEN:50001,reuseaddr - >/tmp/kct-ct-data 2>&1 &
 	wait_for tcp_listening $CL 50001
 

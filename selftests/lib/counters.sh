@@ -15,7 +15,7 @@ stock_stat() {
 }
 
 proc_stat() {
-	ip netns exec "$1" cat "/proc/net/stat/$2" | awk -v col="$3" '
+	ns_cat "$1" "stat/$2" | awk -v col="$3" '
 		function hex(s,   i, v) {
 			v = 0
 			for (i = 1; i <= length(s); i++)
@@ -29,7 +29,7 @@ proc_stat() {
 
 # kct_invalid NS REASON: the count of /proc/net/stat/kct_invalid's REASON.
 kct_invalid() {
-	ip netns exec "$1" cat /proc/net/stat/kct_invalid |
+	ns_cat "$1" stat/kct_invalid |
 		awk -v r="$2" '$1 == r { print $2; f = 1 } END { exit !f }'
 }
 

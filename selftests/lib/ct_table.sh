@@ -2,14 +2,50 @@
 # /proc/net/nf_conntrack of a namespace, one entry or all those matching,
 # countdowns and flags.  Sourced by tracker.sh.
 
+# ns_cat NS FILE: /proc/net/FILE of namespace NS, read by the shell
+# itself from /proc/PID/net of a process in NS (lib/servers.sh, ns_pid)
+# when there is one: the tables are read again and again, and under
+# emulation an ip netns exec cat costs a part of a second.  Otherwise,
+# or if it cannot be read that way (no such file: the message is cat's),
+# as cat prints it.  The firewall of the topology gets a process of its
+# own for this (ns_hold) the first time; the others are read where a
+# test's own processes are.
+ns_cat() {
+	local lines
+	if ns_pid "$1" && mapfile -t lines <"/proc/$NS_PID/net/$2"; then
+		[ ${#lines[@]} -eq 0 ] || printf '%s\n' "${lines[@]}"
+		return 0
+	fi 2>/dev/null
+	[ "$1" = "$FW" ] && ns_hold "$1"
+	ip netns exec "$1" cat "/proc/net/$2"
+}
+
+# ns_hold NS: a sleeping process in namespace NS, for ns_cat to read
+# through, until the namespace's processes are ended (topo_destroy,
+# ns_kill).  It holds none of the test's files or pipes open, is no job
+# of the test's shell (wait, $!) and starts in the background: the
+# next read uses it.  One for each namespace of that name: the mark
+# file is newer than the namespace once one was started.
+ns_hold() {
+	[ /tmp/kct-step-hold-"$1" -nt /run/netns/"$1" ] && return 0
+	: >/tmp/kct-step-hold-"$1"
+	( (
+		for fd in /proc/$BASHPID/fd/*; do
+			fd=${fd##*/}
+			[ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-"
+		done
+		exec ip netns exec "$1" sleep $((3600 * KCT_PATIENCE))
+	) </dev/null >/dev/null 2>&1 & )
+}
+
 # kct_table NS: the connection table of namespace NS.
 kct_table() {
-	ip netns exec "$1" cat /proc/net/kct
+	ns_cat "$1" kct
 }
 
 # stock_table NS: stock nf_conntrack's table of namespace NS.
 stock_table() {
-	ip netns exec "$1" cat /proc/net/nf_conntrack
+	ns_cat "$1" nf_conntrack
 }
 
 # lines_with PATTERN...: the lines of stdin containing every PATTERN

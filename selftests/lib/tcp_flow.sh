@@ -75,7 +75,7 @@ tf_lines() {
 		*" sport=$TF_CP dport=$TF_SP "* | *" sport=$TF_SP dport=$TF_CP "*)
 			printf '%s\n' "$line" ;;
 		esac
-	done < <(ip netns exec $FW cat /proc/net/$TF_TABLE)
+	done < <(ns_cat $FW $TF_TABLE)
 	return 0
 }
 

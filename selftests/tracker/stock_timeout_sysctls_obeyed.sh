@@ -9,7 +9,7 @@
 # entries keep the client's own values.  (SCTP's timeouts:
 # sctp_states_vs_stock; tcp_loose, tcp_be_liberal,
 # tcp_ignore_invalid_rst, checksum, log_invalid: their own tests.)
-# kct-test-cost: 108
+# kct-test-cost: 88
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3
 
@@ -58,7 +58,7 @@ entries() {
 	local end=$((EPOCHSECONDS + 1 + 5 * KCT_PATIENCE))
 	shift
 	while :; do
-		mapfile -t lines < <(ip netns exec "$ns" cat /proc/net/$TF_TABLE)
+		mapfile -t lines < <(ns_cat "$ns" $TF_TABLE)
 		out=() ok=1
 		for spec in "$@"; do
 			IFS=';' read -r -a f <<<"$spec"

@@ -11,7 +11,7 @@
 # the namespace's default.  Deleting the policies while kct's
 # connections use them harms nothing (kct's connections keep a copy;
 # stock's fall back to the defaults).
-# kct-test-cost: 119
+# kct-test-cost: 73
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3 nfct iptables
 
@@ -61,14 +61,14 @@ policy_delete() {
 countdown() {
 	local line
 	if poll 5 entry_there "$@"; then
-		line=$(lines_with "$@" < <(in_fw cat /proc/net/$TF_TABLE) | head -n1)
+		line=$(lines_with "$@" < <(ns_cat $FW $TF_TABLE) | head -n1)
 		kct_timeout "$line"
 	else
 		echo none
 	fi
 }
 entry_there() {
-	[ -n "$(lines_with "$@" < <(in_fw cat /proc/net/$TF_TABLE))" ]
+	[ -n "$(lines_with "$@" < <(ns_cat $FW $TF_TABLE))" ]
 }
 
 # observe: "WHAT SECONDS" per step, from the tracker now loaded.
