@@ -37,6 +37,16 @@ closed() {
 		grep -c ' TIME_WAIT .* sport=4502[012] dport=')" = 3 ]
 }
 
+# closing_events FILE SPORT: nat_events without a CLOSE_WAIT update.
+# The server closes first; whether the client's kernel acknowledges its
+# FIN alone (CLOSE_WAIT, then LAST_ACK) or with the client's own FIN
+# (straight to LAST_ACK) depends on how soon socat closes, not on the
+# tracker: on a loaded machine kct's run got the lone ACK and stock's
+# did not.  The tracker/ tests compare those states on the same packets.
+closing_events() {
+	nat_events "$1" "$2" | sed -E 's/\| \[UPDATE\] [^|]* CLOSE_WAIT [^|]*\|/|/'
+}
+
 # listing OPTION: what `conntrack -L OPTION` shows of the three, one line.
 listing() {
 	in_fw conntrack -L -p tcp $1 2>/dev/null | grep 'sport=4502[012] ' |
@@ -72,9 +82,9 @@ scenario() {
 	echo "all: $(listing)"
 	in_fw conntrack -F 2>/dev/null
 	poll 5 sh -c "[ \$(grep -c 'DESTROY.*sport=4502[012] ' $EV) = 3 ]"
-	echo "masqueraded, events: $(nat_events $EV 45020)"
-	echo "forwarded, events: $(nat_events $EV 45021)"
-	echo "not translated, events: $(nat_events $EV 45022)"
+	echo "masqueraded, events: $(closing_events $EV 45020)"
+	echo "forwarded, events: $(closing_events $EV 45021)"
+	echo "not translated, events: $(closing_events $EV 45022)"
 	kill $listener 2>/dev/null
 	topo_destroy
 }
