@@ -28,18 +28,18 @@ trap 'topo_destroy >/dev/null 2>&1; rm -f /tmp/kct-ct-* /tmp/kct-tcp-*
 	rmmod nf_conntrack_netlink 2>/dev/null' EXIT
 
 # The commands, one per line, run in the firewall in this order.
-INSERTS="-I -p tcp -s $CL4 -d $SV4 --sport 42000 --dport 7000 --state ESTABLISHED -t 100 -u ASSURED,SEEN_REPLY -m 42
--I -p udp -s $CL4 -d $SV4 --sport 43000 --dport 5000 -t 50
--I -t 30 -p icmp -s $CL4 -d $SV4 --icmp-type 8 --icmp-code 0 --icmp-id 77
--I -p udp -s $CL4 -d $SV4 --sport 43001 --dport 5001 -t 60 -w 5
--I -p tcp --orig-src 10.0.0.1 --orig-dst 10.0.0.2 --reply-src 10.0.0.3 --reply-dst 10.0.0.1 --orig-port-src 1000 --orig-port-dst 80 --reply-port-src 8080 --reply-port-dst 1000 --state SYN_SENT -t 120
--I -p tcp -s $CL6 -d $SV6 --sport 42001 --dport 7001 --state ESTABLISHED -t 200
--I -p udp --reply-src 10.0.0.9 --reply-dst 10.0.0.8 --reply-port-src 53 --reply-port-dst 3333 -t 70
--I -t 300 -p icmp -s $CL4 -d $SV4 --icmp-type 8 --icmp-code 0
--I -p udp -s $CL4 -d $SV4 --sport 43004 --dport 5004 -t 300 -u FIXED_TIMEOUT
--I -p udp -s $CL4 -d $SV4 --sport 43005 --dport 5005 -t 60 --orig-zone 7
--I -p tcp -s $CL4 -d $SV4 --sport 42000 --dport 7000 --state ESTABLISHED -t 100
--I -p udp -s $CL4 -d $SV4 --sport 43006 --dport 5006 -t 60 --orig-zone 7 --reply-zone 8
+INSERTS="-I -p tcp -s $CL4 -d $SV4 --sport 42000 --dport 7000 --state ESTABLISHED -t 1000 -u ASSURED,SEEN_REPLY -m 42
+-I -p udp -s $CL4 -d $SV4 --sport 43000 --dport 5000 -t 500
+-I -t 300 -p icmp -s $CL4 -d $SV4 --icmp-type 8 --icmp-code 0 --icmp-id 77
+-I -p udp -s $CL4 -d $SV4 --sport 43001 --dport 5001 -t 600 -w 5
+-I -p tcp --orig-src 10.0.0.1 --orig-dst 10.0.0.2 --reply-src 10.0.0.3 --reply-dst 10.0.0.1 --orig-port-src 1000 --orig-port-dst 80 --reply-port-src 8080 --reply-port-dst 1000 --state SYN_SENT -t 1200
+-I -p tcp -s $CL6 -d $SV6 --sport 42001 --dport 7001 --state ESTABLISHED -t 2000
+-I -p udp --reply-src 10.0.0.9 --reply-dst 10.0.0.8 --reply-port-src 53 --reply-port-dst 3333 -t 700
+-I -t 3000 -p icmp -s $CL4 -d $SV4 --icmp-type 8 --icmp-code 0
+-I -p udp -s $CL4 -d $SV4 --sport 43004 --dport 5004 -t 3000 -u FIXED_TIMEOUT
+-I -p udp -s $CL4 -d $SV4 --sport 43005 --dport 5005 -t 600 --orig-zone 7
+-I -p tcp -s $CL4 -d $SV4 --sport 42000 --dport 7000 --state ESTABLISHED -t 1000
+-I -p udp -s $CL4 -d $SV4 --sport 43006 --dport 5006 -t 600 --orig-zone 7 --reply-zone 8
 -I -p udp -s $CL4 -d $SV4 --sport 43002 --dport 5002 -t 10 -u EXPECTED
 -I -p udp -s $CL4 -d $SV4 --sport 43003 --dport 5003"
 NEW_EVENTS=10
@@ -115,11 +115,11 @@ run_inserts() {
 	echo "ipv6: $(ct_counters $FW 6 "$before")"
 	in_fw conntrack -L 2>&1 | ct_norm
 	tcp_left=$(kct_timeout "$(in_fw grep 'sport=42000 dport=7000' "/proc/net/$1")")
-	echo "the TCP entry's countdown is above its -t 100: $([ "${tcp_left:-0}" -gt 100 ] && echo yes || echo "no ($tcp_left)")"
+	echo "the TCP entry's countdown is above its -t 1000: $([ "${tcp_left:-0}" -gt 1000 ] && echo yes || echo "no ($tcp_left)")"
 	udp_left=$(kct_timeout "$(in_fw grep 'sport=43000 dport=5000' "/proc/net/$1")")
-	echo "the UDP entry's countdown is down to the tracker's 30 s from its -t 50: $([ "${udp_left:-99}" -le 30 ] && echo yes || echo "no ($udp_left)")"
+	echo "the UDP entry's countdown is down to the tracker's 30 s from its -t 500: $([ "${udp_left:-99}" -le 30 ] && echo yes || echo "no ($udp_left)")"
 	fixed_left=$(kct_timeout "$(in_fw grep 'sport=43004 dport=5004' "/proc/net/$1")")
-	echo "the FIXED_TIMEOUT entry's countdown stays near its -t 300: $([ "${fixed_left:-0}" -gt 200 ] && echo yes || echo "no ($fixed_left)")"
+	echo "the FIXED_TIMEOUT entry's countdown stays near its -t 3000: $([ "${fixed_left:-0}" -gt 2000 ] && echo yes || echo "no ($fixed_left)")"
 }
 
 # part NAME: the lines of stdin's part NAME.
