@@ -22,21 +22,13 @@
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_core.h>
 #include "kct_pernet.h"
+#include "kct_table.h"
 #include "kct_stock_early_drop.h"
 
 /* As stock: buckets looked in, from the first one on. */
 #define KCT_STOCK_EARLY_DROP_BUCKETS	8
 /* Connections dropped at most from one chain. */
 #define KCT_STOCK_EARLY_DROP_MAX	16
-
-static bool kct_stock_collected(const struct nf_conn *ct,
-				struct nf_conn *const *out, unsigned int n)
-{
-	while (n--)
-		if (out[n] == ct)
-			return true;
-	return false;
-}
 
 /*
  * The unassured connections of @net in stock's chain number @i counted
@@ -68,7 +60,7 @@ static unsigned int kct_stock_chain_unassured(const struct net *net, u32 hash,
 			break;
 		if (test_bit(IPS_ASSURED_BIT, &ct->status) ||
 		    !net_eq(nf_ct_net(ct), net) || nf_ct_is_dying(ct) ||
-		    kct_stock_collected(ct, out, found) ||
+		    kct_conn_in_batch(ct, out, found) ||
 		    !refcount_inc_not_zero(&ct->ct_general.use))
 			continue;
 		out[found++] = ct;

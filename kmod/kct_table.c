@@ -328,16 +328,6 @@ bool kct_table_unlink_for(struct nf_conn *ct, const struct kct_event_req *req)
 	return true;
 }
 
-/* Whether @ct is among the @n connections of @out. */
-static bool kct_collected(const struct nf_conn *ct, struct nf_conn *const *out,
-			  unsigned int n)
-{
-	while (n--)
-		if (out[n] == ct)
-			return true;
-	return false;
-}
-
 /*
  * The wanted connections of @bucket, each referenced into @out, at most
  * @cap of them; returns how many there are, which may be more.  A
@@ -368,7 +358,7 @@ static unsigned int kct_bucket_collect(unsigned int bucket,
 		     NF_CT_DIRECTION(h) != IP_CT_DIR_ORIGINAL) ||
 		    nf_ct_is_dying(ct) ||
 		    (net && !net_eq(nf_ct_net(ct), net)) ||
-		    (any_direction && kct_collected(ct, out, min(found, cap))) ||
+		    (any_direction && kct_conn_in_batch(ct, out, min(found, cap))) ||
 		    (want && !want(ct, arg)))
 			continue;
 		if (found < cap) {

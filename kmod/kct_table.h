@@ -110,4 +110,19 @@ struct nf_conn *kct_table_iter_next(struct kct_table_iter *it);
 void kct_table_iter_end(struct kct_table_iter *it);
 unsigned int kct_table_size(void);
 
+/*
+ * Whether @ct is among the first @n connections of @out: a connection is
+ * in two chains, so a walk that collects a chain's connections for one
+ * act can meet it twice.
+ */
+static inline bool kct_conn_in_batch(const struct nf_conn *ct,
+				     struct nf_conn *const *out,
+				     unsigned int n)
+{
+	while (n--)
+		if (out[n] == ct)
+			return true;
+	return false;
+}
+
 #endif /* _KCT_TABLE_H */
