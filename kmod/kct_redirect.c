@@ -21,17 +21,45 @@
  * which the grace period above covers again.
  */
 #include <linux/module.h>
+#include <linux/mutex.h>
+#ifdef CONFIG_X86_KERNEL_IBT
+#include <asm/ibt.h>
+#endif
 #include "kct_redirect.h"
 
 #ifdef KCT_HAVE_REDIRECT
+
+/*
+ * One ftrace_ops carries every redirect, told apart by the address of the
+ * function called.  Taking an ops off waits for two RCU-tasks grace
+ * periods (ftrace's own, for tasks still in its trampoline): one ops per
+ * redirect made that most of the time rmmod kct took.
+ */
+#define KCT_REDIRECTS_MAX	8
+
+/* Starts and stops; kct_redirects[] and kct_redirects_live change under it. */
+static DEFINE_MUTEX(kct_redirects_lock);
+/* The redirects started; read by the callback without the lock. */
+static struct kct_redirect *kct_redirects[KCT_REDIRECTS_MAX];
+static unsigned int kct_redirects_live;
 
 static void notrace kct_redirect_call(unsigned long ip,
 				      unsigned long parent_ip,
 				      struct ftrace_ops *ops,
 				      struct ftrace_regs *fregs)
 {
-	struct kct_redirect *r = container_of(ops, struct kct_redirect, ops);
+	struct kct_redirect *r = NULL;
+	unsigned int i;
 
+	for (i = 0; i < KCT_REDIRECTS_MAX && !r; i++) {
+		/* Pairs with kct_redirect_start(): ->ip is set. */
+		r = smp_load_acquire(&kct_redirects[i]);
+		if (r && r->ip != ip)
+			r = NULL;
+	}
+	/* Stopped meanwhile: the call goes on to the function itself. */
+	if (!r)
+		return;
 	if (within_module(parent_ip, THIS_MODULE))
 		return;
 	if (r->wanted && !r->wanted(parent_ip))
@@ -41,24 +69,58 @@ static void notrace kct_redirect_call(unsigned long ip,
 	ftrace_instruction_pointer_set(fregs, (unsigned long)r->replacement);
 }
 
+static struct ftrace_ops kct_redirect_ops = {
+	.func = kct_redirect_call,
+	.flags = FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_RECURSION |
+#ifndef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
+		 FTRACE_OPS_FL_SAVE_REGS |
+#endif
+		 0,
+};
+
+/*
+ * Where ftrace calls out for @fn (the address its callback is given): the
+ * function's first instruction, or the one after its ENDBR where the
+ * kernel marks indirect branch targets (ftrace_location() is not
+ * exported).
+ */
+static unsigned long kct_redirect_site(const void *fn)
+{
+	unsigned long ip = (unsigned long)fn;
+
+#ifdef CONFIG_X86_KERNEL_IBT
+	if (is_endbr(*(const u32 *)ip))
+		ip += ENDBR_INSN_SIZE;
+#endif
+	return ip;
+}
+
 static int kct_redirect_start(struct kct_redirect *r)
 {
-	unsigned long target = (unsigned long)r->target;
+	unsigned int slot;
 	int ret;
 
-	r->ops.func = kct_redirect_call;
-	r->ops.flags = FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_RECURSION |
-#ifndef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
-		       FTRACE_OPS_FL_SAVE_REGS |
-#endif
-		       0;
-	ret = ftrace_set_filter_ip(&r->ops, target, 0, 0);
-	if (ret)
+	lockdep_assert_held(&kct_redirects_lock);
+	r->ip = kct_redirect_site(r->target);
+	for (slot = 0; slot < KCT_REDIRECTS_MAX && kct_redirects[slot]; slot++)
+		;
+	if (slot == KCT_REDIRECTS_MAX)
+		return -ENOSPC;
+	/* Found by the callback, ->ip set, before a call can reach it. */
+	smp_store_release(&kct_redirects[slot], r);
+	ret = ftrace_set_filter_ip(&kct_redirect_ops, r->ip, 0, 0);
+	if (!ret && !kct_redirects_live) {
+		ret = register_ftrace_function(&kct_redirect_ops);
+		if (ret)
+			ftrace_set_filter_ip(&kct_redirect_ops, r->ip, 1, 0);
+	}
+	if (ret) {
+		WRITE_ONCE(kct_redirects[slot], NULL);
 		return ret;
-	ret = register_ftrace_function(&r->ops);
-	if (ret)
-		ftrace_set_filter_ip(&r->ops, target, 1, 0);
-	return ret;
+	}
+	kct_redirects_live++;
+	r->started = true;
+	return 0;
 }
 
 /*
@@ -70,12 +132,30 @@ void kct_redirects_start(struct kct_redirect *const *r, unsigned int n)
 	unsigned int i;
 	int ret;
 
+	mutex_lock(&kct_redirects_lock);
 	for (i = 0; i < n; i++) {
 		ret = kct_redirect_start(r[i]);
 		if (ret)
 			pr_warn("kct: cannot answer %ps() (error %d): %s\n",
 				r[i]->target, ret, r[i]->loss);
 	}
+	mutex_unlock(&kct_redirects_lock);
+}
+
+static void kct_redirect_stop(struct kct_redirect *r)
+{
+	unsigned int slot;
+
+	lockdep_assert_held(&kct_redirects_lock);
+	/* An ops with an empty filter would trace every function: off first. */
+	if (kct_redirects_live == 1)
+		unregister_ftrace_function(&kct_redirect_ops);
+	ftrace_set_filter_ip(&kct_redirect_ops, r->ip, 1, 0);
+	for (slot = 0; slot < KCT_REDIRECTS_MAX; slot++)
+		if (kct_redirects[slot] == r)
+			WRITE_ONCE(kct_redirects[slot], NULL);
+	kct_redirects_live--;
+	r->started = false;
 }
 
 /* Stop the redirects that started; kct's text may go once this returns. */
@@ -84,14 +164,14 @@ void kct_redirects_stop(struct kct_redirect *const *r, unsigned int n)
 	bool any = false;
 	unsigned int i;
 
+	mutex_lock(&kct_redirects_lock);
 	for (i = 0; i < n; i++) {
-		if (!(r[i]->ops.flags & FTRACE_OPS_FL_ENABLED))
+		if (!r[i]->started)
 			continue;
-		unregister_ftrace_function(&r[i]->ops);
-		ftrace_set_filter_ip(&r[i]->ops, (unsigned long)r[i]->target,
-				     1, 0);
+		kct_redirect_stop(r[i]);
 		any = true;
 	}
+	mutex_unlock(&kct_redirects_lock);
 	/* No task may still be inside a replacement; see above. */
 	if (any)
 		synchronize_rcu_tasks();

@@ -32,9 +32,9 @@ struct kct_redirect {
 	bool sleeps;
 	/* What users lose when the redirect cannot be made, for the log. */
 	const char *loss;
-#ifdef KCT_HAVE_REDIRECT
-	struct ftrace_ops ops;
-#endif
+	/* kct_redirect.c's: set under its lock, @ip read by its callback. */
+	unsigned long ip;		/* where ftrace calls out for @target */
+	bool started;
 };
 
 void kct_redirects_start(struct kct_redirect *const *r, unsigned int n);
