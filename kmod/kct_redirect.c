@@ -10,6 +10,13 @@
  * It must not be a tail call, or its return address would be the
  * redirected caller's and the call would come back to the replacement.
  *
+ * The redirects are added first and then started and stopped together, as
+ * one ftrace_ops: ftrace's own wait when an ops is taken off (an
+ * RCU-tasks-rude and an RCU-tasks grace period) was most of the time
+ * rmmod kct took with one ops per redirect, and a function already
+ * called through a BPF trampoline is shared with an IPMODIFY ops only
+ * when the ops is registered with it, not when added to a live ops.
+ *
  * Lifetime: a caller sent to a replacement that does not sleep runs
  * kct's code without any reference on this module.  Stopping the
  * redirects waits until no task can still be on its way into this
@@ -21,27 +28,33 @@
  * which the grace period above covers again.
  */
 #include <linux/module.h>
-#include <linux/mutex.h>
 #ifdef CONFIG_X86_KERNEL_IBT
 #include <asm/ibt.h>
 #endif
 #include "kct_redirect.h"
 
-#ifdef KCT_HAVE_REDIRECT
-
-/*
- * One ftrace_ops carries every redirect, told apart by the address of the
- * function called.  Taking an ops off waits for two RCU-tasks grace
- * periods (ftrace's own, for tasks still in its trampoline): one ops per
- * redirect made that most of the time rmmod kct took.
- */
 #define KCT_REDIRECTS_MAX	8
 
-/* Starts and stops; kct_redirects[] and kct_redirects_live change under it. */
-static DEFINE_MUTEX(kct_redirects_lock);
-/* The redirects started; read by the callback without the lock. */
+/*
+ * The redirects added, read by the callback without a lock; written only
+ * by module init and exit, which the module loader serialises.
+ */
 static struct kct_redirect *kct_redirects[KCT_REDIRECTS_MAX];
-static unsigned int kct_redirects_live;
+static unsigned int kct_redirects_added;
+
+/* Called at module init, before kct_redirects_start(). */
+void kct_redirects_add(struct kct_redirect *const *r, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (WARN_ON(kct_redirects_added == KCT_REDIRECTS_MAX))
+			return;
+		kct_redirects[kct_redirects_added++] = r[i];
+	}
+}
+
+#ifdef KCT_HAVE_REDIRECT
 
 static void notrace kct_redirect_call(unsigned long ip,
 				      unsigned long parent_ip,
@@ -51,14 +64,12 @@ static void notrace kct_redirect_call(unsigned long ip,
 	struct kct_redirect *r = NULL;
 	unsigned int i;
 
-	for (i = 0; i < KCT_REDIRECTS_MAX && !r; i++) {
-		/* Pairs with kct_redirect_start(): ->ip is set. */
-		r = smp_load_acquire(&kct_redirects[i]);
-		if (r && r->ip != ip)
-			r = NULL;
+	for (i = 0; i < KCT_REDIRECTS_MAX; i++) {
+		r = READ_ONCE(kct_redirects[i]);
+		if (!r || r->ip == ip)
+			break;
 	}
-	/* Stopped meanwhile: the call goes on to the function itself. */
-	if (!r)
+	if (!r || r->ip != ip)
 		return;
 	if (within_module(parent_ip, THIS_MODULE))
 		return;
@@ -95,100 +106,90 @@ static unsigned long kct_redirect_site(const void *fn)
 	return ip;
 }
 
-static int kct_redirect_start(struct kct_redirect *r)
+static void kct_redirect_lost(const struct kct_redirect *r, int err)
 {
-	unsigned int slot;
-	int ret;
-
-	lockdep_assert_held(&kct_redirects_lock);
-	r->ip = kct_redirect_site(r->target);
-	for (slot = 0; slot < KCT_REDIRECTS_MAX && kct_redirects[slot]; slot++)
-		;
-	if (slot == KCT_REDIRECTS_MAX)
-		return -ENOSPC;
-	/* Found by the callback, ->ip set, before a call can reach it. */
-	smp_store_release(&kct_redirects[slot], r);
-	ret = ftrace_set_filter_ip(&kct_redirect_ops, r->ip, 0, 0);
-	if (!ret && !kct_redirects_live) {
-		ret = register_ftrace_function(&kct_redirect_ops);
-		if (ret)
-			ftrace_set_filter_ip(&kct_redirect_ops, r->ip, 1, 0);
-	}
-	if (ret) {
-		WRITE_ONCE(kct_redirects[slot], NULL);
-		return ret;
-	}
-	kct_redirects_live++;
-	r->started = true;
-	return 0;
+	pr_warn("kct: cannot answer %ps() (error %d): %s\n", r->target, err,
+		r->loss);
 }
 
 /*
- * Start @n redirects.  One that cannot be made costs only what its
- * ->loss says (tracking works without any), so it is logged, not fatal.
+ * Another user of a function that changes where it goes (livepatch, a
+ * second IPMODIFY callback) makes the registration of all of them fail:
+ * then each is added on its own, so that only that one is lost.
  */
-void kct_redirects_start(struct kct_redirect *const *r, unsigned int n)
+static void kct_redirects_start_one_by_one(void)
 {
+	bool registered = false;
 	unsigned int i;
 	int ret;
 
-	mutex_lock(&kct_redirects_lock);
-	for (i = 0; i < n; i++) {
-		ret = kct_redirect_start(r[i]);
+	for (i = 0; i < kct_redirects_added; i++) {
+		struct kct_redirect *r = kct_redirects[i];
+
+		ret = ftrace_set_filter_ip(&kct_redirect_ops, r->ip, 0, 0);
+		if (!ret && !registered) {
+			ret = register_ftrace_function(&kct_redirect_ops);
+			if (ret)
+				ftrace_set_filter_ip(&kct_redirect_ops, r->ip,
+						     1, 0);
+			registered = !ret;
+		}
 		if (ret)
-			pr_warn("kct: cannot answer %ps() (error %d): %s\n",
-				r[i]->target, ret, r[i]->loss);
+			kct_redirect_lost(r, ret);
 	}
-	mutex_unlock(&kct_redirects_lock);
 }
 
-static void kct_redirect_stop(struct kct_redirect *r)
+/*
+ * Start the redirects added: from here on, calls of their targets go to
+ * the replacements.  One that cannot be made costs only what its ->loss
+ * says (tracking works without any), so it is logged, not fatal.
+ */
+void kct_redirects_start(void)
 {
-	unsigned int slot;
-
-	lockdep_assert_held(&kct_redirects_lock);
-	/* An ops with an empty filter would trace every function: off first. */
-	if (kct_redirects_live == 1)
-		unregister_ftrace_function(&kct_redirect_ops);
-	ftrace_set_filter_ip(&kct_redirect_ops, r->ip, 1, 0);
-	for (slot = 0; slot < KCT_REDIRECTS_MAX; slot++)
-		if (kct_redirects[slot] == r)
-			WRITE_ONCE(kct_redirects[slot], NULL);
-	kct_redirects_live--;
-	r->started = false;
-}
-
-/* Stop the redirects that started; kct's text may go once this returns. */
-void kct_redirects_stop(struct kct_redirect *const *r, unsigned int n)
-{
-	bool any = false;
+	unsigned long ips[KCT_REDIRECTS_MAX];
 	unsigned int i;
+	int ret;
 
-	mutex_lock(&kct_redirects_lock);
-	for (i = 0; i < n; i++) {
-		if (!r[i]->started)
-			continue;
-		kct_redirect_stop(r[i]);
-		any = true;
+	for (i = 0; i < kct_redirects_added; i++) {
+		ips[i] = kct_redirect_site(kct_redirects[i]->target);
+		kct_redirects[i]->ip = ips[i];
 	}
-	mutex_unlock(&kct_redirects_lock);
+	ret = ftrace_set_filter_ips(&kct_redirect_ops, ips, kct_redirects_added,
+				    0, 0);
+	if (!ret) {
+		ret = register_ftrace_function(&kct_redirect_ops);
+		if (!ret)
+			return;
+		/* Not registered: this only empties the filter. */
+		ftrace_set_filter_ips(&kct_redirect_ops, ips,
+				      kct_redirects_added, 1, 0);
+	}
+	kct_redirects_start_one_by_one();
+}
+
+/* Stop every redirect; kct's text may go once this returns. */
+void kct_redirects_stop(void)
+{
+	if (!(kct_redirect_ops.flags & FTRACE_OPS_FL_ENABLED))
+		return;
+	unregister_ftrace_function(&kct_redirect_ops);
 	/* No task may still be inside a replacement; see above. */
-	if (any)
-		synchronize_rcu_tasks();
+	synchronize_rcu_tasks();
+	ftrace_free_filter(&kct_redirect_ops);
 }
 
 #else
 
-void kct_redirects_start(struct kct_redirect *const *r, unsigned int n)
+void kct_redirects_start(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < kct_redirects_added; i++)
 		pr_warn("kct: kernel without dynamic ftrace, cannot answer %ps(): %s\n",
-			r[i]->target, r[i]->loss);
+			kct_redirects[i]->target, kct_redirects[i]->loss);
 }
 
-void kct_redirects_stop(struct kct_redirect *const *r, unsigned int n)
+void kct_redirects_stop(void)
 {
 }
 

@@ -32,12 +32,16 @@ struct kct_redirect {
 	bool sleeps;
 	/* What users lose when the redirect cannot be made, for the log. */
 	const char *loss;
-	/* kct_redirect.c's: set under its lock, @ip read by its callback. */
-	unsigned long ip;		/* where ftrace calls out for @target */
-	bool started;
+	/* Where ftrace calls out for @target: kct_redirect.c's. */
+	unsigned long ip;
 };
 
-void kct_redirects_start(struct kct_redirect *const *r, unsigned int n);
+/*
+ * Module init adds every redirect, then starts them all; module exit
+ * stops them all, after the last packet kct's hooks saw.
+ */
+void kct_redirects_add(struct kct_redirect *const *r, unsigned int n);
+void kct_redirects_start(void);
 
 /* The last act of a replacement that sleeps. */
 static inline void kct_redirect_done(void)
@@ -45,6 +49,6 @@ static inline void kct_redirect_done(void)
 	module_put(THIS_MODULE);
 }
 
-void kct_redirects_stop(struct kct_redirect *const *r, unsigned int n);
+void kct_redirects_stop(void);
 
 #endif /* _KCT_REDIRECT_H */

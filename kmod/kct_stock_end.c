@@ -153,12 +153,6 @@ static struct kct_redirect *const kct_stock_end_redirects[] = {
 
 void kct_stock_end_init(void)
 {
-	kct_redirects_start(kct_stock_end_redirects,
-			    ARRAY_SIZE(kct_stock_end_redirects));
-}
-
-void kct_stock_end_exit(void)
-{
-	kct_redirects_stop(kct_stock_end_redirects,
-			   ARRAY_SIZE(kct_stock_end_redirects));
+	kct_redirects_add(kct_stock_end_redirects,
+			  ARRAY_SIZE(kct_stock_end_redirects));
 }

@@ -97,12 +97,6 @@ static struct kct_redirect *const kct_stock_expect_redirects[] = {
 
 void kct_stock_expect_init(void)
 {
-	kct_redirects_start(kct_stock_expect_redirects,
-			    ARRAY_SIZE(kct_stock_expect_redirects));
-}
-
-void kct_stock_expect_exit(void)
-{
-	kct_redirects_stop(kct_stock_expect_redirects,
-			   ARRAY_SIZE(kct_stock_expect_redirects));
+	kct_redirects_add(kct_stock_expect_redirects,
+			  ARRAY_SIZE(kct_stock_expect_redirects));
 }

@@ -4,10 +4,9 @@
 
 /*
  * Expectations stock modules (nft's ct expectation) make for kct's
- * connections, listed in kct's table (kct_stock_expect.c).  Start after
- * every namespace has kct's state; stop before it goes.
+ * connections, listed in kct's table (kct_stock_expect.c).  Adds its
+ * redirect, which starts and stops with kct's others (kct_main.c).
  */
 void kct_stock_expect_init(void);
-void kct_stock_expect_exit(void);
 
 #endif /* _KCT_STOCK_EXPECT_H */

@@ -305,14 +305,11 @@ int kct_stock_query_init(void)
 	ret = register_module_notifier(&kct_stock_module_nb);
 	if (ret)
 		return ret;
-	kct_redirects_start(kct_stock_redirects,
-			    ARRAY_SIZE(kct_stock_redirects));
+	kct_redirects_add(kct_stock_redirects, ARRAY_SIZE(kct_stock_redirects));
 	return 0;
 }
 
 void kct_stock_query_exit(void)
 {
-	kct_redirects_stop(kct_stock_redirects,
-			   ARRAY_SIZE(kct_stock_redirects));
 	unregister_module_notifier(&kct_stock_module_nb);
 }
