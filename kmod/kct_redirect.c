@@ -170,11 +170,12 @@ void kct_redirects_start(void)
 /* Stop every redirect; kct's text may go once this returns. */
 void kct_redirects_stop(void)
 {
-	if (!(kct_redirect_ops.flags & FTRACE_OPS_FL_ENABLED))
-		return;
-	unregister_ftrace_function(&kct_redirect_ops);
-	/* No task may still be inside a replacement; see above. */
-	synchronize_rcu_tasks();
+	if (kct_redirect_ops.flags & FTRACE_OPS_FL_ENABLED) {
+		unregister_ftrace_function(&kct_redirect_ops);
+		/* No task may still be inside a replacement; see above. */
+		synchronize_rcu_tasks();
+	}
+	/* The filter, also what a start that failed left of it. */
 	ftrace_free_filter(&kct_redirect_ops);
 }
 
