@@ -7,7 +7,10 @@
  * control of the reload lockup reproducer (soak/reload_flood_lockup.sh).
  * With cycles=N, loading first registers and unregisters the callback N
  * times: N times the patching of a reload, without the cost of starting
- * insmod and rmmod for each.
+ * insmod and rmmod for each.  With ipmodify=1 it claims the right to
+ * change where the function goes, as livepatch does, which only one
+ * callback of a function may hold: kct's redirect of it cannot be made
+ * (core/redirect_held_elsewhere_loses_only_it).
  */
 #include <linux/ftrace.h>
 #include <linux/module.h>
@@ -29,12 +32,18 @@ static unsigned int cycles;
 module_param(cycles, uint, 0444);
 MODULE_PARM_DESC(cycles, "register and unregister this many times at load");
 
+static bool ipmodify;
+module_param(ipmodify, bool, 0444);
+MODULE_PARM_DESC(ipmodify, "hold the function as livepatch would (IPMODIFY)");
+
 static int __init kct_test_ftrace_init(void)
 {
 	unsigned long ip = (unsigned long)nf_conntrack_tuple_taken;
 	unsigned int i;
 	int ret;
 
+	if (ipmodify)
+		kct_test_ftrace_ops.flags |= FTRACE_OPS_FL_IPMODIFY;
 	ret = ftrace_set_filter_ip(&kct_test_ftrace_ops, ip, 0, 0);
 	if (ret)
 		return ret;
