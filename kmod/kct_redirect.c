@@ -108,7 +108,7 @@ static unsigned long kct_redirect_site(const void *fn)
 
 static void kct_redirect_lost(const struct kct_redirect *r, int err)
 {
-	pr_warn("kct: cannot answer %ps() (error %d): %s\n", r->target, err,
+	pr_warn("kct: cannot answer %ps (error %d): %s\n", r->target, err,
 		r->loss);
 }
 
@@ -186,7 +186,7 @@ void kct_redirects_start(void)
 	unsigned int i;
 
 	for (i = 0; i < kct_redirects_added; i++)
-		pr_warn("kct: kernel without dynamic ftrace, cannot answer %ps(): %s\n",
+		pr_warn("kct: kernel without dynamic ftrace, cannot answer %ps: %s\n",
 			kct_redirects[i]->target, kct_redirects[i]->loss);
 }
 
