@@ -9,7 +9,7 @@
 # where they use it: connection limits, NAT, ct expectation objects.)
 # kct-test-cost: 20
 . "$(dirname "$0")/../lib/preamble.sh"
-require_tool modprobe rmmod insmod
+require_tool modprobe rmmod
 
 TRACING=/sys/kernel/tracing
 HELD=nf_conntrack_tuple_taken
@@ -51,7 +51,10 @@ modprobe kct
 ktap_check "alone, kct answers all six functions" kct_answers_all $HELD $OTHERS
 rmmod kct
 
-insmod "$KCT_LIB/../modules/kct_test_ftrace.ko" ipmodify=1
+if ! modprobe kct_test_ftrace ipmodify=1 || ! held_by_other; then
+	ktap_fail "a test module holds $HELD"
+	ktap_done
+fi
 marker="redirect_held_elsewhere $EPOCHREALTIME"
 echo "$marker" >/dev/kmsg
 if ! modprobe kct; then
