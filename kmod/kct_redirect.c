@@ -36,8 +36,9 @@
 #define KCT_REDIRECTS_MAX	8
 
 /*
- * The redirects added, read by the callback without a lock; written only
- * by module init and exit, which the module loader serialises.
+ * The redirects added, read by the callback without a lock: they are
+ * written only at module init, before kct_redirects_start() registers
+ * the callback, and never change while it is registered.
  */
 static struct kct_redirect *kct_redirects[KCT_REDIRECTS_MAX];
 static unsigned int kct_redirects_added;
@@ -56,20 +57,25 @@ void kct_redirects_add(struct kct_redirect *const *r, unsigned int n)
 
 #ifdef KCT_HAVE_REDIRECT
 
+/* The redirect whose target ftrace calls out for at @ip, if any. */
+static struct kct_redirect *notrace kct_redirect_at(unsigned long ip)
+{
+	unsigned int i;
+
+	for (i = 0; i < kct_redirects_added; i++)
+		if (kct_redirects[i]->ip == ip)
+			return kct_redirects[i];
+	return NULL;
+}
+
 static void notrace kct_redirect_call(unsigned long ip,
 				      unsigned long parent_ip,
 				      struct ftrace_ops *ops,
 				      struct ftrace_regs *fregs)
 {
-	struct kct_redirect *r = NULL;
-	unsigned int i;
+	struct kct_redirect *r = kct_redirect_at(ip);
 
-	for (i = 0; i < KCT_REDIRECTS_MAX; i++) {
-		r = READ_ONCE(kct_redirects[i]);
-		if (!r || r->ip == ip)
-			break;
-	}
-	if (!r || r->ip != ip)
+	if (!r)
 		return;
 	if (within_module(parent_ip, THIS_MODULE))
 		return;
