@@ -2,7 +2,7 @@
 # `conntrack -C` prints how many connections kct tracks in the namespace
 # and `conntrack -S` prints kct's per-CPU counters, one line per CPU,
 # the same numbers /proc/net/stat/kct shows.
-# kct-test-cost: 33
+# kct-test-cost: 24
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 require_tool conntrack socat ss

@@ -6,7 +6,7 @@
 # INVALID), is dropped and never reaches the server.  The same scenario
 # runs against stock nf_conntrack with nf_conntrack_netlink first.  -D
 # with filters deletes just what they select.
-# kct-test-cost: 73
+# kct-test-cost: 60
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 require_tool conntrack socat nft ss

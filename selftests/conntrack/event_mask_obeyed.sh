@@ -10,7 +10,7 @@
 # listened, 1 to every connection.  Each TCP connection is made through
 # the firewall, held open and ended by `conntrack -D`; its event lines
 # are the same for kct as for stock.
-# kct-test-cost: 75
+# kct-test-cost: 99
 # kct-test-timeout: 600
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"

@@ -5,7 +5,7 @@
 # DESTROY when `conntrack -D` removes it.  Events are per namespace: a
 # listener in a namespace without traffic hears nothing, `-e NEW` hears
 # only NEW.
-# kct-test-cost: 14
+# kct-test-cost: 12
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 require_tool conntrack socat ss

@@ -7,7 +7,7 @@
 # stock nf_conntrack (its ctnetlink and FTP helper) and on kct (kct_ftp);
 # the listener's lines, countdowns and the control connections' ports
 # aside, are the same, in the same order.
-# kct-test-cost: 89
+# kct-test-cost: 71
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"

@@ -5,7 +5,7 @@
 # expectation with its master connection and helper, as
 # /proc/net/kct_expect does; -D expect removes the one it names and -F
 # expect the rest, after which the data connection is no longer RELATED.
-# kct-test-cost: 33
+# kct-test-cost: 51
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"

@@ -2,7 +2,7 @@
 # `conntrack -F` empties kct's table of the namespace it runs in, and
 # only that one: /proc/net/kct and `conntrack -L` are empty afterwards,
 # while the client's namespace keeps its own entries.
-# kct-test-cost: 20
+# kct-test-cost: 23
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 require_tool conntrack socat ss

@@ -2,7 +2,7 @@
 # `conntrack -G` prints the one connection its tuple names,
 # IPv4 and IPv6; a tuple kct does not track is an
 # error ("such conntrack doesn't exist").
-# kct-test-cost: 18
+# kct-test-cost: 14
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 require_tool conntrack socat ss

@@ -19,7 +19,7 @@
 # and brings its countdown to the tracker's, except on the entry with
 # the fixed timeout; the ICMP echo is seen too; the firewall's ct state
 # counters and the listing after the traffic are stock's.
-# kct-test-cost: 93
+# kct-test-cost: 101
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 require_tool conntrack nft python3

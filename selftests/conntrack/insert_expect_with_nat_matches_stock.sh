@@ -16,7 +16,7 @@
 # -L expect` and the expectation table in /proc are stock's; the
 # server's connection to port 50000 reaches the client's port 50001,
 # RELATED, and the router lists it as stock does.
-# kct-test-cost: 69
+# kct-test-cost: 61
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 . "$(dirname "$0")/../lib/ftp_nat.sh"

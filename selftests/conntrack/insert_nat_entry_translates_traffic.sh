@@ -22,7 +22,7 @@
 # (The IPv6 flow's datagram is not sent: through stock it got an answer
 # in one run of three here, and kct's answer would be compared with
 # that.)
-# kct-test-cost: 83
+# kct-test-cost: 104
 # The debug kernel needs more than its default 900 s for the NAT set-ups.
 # kct-test-timeout: 1800
 . "$(dirname "$0")/../lib/preamble.sh"

@@ -10,7 +10,7 @@
 # Label names come from the map users keep in
 # /etc/xtables/connlabel.conf (iptables) and /etc/connlabel.conf (nft),
 # written in the guest for the test.
-# kct-test-cost: 56
+# kct-test-cost: 64
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 require_tool conntrack iptables socat ss

@@ -3,7 +3,7 @@
 # they ask for: protocol (-p), addresses (-s, -d), ports (--sport,
 # --dport), TCP state (--state), mark (-m), family (-f ipv6) and status
 # (--status).
-# kct-test-cost: 25
+# kct-test-cost: 28
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 require_tool conntrack socat ss

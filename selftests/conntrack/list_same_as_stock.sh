@@ -4,7 +4,7 @@
 # firewall, once with stock nf_conntrack and its ctnetlink, once with
 # kct, gives the same lines, timeouts and ICMP ids aside; also with
 # -o extended.
-# kct-test-cost: 38
+# kct-test-cost: 35
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 require_tool conntrack socat nft ss

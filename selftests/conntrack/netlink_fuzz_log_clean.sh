@@ -6,7 +6,7 @@
 # requests that name a live connection change nothing: a DELETE with a
 # broken tuple, an update whose protocol part is invalid (its valid mark
 # is not applied either).
-# kct-test-cost: 21
+# kct-test-cost: 22
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 require_tool conntrack socat ss python3

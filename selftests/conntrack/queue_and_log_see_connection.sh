@@ -10,7 +10,7 @@
 # established), status, mark and tuples stock gives, the exchange is
 # answered, and the connection listed afterwards carries mark=42.  kct
 # shows what stock shows.
-# kct-test-cost: 43
+# kct-test-cost: 44
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/stock_diff.sh"
 require_tool nft python3 conntrack

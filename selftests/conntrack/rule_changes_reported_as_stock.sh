@@ -9,7 +9,7 @@
 # same rules on stock and on kct in the same guest: each connection's
 # events, in order, countdowns and ports masked, are stock's, and so is
 # the listing.
-# kct-test-cost: 41
+# kct-test-cost: 54
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 . "$(dirname "$0")/../lib/stock_diff.sh"

@@ -3,7 +3,7 @@
 # stock ctnetlink: an unprivileged user, and root of a user namespace that
 # does not own the network namespace, get "Operation not permitted" from
 # -D, -F and -U, and the table keeps its entries and marks.
-# kct-test-cost: 12
+# kct-test-cost: 16
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 require_tool conntrack socat ss setpriv unshare

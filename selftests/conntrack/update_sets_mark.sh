@@ -4,7 +4,7 @@
 # and -G find it.  As on stock 6.1, the update needs a family (-f, or
 # an address that implies one): without it conntrack 1.4.7 sends its
 # update with family AF_UNSPEC and the kernel answers EOPNOTSUPP.
-# kct-test-cost: 17
+# kct-test-cost: 22
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 require_tool conntrack socat ss

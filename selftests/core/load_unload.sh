@@ -1,7 +1,7 @@
 #!/bin/bash
 # kct loads and unloads cleanly, again and again; /proc/net/kct exists
 # exactly while it is loaded.
-# kct-test-cost: 44
+# kct-test-cost: 27
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool modprobe rmmod
 

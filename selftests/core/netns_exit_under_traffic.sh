@@ -4,7 +4,7 @@
 # UDP flows is deleted mid-flight.  Its connections go with it (the
 # runner fails the test on any kernel warning), other namespaces keep
 # theirs, and kct unloads cleanly afterwards.
-# kct-test-cost: 58
+# kct-test-cost: 49
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/table.sh"
 require_tool socat ping python3

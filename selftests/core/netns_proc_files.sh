@@ -2,7 +2,7 @@
 # Every network namespace gets its own /proc/net/kct while kct is loaded:
 # namespaces made before and after loading, and the files go away with
 # the namespace and with the module.
-# kct-test-cost: 27
+# kct-test-cost: 23
 . "$(dirname "$0")/../lib/preamble.sh"
 
 ip netns add kct-before

@@ -7,7 +7,7 @@
 # leaves them all to stock and the other user's hold in place.  Without
 # it, all six are answered.  (What each answer gives users is tested
 # where they use it: connection limits, NAT, ct expectation objects.)
-# kct-test-cost: 20
+# kct-test-cost: 13
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool modprobe rmmod
 

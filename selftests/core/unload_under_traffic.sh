@@ -6,7 +6,7 @@
 # connection until they are done with it; the runner fails the test on
 # any kernel warning.  Afterwards the stream is still flowing (picked up
 # mid-stream again) and kct tracks as before.
-# kct-test-cost: 41
+# kct-test-cost: 39
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/table.sh"
 require_tool socat ping nft python3

@@ -6,7 +6,8 @@
 # listing and a 1 MB transfer succeed and the file arrives byte-identical;
 # each data connection's first packet is the only related one, all its
 # others are established.
-# kct-test-cost: 47
+# kct-test-cost: 61
+# kct-test-tier: long
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 require_tool nft iptables ip6tables vsftpd curl cmp

@@ -4,7 +4,7 @@
 # which ends it in the firewall's table, and the expectation goes with it
 # (stat counts the delete); the server can then no longer reach the
 # announced port through the firewall.
-# kct-test-cost: 59
+# kct-test-cost: 74
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 require_tool nft vsftpd python3 socat

@@ -5,7 +5,7 @@
 # (IPv4), EPRT (IPv6) and PASV (227) announced by a raw client that holds
 # the data connection back until the test has looked.  The data connection
 # then shows in /proc/net/kct; stat counts one create and one new each.
-# kct-test-cost: 31
+# kct-test-cost: 27
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 require_tool nft vsftpd python3

@@ -6,7 +6,7 @@
 # expectation and the data connection passes the policy-drop firewall as
 # RELATED; the same sequence under stock nf_conntrack and
 # nf_conntrack_ftp gives the same result.
-# kct-test-cost: 33
+# kct-test-cost: 29
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 require_tool nft vsftpd python3 modprobe rmmod

@@ -5,7 +5,7 @@
 # never end, and a bad PORT in one-byte segments; a fake server sends
 # hostile 227 and 229 replies.  None makes an expectation, the kernel log
 # gets no line about kct, the helper or netfilter, and afterwards a good PORT still makes one.
-# kct-test-cost: 62
+# kct-test-cost: 72
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 require_tool nft vsftpd python3 socat

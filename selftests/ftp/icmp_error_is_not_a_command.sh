@@ -8,7 +8,7 @@
 # /proc/net/kct_expect, a connection to port 50010 is dropped by the
 # policy-drop firewall, and the session's own PORT afterwards still
 # makes its expectation and its listing arrives.
-# kct-test-cost: 23
+# kct-test-cost: 22
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 require_tool nft vsftpd python3 socat

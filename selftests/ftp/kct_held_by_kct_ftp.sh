@@ -2,7 +2,7 @@
 # kct cannot be unloaded while kct_ftp, which uses it, is loaded: rmmod
 # kct fails and lsmod names kct_ftp as its user; once kct_ftp is gone,
 # kct unloads.  modprobe kct_ftp loads kct first.
-# kct-test-cost: 7
+# kct-test-cost: 6
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool modprobe rmmod lsmod
 

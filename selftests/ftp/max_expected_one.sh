@@ -3,7 +3,7 @@
 # connection replaces the first expectation (the newer one is listed, the
 # older one deleted), and so does a PASV after a PORT.  Expectations of
 # two control connections do not displace each other.
-# kct-test-cost: 20
+# kct-test-cost: 26
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 require_tool nft vsftpd python3

@@ -4,7 +4,8 @@
 # otherwise only established and related) lets the control connection
 # through but no data connection, passive or active, IPv4 or IPv6, with
 # nft or iptables rules; no expectation is ever made.
-# kct-test-cost: 72
+# kct-test-cost: 70
+# kct-test-tier: long
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 require_tool nft iptables ip6tables vsftpd curl

@@ -5,7 +5,7 @@
 # iptables -j CT --helper ftp) a listing and a 1 MB transfer succeed and
 # the file arrives byte-identical; each data connection's first packet is
 # the only related one, all its others are established.
-# kct-test-cost: 43
+# kct-test-cost: 58
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 require_tool nft iptables vsftpd curl cmp

@@ -5,7 +5,7 @@
 # port 2121 behind the firewall then works in passive mode with
 # "-j CT --helper ftp-2121" and with an nft ct helper of type "ftp-2121".
 # A port 0, a port given twice or more than 8 ports are refused.
-# kct-test-cost: 20
+# kct-test-cost: 22
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 require_tool nft iptables vsftpd curl cmp

@@ -12,7 +12,7 @@
 # (the pickup), so, as stock, no line of it is read: no expectation,
 # and a connection to the port the PORT named is dropped by the
 # policy-drop firewall, never RELATED.  kct shows what stock shows.
-# kct-test-cost: 60
+# kct-test-cost: 62
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 . "$(dirname "$0")/../lib/stock_diff.sh"

@@ -9,7 +9,7 @@
 # either helper example added, active and passive transfers go through
 # byte-identical, and `conntrack -L` names the helper of the control
 # connection, as the README says.
-# kct-test-cost: 54
+# kct-test-cost: 55
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 . "$(dirname "$0")/../lib/readme.sh"

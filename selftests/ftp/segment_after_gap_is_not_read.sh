@@ -8,7 +8,7 @@
 # connection to port 50011 is dropped by the policy-drop firewall, and
 # the session's own PORT afterwards, the next byte of the real stream,
 # still makes its expectation and its listing arrives.
-# kct-test-cost: 25
+# kct-test-cost: 19
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 require_tool nft vsftpd python3 socat

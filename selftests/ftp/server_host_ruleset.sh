@@ -6,7 +6,7 @@
 # A real lftp client lists and fetches the 1 MB file, passive and active,
 # byte-identical; a passive data connection enters as RELATED.  Without
 # the raw rule the passive data connection is refused at INPUT.
-# kct-test-cost: 29
+# kct-test-cost: 34
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 require_tool iptables vsftpd lftp curl cmp

@@ -7,7 +7,7 @@
 # connection then works; so does a PORT that follows, in the same
 # segment, the end of a line split across segments, and a PORT that is
 # the second line of a segment.  The firewall did see one-byte segments.
-# kct-test-cost: 28
+# kct-test-cost: 24
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 require_tool nft vsftpd python3

@@ -3,7 +3,7 @@
 # "ftp": with nf_conntrack_ftp loaded, modprobe kct_ftp fails and the
 # kernel log says why; with kct_ftp loaded, nf_conntrack_ftp fails to
 # load; once nf_conntrack_ftp is gone, kct_ftp loads.
-# kct-test-cost: 7
+# kct-test-cost: 4
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool modprobe rmmod
 

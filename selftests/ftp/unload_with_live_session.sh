@@ -5,7 +5,7 @@
 # control connection stays tracked without its helper and keeps working,
 # and its next data connection is no longer expected.  Loading kct_ftp
 # again gives a working helper.
-# kct-test-cost: 39
+# kct-test-cost: 37
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 require_tool nft vsftpd python3 rmmod

@@ -13,7 +13,7 @@
 # LIST transfers the listing through r2, as related.  Run on stock
 # nf_conntrack with nf_conntrack_ftp and on kct with kct_ftp in the same
 # guest: the same results.
-# kct-test-cost: 109
+# kct-test-cost: 99
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 . "$(dirname "$0")/../lib/stock_diff.sh"

@@ -15,7 +15,8 @@
 # session's next line comes back through r2's translation.  The same
 # scenario runs on stock nf_conntrack and on kct in the same guest:
 # every step shows the same result, and stock's are the expected ones.
-# kct-test-cost: 78
+# kct-test-cost: 83
+# kct-test-tier: long
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 . "$(dirname "$0")/../lib/stock_diff.sh"

@@ -11,7 +11,7 @@
 # Stock meets the same pickup when a user flushes the table under a
 # live connection (`conntrack -F`): what the client receives, and the
 # router's entry, must be stock's.  IPv4 and IPv6.
-# kct-test-cost: 57
+# kct-test-cost: 47
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 . "$(dirname "$0")/../lib/nat_diff.sh"

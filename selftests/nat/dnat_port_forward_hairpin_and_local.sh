@@ -15,7 +15,7 @@
 # tuple from where it was translated to).  Then `conntrack -D` of the
 # three entries leaves the NAT state clean: the same three connections,
 # made again from the same ports, get the same answers and lines.
-# kct-test-cost: 41
+# kct-test-cost: 32
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/nat_diff.sh"
 require_tool nft socat

@@ -22,7 +22,7 @@
 # Stock nf_conntrack with nf_conntrack_ftp and nf_nat_ftp, same rules and
 # traffic in the same guest, gives the same.  Then, on kct: kct_nat_ftp
 # unloads while an expectation it made is pending, which goes with it.
-# kct-test-cost: 76
+# kct-test-cost: 66
 # kct-test-timeout: 900
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"

@@ -21,7 +21,7 @@
 #   line stock shows.
 # Stock nf_conntrack with nf_conntrack_ftp and nf_nat_ftp, same rules and
 # traffic in the same guest, gives the same.
-# kct-test-cost: 60
+# kct-test-cost: 54
 # kct-test-timeout: 900
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"

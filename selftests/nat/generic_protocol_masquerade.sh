@@ -7,7 +7,7 @@
 # answer to that address reaches the client, and the router's table
 # shows the line stock shows (an "unknown" entry, reply tuple to the
 # router's address, no ports).
-# kct-test-cost: 36
+# kct-test-cost: 31
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/nat_diff.sh"
 require_tool nft python3

@@ -9,7 +9,7 @@
 # untranslated stays.  The same listings and events.  Masquerade's
 # notifiers end them through stock's nf_ct_iterate_cleanup_net(), which
 # kct answers for its table.
-# kct-test-cost: 70
+# kct-test-cost: 67
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 . "$(dirname "$0")/../lib/nat_diff.sh"

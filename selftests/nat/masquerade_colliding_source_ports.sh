@@ -18,7 +18,7 @@
 # the table 10 s later on both trackers, when a late retransmission
 # reaches the server after its socket is gone and its RST moves the
 # entry from TIME_WAIT to CLOSE.
-# kct-test-cost: 96
+# kct-test-cost: 104
 # The debug kernel: 523 s with one other guest, past 900 s with three.
 # kct-test-timeout: 1800
 . "$(dirname "$0")/../lib/ktap.sh"

@@ -8,7 +8,7 @@
 # router's 8080) and one left alone (client to server port 7002).  Each
 # listing shows the lines stock shows, and so does each connection's
 # sequence of events, from NEW to the DESTROY of `conntrack -F`.
-# kct-test-cost: 44
+# kct-test-cost: 41
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 . "$(dirname "$0")/../lib/nat_diff.sh"

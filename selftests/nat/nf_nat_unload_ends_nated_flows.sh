@@ -7,7 +7,7 @@
 # keeps the untranslated connection only; nf_nat loaded again, new
 # masqueraded connections work, and a flush ends everything cleanly (on
 # a debug kernel an entry left behind would be a use after free here).
-# kct-test-cost: 62
+# kct-test-cost: 54
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 . "$(dirname "$0")/../lib/nat_diff.sh"

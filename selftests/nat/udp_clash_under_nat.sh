@@ -10,7 +10,7 @@
 # gets both answers, there is no clash (`conntrack -S`), the router
 # lists one entry for the flow and holds only that one soon after; kct
 # shows what stock shows.
-# kct-test-cost: 72
+# kct-test-cost: 63
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/nat_diff.sh"
 require_tool nft python3 conntrack

@@ -9,7 +9,7 @@
 # two CPUs at the same moment: every answer comes back on both
 # trackers.  A run in which no race happened on a tracker (its
 # clash_resolve counter did not move) shows nothing for it and says so.
-# kct-test-cost: 45
+# kct-test-cost: 33
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/nat_diff.sh"
 require_tool nft python3 conntrack

@@ -8,7 +8,7 @@
 # iptables `-m connbytes`, `conntrack -L -z` (then zero), and the
 # DESTROY event of `conntrack -E` when `conntrack -D` ends it.  Where
 # acct is 0 (the client's namespace) no connection is counted.
-# kct-test-cost: 35
+# kct-test-cost: 51
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 require_tool conntrack nft iptables python3

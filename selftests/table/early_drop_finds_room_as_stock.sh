@@ -9,7 +9,7 @@
 # 6000 new UDP flows, must fail about as many.  (kct looked at
 # original tuples only, half the candidates, and failed several times
 # as many: 15 to 18% of new flows under the soak's flood, stock 1%.)
-# kct-test-cost: 20
+# kct-test-cost: 26
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/table.sh"
 require_tool python3 nft

@@ -9,7 +9,7 @@
 # kct's connections, and the allocation fails.  Two senders, one per
 # CPU, each 4000 new UDP flows into a table a quarter full (8192
 # buckets, nf_conntrack_max 2048), on stock and on kct.
-# kct-test-cost: 25
+# kct-test-cost: 32
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/table.sh"
 require_tool python3 nft taskset

@@ -10,7 +10,7 @@
 # new flow until stock's entries expired; a reload under load ran into
 # that.)  The flows' UDP timeout is long enough that none expires
 # meanwhile.
-# kct-test-cost: 30
+# kct-test-cost: 26
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/table.sh"
 require_tool python3 nft

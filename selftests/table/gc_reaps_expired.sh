@@ -3,7 +3,7 @@
 # worker finds them.  With net.netfilter.nf_conntrack_udp_timeout at 3 s,
 # 50 unanswered UDP flows are gone from /proc/net/kct and from
 # net.kct.count well within the GC's 10 s full scan.
-# kct-test-cost: 18
+# kct-test-cost: 17
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/table.sh"
 require_tool python3

@@ -4,7 +4,7 @@
 # nf_conntrack's parameter of the same name does) and net.kct.buckets and
 # /sys/module/kct/parameters/hashsize report it; a size out of range is
 # refused with a clear message and nothing loaded.
-# kct-test-cost: 15
+# kct-test-cost: 11
 . "$(dirname "$0")/../lib/preamble.sh"
 
 modprobe nf_conntrack

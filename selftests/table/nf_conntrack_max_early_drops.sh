@@ -5,7 +5,7 @@
 # dropping the new connection's packet as out of memory.  First stock,
 # then kct, each with 1024 buckets and nf_conntrack_max 1024, fed 2000
 # new UDP flows.
-# kct-test-cost: 18
+# kct-test-cost: 15
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/table.sh"
 require_tool python3 nft

@@ -9,7 +9,7 @@
 # nf_conntrack_max 4096), then nf_conntrack_max 2000 and 500 new flows:
 # about as many find no room on kct as on stock (kct refused all 500,
 # stock 2).
-# kct-test-cost: 29
+# kct-test-cost: 27
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/table.sh"
 require_tool python3 nft

@@ -5,7 +5,7 @@
 # flows find no room and are dropped and counted, or evict a connection
 # that never proved itself.  This is what keeps a
 # firewall usable under a connection flood.
-# kct-test-cost: 18
+# kct-test-cost: 20
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/table.sh"
 require_tool socat python3 ss

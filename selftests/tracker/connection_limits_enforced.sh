@@ -7,7 +7,7 @@
 # third is dropped, and once the two have expired two new ones are
 # answered again.  Stock nf_conntrack, with the same rules and traffic
 # in the same guest, gives the same counts.
-# kct-test-cost: 63
+# kct-test-cost: 95
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft iptables socat python3 ss
 

@@ -3,7 +3,7 @@
 # set" shows as mark= in /proc/net/kct, "meta mark set ct mark" gives it
 # back to every later packet of the flow in both directions, and
 # iptables' CONNMARK does the same.
-# kct-test-cost: 32
+# kct-test-cost: 27
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft iptables-restore python3 ss
 

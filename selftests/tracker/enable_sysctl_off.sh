@@ -3,7 +3,7 @@
 # there makes no kct entry (where a stock ct rule exists, nf_conntrack
 # then tracks it, as it would without kct), while the other namespaces
 # keep being tracked by kct.  Switched on again, kct tracks new flows.
-# kct-test-cost: 20
+# kct-test-cost: 17
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft ping sysctl python3 ss
 

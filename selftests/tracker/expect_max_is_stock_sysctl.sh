@@ -6,7 +6,7 @@
 # expectations, exactly as stock does with the same sysctl, rules and
 # commands.  (Stock also drops the PORT it has no room for, so its client
 # retransmits it; kct's helper lets it through without an expectation.)
-# kct-test-cost: 63
+# kct-test-cost: 78
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 require_tool nft vsftpd python3 ss

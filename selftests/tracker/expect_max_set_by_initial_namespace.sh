@@ -6,7 +6,7 @@
 # counts its own expectations against it, as stock does: with a limit of
 # 3, the client namespace full of FTP expectations leaves the firewall
 # namespace its own three.
-# kct-test-cost: 43
+# kct-test-cost: 47
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/ftp.sh"
 require_tool nft vsftpd python3 unshare setpriv

@@ -4,7 +4,7 @@
 # net.netfilter.nf_conntrack_generic_timeout (600 s), and printed as
 # stock prints such connections: "unknown", the number, no ports.  IPv4
 # and IPv6.
-# kct-test-cost: 19
+# kct-test-cost: 17
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool python3
 

@@ -4,7 +4,8 @@
 # "INPUT -m conntrack --ctstate ESTABLISHED" accepted.  With kct doing
 # the tracking, the host reaches TCP and UDP services and can ping, while
 # nobody can open a connection to it.
-# kct-test-cost: 33
+# kct-test-cost: 37
+# kct-test-tier: long
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool iptables-restore socat ping python3 ss
 

@@ -4,7 +4,7 @@
 # output and "ct state established accept" on input.  With kct doing
 # the tracking, the host reaches TCP and UDP services and can ping, while
 # nobody can open a connection to it.
-# kct-test-cost: 35
+# kct-test-cost: 45
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft socat ping python3 ss
 

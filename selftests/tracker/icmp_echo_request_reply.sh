@@ -3,7 +3,7 @@
 # is the original direction, the echo reply (type 0, ICMPv6 129) with the
 # same id the reply direction; net.netfilter.nf_conntrack_icmp_timeout
 # and icmpv6_timeout (30 s) apply.  A request nobody answers stays [UNREPLIED].
-# kct-test-cost: 13
+# kct-test-cost: 17
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool ping python3
 

@@ -4,7 +4,7 @@
 # or a packet-too-big through; an ICMP error quoting a packet of no
 # tracked connection is INVALID (and counted as icmp_no_match), so
 # nobody can slip errors through by inventing them.  IPv4 and IPv6.
-# kct-test-cost: 28
+# kct-test-cost: 33
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3
 

@@ -2,7 +2,7 @@
 # An echo reply that answers no request is INVALID: "ct state invalid
 # drop" stops unsolicited replies, and no entry is made for them.  IPv4
 # (type 0) and IPv6 (type 129); counted as icmp_bad_type.
-# kct-test-cost: 23
+# kct-test-cost: 20
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3
 

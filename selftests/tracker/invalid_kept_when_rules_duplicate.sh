@@ -7,7 +7,7 @@
 # own table stays empty, and the counts are those of the same segments
 # without the duplicating rule.  Stock nf_conntrack, given the same
 # segments and rules, counts the same.
-# kct-test-cost: 41
+# kct-test-cost: 44
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3
 

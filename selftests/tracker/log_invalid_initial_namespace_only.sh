@@ -5,7 +5,7 @@
 # log_invalid cannot fill the host's kernel log.  Stock
 # nf_conntrack_log_invalid, given the same packet in the firewall
 # namespace, logs in the same cases.
-# kct-test-cost: 35
+# kct-test-cost: 34
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool python3 dmesg nft
 

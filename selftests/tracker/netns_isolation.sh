@@ -4,7 +4,7 @@
 # state, and each namespace's /proc/net/kct, count and counters show
 # only its own.  A forwarded flow has one entry in each namespace it
 # crosses.
-# kct-test-cost: 32
+# kct-test-cost: 28
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool ping python3 ss
 

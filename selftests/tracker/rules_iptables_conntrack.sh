@@ -3,7 +3,7 @@
 # "-m state --state" and "-m conntrack" with --ctstate, --ctdir,
 # --ctorigsrc, --ctorigdstport and --ctstatus count each forwarded packet
 # as they would with nf_conntrack, for UDP and ICMP, IPv4 and IPv6.
-# kct-test-cost: 51
+# kct-test-cost: 52
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool iptables-restore ip6tables-restore ping socat python3 ss
 

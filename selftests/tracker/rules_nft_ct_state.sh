@@ -4,7 +4,7 @@
 # untracked count each packet once, in both directions, for ICMP, UDP
 # and TCP over IPv4 and IPv6; a "notrack" rule in a raw-priority chain
 # makes packets untracked, and kct then makes no entry for them.
-# kct-test-cost: 46
+# kct-test-cost: 60
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft ping socat python3 ss
 

@@ -4,7 +4,7 @@
 # count the SYN as NEW and every other segment, both ways, as
 # ESTABLISHED; "--ctdir REPLY" counts exactly the server's segments and
 # "--ctorigdstport" every segment of the connection.
-# kct-test-cost: 19
+# kct-test-cost: 23
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft iptables-restore ip6tables-restore socat python3 ss
 

@@ -21,7 +21,7 @@
 # sysctls, set in the firewall while kct runs (lib/sctp.sh).
 # Real stacks pass these states too fast to see, so the packets are made
 # by hand (lib/sctp.py).
-# kct-test-cost: 35
+# kct-test-cost: 33
 . "$(dirname "$0")/../lib/ktap.sh"
 . "$(dirname "$0")/../lib/topo.sh"
 . "$(dirname "$0")/../lib/tracker.sh"

@@ -6,7 +6,7 @@
 # second.  The server must answer ping, UDP and TCP over IPv4 and IPv6:
 # kct must confirm the connections arriving for it, even where
 # nf_conntrack's own confirm hook runs at the same point.
-# kct-test-cost: 18
+# kct-test-cost: 26
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft socat ping python3 ss
 

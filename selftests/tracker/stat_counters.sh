@@ -5,7 +5,7 @@
 # size, invalid the INVALID packets, icmp_error the ICMP errors that
 # match no connection (stock counts those there, not under invalid).
 # /proc/net/stat/kct_invalid adds why packets were INVALID, by reason.
-# kct-test-cost: 24
+# kct-test-cost: 22
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool ping python3 ss
 

@@ -9,7 +9,7 @@
 # entries keep the client's own values.  (SCTP's timeouts:
 # sctp_states_vs_stock; tcp_loose, tcp_be_liberal,
 # tcp_ignore_invalid_rst, checksum, log_invalid: their own tests.)
-# kct-test-cost: 88
+# kct-test-cost: 75
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3
 

@@ -6,7 +6,7 @@
 # with EINVAL and changes nothing; buckets and count are read-only; and
 # each namespace's new connections follow its own
 # nf_conntrack_udp_timeout.
-# kct-test-cost: 19
+# kct-test-cost: 13
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool sysctl python3 ss
 

@@ -4,7 +4,7 @@
 # "Xmas scan"), and SYN+FIN+ACK in an established connection, which then
 # stays as it was.  kct_invalid counts them as tcp_bad_flags.  Stock
 # nf_conntrack, given the same segments, counts the same.
-# kct-test-cost: 30
+# kct-test-cost: 31
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3
 

@@ -8,7 +8,7 @@
 # only tcp_timeout_close to live.  With tcp_ignore_invalid_rst=1 the bad
 # RST is not INVALID.
 # Stock nf_conntrack, given the same segments, does the same.
-# kct-test-cost: 53
+# kct-test-cost: 45
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3
 

@@ -4,7 +4,7 @@
 # ESTABLISHED and nothing counts as tcp_out_of_window; back at 0, the
 # same segment is INVALID again.  Stock nf_conntrack, given the same
 # segments and the same setting, counts the same.
-# kct-test-cost: 32
+# kct-test-cost: 31
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3
 

@@ -6,7 +6,7 @@
 # both ends have spoken after that.  With tcp_loose=0 the same segment
 # is INVALID (tcp_not_syn) and makes no entry.  Stock nf_conntrack,
 # given the same segments and the same setting, shows the same.
-# kct-test-cost: 38
+# kct-test-cost: 31
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3
 

@@ -5,7 +5,7 @@
 # (tcp_bad_ack); neither changes the connection, and segments in the
 # window go on being ESTABLISHED.  Stock nf_conntrack, given the same
 # segments, counts the same.
-# kct-test-cost: 29
+# kct-test-cost: 27
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3
 

@@ -5,7 +5,7 @@
 # (60 s); open, ESTABLISHED [ASSURED] (432000 s); the client half-closes,
 # CLOSE_WAIT (60 s); the server closes too, TIME_WAIT (120 s).  A
 # connection the server refuses with an RST leaves no entry.
-# kct-test-cost: 43
+# kct-test-cost: 37
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3 ss
 

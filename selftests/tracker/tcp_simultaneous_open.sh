@@ -4,7 +4,7 @@
 # SYN_RECV once one end answers with a SYN/ACK; the other end's ACK of it
 # completes the handshake: ESTABLISHED [ASSURED].  Stock nf_conntrack
 # shows the same at every step.
-# kct-test-cost: 34
+# kct-test-cost: 41
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3
 

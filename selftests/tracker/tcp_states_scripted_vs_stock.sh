@@ -7,7 +7,7 @@
 # hand.  The same segments are then run with stock nf_conntrack (kct
 # unloaded): every line must be the one stock's /proc/net/nf_conntrack
 # shows, and the ct state rules must count the same.
-# kct-test-cost: 47
+# kct-test-cost: 52
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3
 

@@ -4,7 +4,7 @@
 # NEW and makes a fresh SYN_SENT [UNREPLIED] entry, inserted anew.  The
 # SYN may come from the old server as well; the new entry's original
 # direction is then the server's.  Stock nf_conntrack shows the same.
-# kct-test-cost: 47
+# kct-test-cost: 39
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3
 

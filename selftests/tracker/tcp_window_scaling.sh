@@ -4,7 +4,7 @@
 # data 100000 bytes ahead is ESTABLISHED; when only one SYN offers it,
 # windows are not scaled and the same data is INVALID.  A real 8 MB
 # transfer (Linux scales its windows) has no INVALID segment at all.
-# kct-test-cost: 28
+# kct-test-cost: 24
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3 ss
 

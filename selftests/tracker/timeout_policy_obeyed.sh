@@ -11,7 +11,7 @@
 # the namespace's default.  Deleting the policies while kct's
 # connections use them harms nothing (kct's connections keep a copy;
 # stock's fall back to the defaults).
-# kct-test-cost: 73
+# kct-test-cost: 107
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3 nfct iptables
 

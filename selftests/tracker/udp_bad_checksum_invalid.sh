@@ -3,7 +3,7 @@
 # arriving with a wrong checksum is INVALID, counted as bad_checksum,
 # and makes no entry; with checksum=0 kct does not verify and tracks it
 # as NEW, as stock does.
-# kct-test-cost: 19
+# kct-test-cost: 18
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft python3
 

@@ -3,7 +3,7 @@
 # whole ruleset (confirm): a UDP datagram the firewall drops in its forward
 # chain leaves no entry behind, so a blocked scan cannot fill the table
 # and the next allowed packet of that flow is judged NEW again.
-# kct-test-cost: 9
+# kct-test-cost: 17
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft socat python3 ss
 

@@ -6,7 +6,7 @@
 # stream: [ASSURED], with net.netfilter.nf_conntrack_udp_timeout_stream
 # (120 s), safe from early drop.  Users size their tables and read
 # /proc/net/kct by these rules.
-# kct-test-cost: 15
+# kct-test-cost: 21
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool socat python3 ss
 

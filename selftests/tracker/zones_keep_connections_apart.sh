@@ -8,7 +8,7 @@
 # and `-j CT --zone-orig 5` on the client side only (a directional zone:
 # the replies stay in the default zone) shows zone-orig=5 after the
 # original tuple.  Every line is compared with stock's.
-# kct-test-cost: 66
+# kct-test-cost: 63
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 require_tool conntrack socat nft iptables ss
