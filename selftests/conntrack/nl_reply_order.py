@@ -124,10 +124,22 @@ def analyse(path):
     return steps, counts
 
 
+def undecoded(path):
+    """True when strace printed the ctnetlink requests as bare numbers
+    (nlmsg_type=0x101): it names a netlink socket's protocol through
+    netlink_diag, and a kernel without it leaves nothing to match."""
+    return any(call == "send" and typ.startswith("0x")
+               for call, _, typ, _, _, _, _ in events(path))
+
+
 def main():
     if len(sys.argv) != 3 or sys.argv[1] not in ("steps", "verdict"):
         sys.stderr.write(__doc__)
         return 2
+    if undecoded(sys.argv[2]):
+        print("strace printed ctnetlink messages as numbers: "
+              "this kernel lacks netlink_diag (CONFIG_NETLINK_DIAG)")
+        return 3
     steps, counts = analyse(sys.argv[2])
     if sys.argv[1] == "steps":
         print("\n".join(steps))
