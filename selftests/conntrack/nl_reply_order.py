@@ -137,8 +137,9 @@ def main():
         sys.stderr.write(__doc__)
         return 2
     if undecoded(sys.argv[2]):
-        print("strace printed ctnetlink messages as numbers: "
-              "this kernel lacks netlink_diag (CONFIG_NETLINK_DIAG)")
+        sys.stderr.write("strace printed ctnetlink messages as numbers: "
+                         "this kernel lacks netlink_diag "
+                         "(CONFIG_NETLINK_DIAG)\n")
         return 3
     steps, counts = analyse(sys.argv[2])
     if sys.argv[1] == "steps":

@@ -44,7 +44,7 @@ probes_listed() {
 scenario() {
 	local t=$1 end i=0 out rc kind n m v fails=() f
 	local -A runs=() failed=() msgs=() marked=()
-	local current=0 stale=0 foreign=0 refused=0 unexplained=0 c r
+	local current=0 stale=0 foreign=0 refused=0 unexplained=0 unreadable=0 c r
 	diff_tracker "$t"
 	topo_create
 	ip -n $FW -b - <<EOF
@@ -95,8 +95,11 @@ NFT
 		while IFS= read -r f; do
 			msgs["$kind:$f"]=$((${msgs["$kind:$f"]:-0} + 1))
 		done < <(grep -o 'Operation failed: .*' "$S/err")
-		if [ $kind = traced ]; then
-			read -r _ c _ v _ n _ r < <(python3 "$HERE/nl_reply_order.py" verdict "$S/trace")
+		if [ $kind = traced ] &&
+			! python3 "$HERE/nl_reply_order.py" verdict "$S/trace" >"$S/verdict"; then
+			unreadable=$((unreadable + 1))
+		elif [ $kind = traced ]; then
+			read -r _ c _ v _ n _ r <"$S/verdict"
 			current=$((current + c))
 			stale=$((stale + v))
 			foreign=$((foreign + n))
@@ -128,6 +131,7 @@ NFT
 	echo "replies_foreign $foreign"
 	echo "replies_refused $refused"
 	echo "eproto_unexplained $unexplained"
+	echo "traces_unreadable $unreadable"
 	echo "early_drop $(ct_stat early_drop)"
 	echo "drop $(ct_stat drop)"
 	echo "count $(in_fw sysctl -n net.netfilter.nf_conntrack_count)"
@@ -159,6 +163,8 @@ for t in stock kct; do
 		test "$(val "$o" early_drop)" -gt 0
 	ktap_check "$t: the update ran ($(val "$o" runs_plain) plain, $(val "$o" runs_traced) traced)" \
 		test "$(val "$o" runs_traced)" -ge 10
+	ktap_check "$t: every traced update's trace could be read ($(val "$o" traces_unreadable) not)" \
+		test "$(val "$o" traces_unreadable)" = 0
 	ktap_check "$t: traced updates read replies to their own requests only ($(val "$o" replies_current) current, $(val "$o" replies_stale) stale, $(val "$o" replies_foreign) foreign)" \
 		test "$(val "$o" replies_foreign)" = 0
 	ktap_check "$t: each traced Protocol error followed a stale reply with another number" \
