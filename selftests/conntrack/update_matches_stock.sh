@@ -34,7 +34,7 @@
 # the reply tuple instead of the original.
 # kct-test-cost: 178
 # kct-test-tier: long
-# kct-test-timeout: 600
+# kct-test-timeout: 900
 . "$(dirname "$0")/../lib/preamble.sh"
 . "$(dirname "$0")/../lib/conntrack.sh"
 . "$(dirname "$0")/../lib/stock_diff.sh"
