@@ -202,7 +202,7 @@ repeat:
 static unsigned int kct_track(void *priv, struct sk_buff *skb,
 			      const struct nf_hook_state *state)
 {
-	struct kct_net *kn = kct_pernet(state->net);
+	struct kct_net *kn = kct_pernet_rcu(state->net);
 	enum ip_conntrack_info ctinfo;
 	enum kct_invalid_reason why;
 	unsigned int verdict = NF_ACCEPT;
@@ -260,7 +260,7 @@ static unsigned int kct_keep_invalid(void *priv, struct sk_buff *skb,
 	ct = nf_ct_get(skb, &ctinfo);
 	if (likely(!ct || kct_owned(ct)))
 		return NF_ACCEPT;
-	if (READ_ONCE(kct_pernet(state->net)->sysctl.enable))
+	if (READ_ONCE(kct_pernet_rcu(state->net)->sysctl.enable))
 		nf_reset_ct(skb);
 	return NF_ACCEPT;
 }
@@ -333,10 +333,10 @@ static unsigned int kct_clash_renat(struct sk_buff *skb,
 static unsigned int kct_confirm(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state)
 {
-	struct kct_net *kn = kct_pernet(state->net);
 	enum ip_conntrack_info ctinfo;
 	struct nf_conn *ct, *existing;
 	unsigned int verdict;
+	struct kct_net *kn;
 
 	ct = nf_ct_get(skb, &ctinfo);
 	if (!ct || !kct_owned(ct))
@@ -357,6 +357,7 @@ static unsigned int kct_confirm(void *priv, struct sk_buff *skb,
 	if (CTINFO2DIR(ctinfo) != IP_CT_DIR_ORIGINAL)
 		return NF_ACCEPT;
 
+	kn = kct_pernet_rcu(state->net);
 	if (unlikely(!kct_helper_ext_pin(ct)))
 		goto failed;
 	kct_timeout_own(ct);

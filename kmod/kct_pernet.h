@@ -60,6 +60,18 @@ static inline struct kct_net *kct_pernet(const struct net *net)
 	return net_generic(net, kct_net_id);
 }
 
+/*
+ * The same for the packet path, which runs inside the RCU read-side
+ * section of nf_hook(): net_generic() opens one of its own, and with
+ * preemptible RCU (Debian's kernel) that is two calls on every packet.
+ */
+static inline struct kct_net *kct_pernet_rcu(const struct net *net)
+{
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(),
+			 "a namespace's kct state read outside RCU");
+	return rcu_dereference(net->gen)->ptr[kct_net_id];
+}
+
 /* @field names a member of struct kct_stat, so it cannot be parenthesised. */
 static inline void kct_stat_inc(struct kct_net *kn, size_t offset)
 {
