@@ -176,6 +176,12 @@ left() {
 		{ for (i = 1; i <= NF; i++) if ($i == p) { print $5; exit } }'
 }
 
+# countdown UPDATE SPORT SECS: whether UPDATE (conntrack -U's words) set
+# the countdown of the entry from SPORT, now at most SECS.
+countdown() {
+	echo "countdown of $1 ($2): $(in_range "$(left "$2")" 1 "$3" >/dev/null && echo set)"
+}
+
 # scenario stock|kct: one line per step.
 scenario() {
 	local args out rc line
@@ -204,10 +210,10 @@ scenario() {
 		# shellcheck disable=SC2086
 		echo "raw update, ${line%%: *}: $(in_fw python3 "$raw" ${line#*: } 2>&1)"
 	done <<<"$RAW"
-	echo "countdown of -t $((300 * P)) (42002): $(in_range "$(left 42002)" 1 $((300 * P)) >/dev/null && echo set)"
-	echo "countdown of -t $((200 * P)) (42003): $(in_range "$(left 42003)" 1 $((200 * P)) >/dev/null && echo set)"
-	echo "countdown of -f ipv6 -t $((250 * P)) (42101): $(in_range "$(left 42101)" 1 $((250 * P)) >/dev/null && echo set)"
-	echo "countdown of -t $((400 * P)) (43100): $(in_range "$(left 43100)" 1 $((400 * P)) >/dev/null && echo set)"
+	countdown "-t $((300 * P))" 42002 $((300 * P))
+	countdown "-t $((200 * P))" 42003 $((200 * P))
+	countdown "-f ipv6 -t $((250 * P))" 42101 $((250 * P))
+	countdown "-t $((400 * P))" 43100 $((400 * P))
 	echo "fixed countdown kept (43004): $(in_range "$(left 43004)" $((1000 * P)) $((3000 * P)) >/dev/null && echo kept)"
 	in_fw conntrack -L -o extended 2>/dev/null | ct_norm | sed 's/^/conntrack -L -o extended: /'
 	in_fw conntrack -L -o labels -f ipv4 -p tcp 2>/dev/null | ct_norm |
