@@ -14,6 +14,7 @@
 #include "kct_table.h"
 #include "kct_event.h"
 #include "kct_stock_early_drop.h"
+#include "kct_gc.h"
 
 /*
  * No room for one more connection in @kn's namespace: kct's count at
@@ -141,6 +142,7 @@ void kct_refresh(struct nf_conn *ct, unsigned long extra_jiffies)
 		if (test_bit(IPS_FIXED_TIMEOUT_BIT, &ct->status))
 			return;
 		timeout += nfct_time_stamp;
+		kct_gc_due_by(timeout);
 	}
 	/* Avoid dirtying the cache line when nothing changes. */
 	if (READ_ONCE(ct->timeout) != timeout)

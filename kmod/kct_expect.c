@@ -48,6 +48,7 @@
 #include "kct_proto.h"
 #include "kct_tuple.h"
 #include "kct_sysctl.h"
+#include "kct_gc.h"
 
 static bool kct_expect_orphaned(struct kct_expect *exp);
 
@@ -295,6 +296,14 @@ int kct_expect_insert(struct kct_expect *exp, u32 timeout,
 
 	refcount_inc(&exp->use);
 	WRITE_ONCE(exp->timeout, timeout);
+	kct_gc_due_by(timeout);
+	/*
+	 * A master not confirmed yet is a first packet the ruleset may
+	 * still drop, leaving the expectation orphaned (stock's goes with
+	 * the master at once): a crossing soon removes it.
+	 */
+	if (!nf_ct_is_confirmed(exp->master))
+		kct_gc_due_by(nfct_time_stamp + HZ);
 	kct_expect_count(exp, exp->master, 1);
 	hlist_add_head_rcu(&exp->node, &kn->expect_list);
 	atomic_inc(&kn->expect_count);
@@ -418,8 +427,10 @@ bool kct_expect_retime(struct net *net, const struct nf_conntrack_zone *zone,
 		    !kct_expect_matches(i, t))
 			continue;
 		found = true;
-		if (secs)
+		if (secs) {
 			WRITE_ONCE(i->timeout, nfct_time_stamp + *secs * HZ);
+			kct_gc_due_by(i->timeout);
+		}
 		break;
 	}
 	spin_unlock_bh(&kn->expect_lock);
@@ -569,9 +580,34 @@ void kct_expect_flush_net(struct net *net)
 	kct_expect_remove_if(net, kct_expect_any, NULL, NULL);
 }
 
-void kct_expect_gc(void)
+/*
+ * The GC's pass: remove the stale expectations of every namespace, and
+ * return the expiry of the soonest of the others, or @horizon if none is
+ * sooner.
+ */
+u32 kct_expect_gc(u32 horizon)
 {
-	kct_expect_remove_everywhere(kct_expect_is_stale, NULL);
+	struct kct_expect *i;
+	struct hlist_node *next;
+	struct kct_net *kn;
+	struct net *net;
+
+	rcu_read_lock();
+	for_each_net_rcu(net) {
+		kn = kct_pernet(net);
+		if (!atomic_read(&kn->expect_count))
+			continue;
+		spin_lock_bh(&kn->expect_lock);
+		hlist_for_each_entry_safe(i, next, &kn->expect_list, node) {
+			if (kct_expect_is_stale(i, NULL))
+				kct_expect_unlink_on(i, NULL, NULL);
+			else if ((s32)(READ_ONCE(i->timeout) - horizon) < 0)
+				horizon = READ_ONCE(i->timeout);
+		}
+		spin_unlock_bh(&kn->expect_lock);
+	}
+	rcu_read_unlock();
+	return horizon;
 }
 
 /* /proc/net/kct_expect, in the format of /proc/net/nf_conntrack_expect. */

@@ -99,7 +99,7 @@ struct kct_expect *kct_expect_take(struct kct_net *kn,
 void kct_expect_master_gone(struct nf_conn *master);
 void kct_expect_helper_gone(const struct kct_helper *helper);
 void kct_expect_flush_net(struct net *net);
-void kct_expect_gc(void);
+u32 kct_expect_gc(u32 horizon);
 int kct_expect_proc_init_net(struct net *net);
 void kct_expect_proc_exit_net(struct net *net);
 

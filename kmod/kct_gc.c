@@ -1,44 +1,120 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Garbage collection: expired connections leave the table here (or when
- * a lookup meets them).  The worker visits the table in slices of a
- * bounded number of buckets, so that one run never holds the CPU for
- * long however large the table, and comes back sooner while it keeps
- * finding expired entries.
+ * a lookup meets them).  The worker crosses the table in slices of a
+ * bounded number of buckets, one slice a tick, so that one run never
+ * holds the CPU for long however large the table.
+ *
+ * A crossing starts when something in the table is due, not on a fixed
+ * beat: a large table of long-lived connections must not cost a crossing
+ * every few seconds.  The GC knows when the next thing is due from what
+ * the last crossing saw (the soonest expiry among the connections it
+ * kept and among the expectations) and from kct_gc_due_by(), which every
+ * setter of a lifetime calls (refreshes, insertions, ctnetlink), so that
+ * a lifetime set after the crossing went by is not missed.  Stock's
+ * modules can still set a connection's timeout behind kct's back (the
+ * flowtable, when it gives a flow back): for them, a crossing starts at
+ * most KCT_GC_IDLE_MAX after the last one did, stock's own longest
+ * interval.  A namespace more than 95% full wants a crossing at once, to
+ * make room (below).
  */
 #include <linux/workqueue.h>
 #include <linux/sched.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include "kct_gc.h"
 #include "kct_table.h"
 #include "kct_expect.h"
 #include "kct_conn.h"
 
 /*
- * A run visits at most this many buckets holding entries, and this many
- * buckets in all: empty buckets cost one read each, while every run costs
- * a timer, a wakeup and a context switch, so a large, sparse table is
- * crossed in few runs.
+ * A slice visits at most this many buckets holding entries, and this
+ * many buckets in all: empty buckets cost one read each, while every
+ * slice costs a timer, a wakeup and a context switch, so a large, sparse
+ * table is crossed in few slices.
  */
 #define KCT_GC_FULL_BUCKETS_PER_RUN	1024
 #define KCT_GC_BUCKETS_PER_RUN		16384
-#define KCT_GC_FULL_SCAN	(10 * HZ)	/* whole table, when idle */
+#define KCT_GC_SLICE_INTERVAL	1		/* jiffies between slices */
+#define KCT_GC_IDLE_MAX		(60 * HZ)	/* between crossings, at most */
 /*
- * While runs keep reaping, the next slice follows at the next tick: a
- * slice is bounded, and a table of a million expiring entries must not
- * wait for the idle pace.
+ * Between the starts of two crossings, at least (as stock's scans): a
+ * trickle of expiring connections in a large table costs a crossing a
+ * second, not crossings back to back.
  */
-#define KCT_GC_BUSY_INTERVAL	1
+#define KCT_GC_MIN_GAP		HZ
 
-static struct delayed_work kct_gc_work;
+static void kct_gc_worker(struct work_struct *work);
+static DECLARE_DEFERRABLE_WORK(kct_gc_work, kct_gc_worker);
+
+/*
+ * The pacing state.  kct_gc_due_lock orders kct_gc_hurry() against the
+ * worker's own scheduling, so that a lifetime set while the worker
+ * decides when to come back is not lost; kct_gc_due alone is also read
+ * without it (kct_gc_due_by()).
+ */
+static DEFINE_SPINLOCK(kct_gc_due_lock);
+u32 kct_gc_due;				/* the next crossing, at the latest */
+static bool kct_gc_crossing;		/* under way: slices follow */
+static bool kct_gc_exiting = true;	/* no queueing until started */
+static u32 kct_gc_crossing_began;
+
+/* Under kct_gc_mutex: where the crossing is. */
 static unsigned int kct_gc_next_bucket;
-static bool kct_gc_exiting;
+static unsigned int kct_gc_buckets_left;
 /*
  * A namespace's exit must not return while the worker is still ending
  * one of its connections (and counting it in its statistics): the two
  * never run at once.
  */
 static DEFINE_MUTEX(kct_gc_mutex);
+
+static bool kct_gc_before(u32 a, u32 b)
+{
+	return (s32)(a - b) < 0;
+}
+
+static unsigned long kct_gc_delay_until(u32 when)
+{
+	s32 d = when - nfct_time_stamp;
+
+	return d > 0 ? d : 0;
+}
+
+static void kct_gc_lower_due_locked(u32 when)
+{
+	lockdep_assert_held(&kct_gc_due_lock);
+	if (kct_gc_before(when, kct_gc_due))
+		WRITE_ONCE(kct_gc_due, when);
+}
+
+/* The slow path of kct_gc_due_by(): @when is sooner than planned. */
+void kct_gc_hurry(u32 when)
+{
+	spin_lock_bh(&kct_gc_due_lock);
+	if (kct_gc_before(when, kct_gc_due)) {
+		WRITE_ONCE(kct_gc_due, when);
+		/* A crossing under way reads kct_gc_due when it ends. */
+		if (!kct_gc_crossing && !kct_gc_exiting)
+			mod_delayed_work(system_power_efficient_wq,
+					 &kct_gc_work, kct_gc_delay_until(when));
+	}
+	spin_unlock_bh(&kct_gc_due_lock);
+}
+
+/* Whether a namespace holding @count entries is more than 95% full. */
+static bool kct_gc_over_95(unsigned int count)
+{
+	unsigned int max95 = kct_table_max() / 100 * 95;
+
+	return max95 && count > max95;
+}
+
+void kct_gc_count_grew(unsigned int count)
+{
+	if (kct_gc_over_95(count))
+		kct_gc_due_by(nfct_time_stamp);
+}
 
 /* What the GC does with a connection it visits. */
 enum kct_gc_fate {
@@ -56,9 +132,8 @@ enum kct_gc_fate {
 static bool kct_gc_nearly_full(const struct nf_conn *ct)
 {
 	const struct kct_net *kn = kct_pernet(nf_ct_net(ct));
-	unsigned int max95 = kct_table_max() / 100 * 95;
 
-	return max95 && (unsigned int)atomic_read(&kn->count) > max95;
+	return kct_gc_over_95(atomic_read(&kn->count));
 }
 
 static bool kct_gc_can_evict(struct nf_conn *ct)
@@ -71,8 +146,7 @@ static bool kct_gc_can_evict(struct nf_conn *ct)
 	return proto->can_early_drop && proto->can_early_drop(ct);
 }
 
-static enum kct_gc_fate kct_gc_expired_or_evicted(struct nf_conn *ct,
-						  void *arg)
+static enum kct_gc_fate kct_gc_expired_or_evicted(struct nf_conn *ct)
 {
 	/*
 	 * A flowtable forwards its packets without us and holds it: it
@@ -90,60 +164,113 @@ static enum kct_gc_fate kct_gc_expired_or_evicted(struct nf_conn *ct,
 	return KCT_GC_KEEP;
 }
 
-/* Asked under the bucket's lock: only candidates are referenced. */
+/*
+ * Asked under the bucket's lock: only candidates are referenced.  The
+ * others' expiries tell when the next crossing is due (@arg: the soonest
+ * so far).
+ */
 static bool kct_gc_candidate(struct nf_conn *ct, void *arg)
 {
-	return kct_gc_expired_or_evicted(ct, arg) != KCT_GC_KEEP;
+	u32 *soonest = arg, expires;
+
+	if (kct_gc_expired_or_evicted(ct) != KCT_GC_KEEP)
+		return true;
+	expires = READ_ONCE(ct->timeout);
+	if (kct_gc_before(expires, *soonest))
+		*soonest = expires;
+	return false;
+}
+
+/* A crossing begins: what it will see replaces what was due. */
+static void kct_gc_begin_crossing(void)
+{
+	u32 now = nfct_time_stamp, soonest;
+
+	spin_lock_bh(&kct_gc_due_lock);
+	kct_gc_crossing = true;
+	kct_gc_crossing_began = now;
+	WRITE_ONCE(kct_gc_due, now + KCT_GC_IDLE_MAX);
+	spin_unlock_bh(&kct_gc_due_lock);
+	kct_gc_buckets_left = kct_table_size();
+
+	/* Expectations are few and not in the buckets: all at once. */
+	soonest = kct_expect_gc(now + KCT_GC_IDLE_MAX);
+	spin_lock_bh(&kct_gc_due_lock);
+	kct_gc_lower_due_locked(soonest);
+	spin_unlock_bh(&kct_gc_due_lock);
+}
+
+/* One slice; returns the soonest expiry among the connections kept. */
+static u32 kct_gc_slice(void)
+{
+	u32 soonest = nfct_time_stamp + KCT_GC_IDLE_MAX;
+	struct kct_table_iter it;
+	enum kct_gc_fate f;
+	struct nf_conn *ct;
+
+	kct_table_iter_start(&it, NULL, kct_gc_next_bucket,
+			     min(kct_gc_buckets_left, KCT_GC_BUCKETS_PER_RUN),
+			     kct_gc_candidate, &soonest);
+	it.max_nonempty = KCT_GC_FULL_BUCKETS_PER_RUN;
+	while ((ct = kct_table_iter_next(&it))) {
+		/* Ask again: it may have been refreshed meanwhile. */
+		f = kct_gc_expired_or_evicted(ct);
+		if (f != KCT_GC_KEEP && kct_table_unlink(ct)) {
+			if (f == KCT_GC_EVICT)
+				KCT_STAT_INC(kct_pernet(nf_ct_net(ct)),
+					     early_drop);
+		} else if (f == KCT_GC_KEEP &&
+			   kct_gc_before(READ_ONCE(ct->timeout), soonest)) {
+			soonest = READ_ONCE(ct->timeout);
+		}
+	}
+	kct_gc_next_bucket = it.bucket;
+	kct_gc_buckets_left -= min(it.visited, kct_gc_buckets_left);
+	kct_table_iter_end(&it);
+	return soonest;
 }
 
 static void kct_gc_worker(struct work_struct *work)
 {
-	unsigned int size = kct_table_size(), reaped = 0;
-	struct kct_table_iter it;
-	enum kct_gc_fate f;
-	struct nf_conn *ct;
-	unsigned long next;
+	unsigned long next = KCT_GC_SLICE_INTERVAL;
+	bool crossed;
+	u32 soonest;
 
 	mutex_lock(&kct_gc_mutex);
-	kct_table_iter_start(&it, NULL, kct_gc_next_bucket,
-			     KCT_GC_BUCKETS_PER_RUN, kct_gc_candidate, NULL);
-	it.max_nonempty = KCT_GC_FULL_BUCKETS_PER_RUN;
-	while ((ct = kct_table_iter_next(&it))) {
-		/* Ask again: it may have been refreshed meanwhile. */
-		f = kct_gc_expired_or_evicted(ct, NULL);
-		if (f != KCT_GC_KEEP && kct_table_unlink(ct)) {
-			reaped++;
-			if (f == KCT_GC_EVICT)
-				KCT_STAT_INC(kct_pernet(nf_ct_net(ct)),
-					     early_drop);
-		}
-	}
-	kct_gc_next_bucket = it.bucket;
-	kct_table_iter_end(&it);
+	if (!READ_ONCE(kct_gc_crossing))
+		kct_gc_begin_crossing();
+	soonest = kct_gc_slice();
+	crossed = !kct_gc_buckets_left;
 	mutex_unlock(&kct_gc_mutex);
 
-	kct_expect_gc();
-	/* Otherwise, the pace that crosses the whole table in FULL_SCAN. */
-	if (reaped)
-		next = KCT_GC_BUSY_INTERVAL;
-	else
-		next = max_t(unsigned long, 1,
-			     KCT_GC_FULL_SCAN * it.visited / size);
-	if (!READ_ONCE(kct_gc_exiting))
-		queue_delayed_work(system_power_efficient_wq, &kct_gc_work,
-				   next);
+	spin_lock_bh(&kct_gc_due_lock);
+	kct_gc_lower_due_locked(soonest);
+	if (crossed) {
+		kct_gc_crossing = false;
+		next = kct_gc_delay_until(kct_gc_due);
+		next = max(next, kct_gc_delay_until(kct_gc_crossing_began +
+						    KCT_GC_MIN_GAP));
+	}
+	if (!kct_gc_exiting)
+		mod_delayed_work(system_power_efficient_wq, &kct_gc_work, next);
+	spin_unlock_bh(&kct_gc_due_lock);
 }
 
 void kct_gc_start(void)
 {
+	spin_lock_bh(&kct_gc_due_lock);
 	kct_gc_exiting = false;
-	INIT_DEFERRABLE_WORK(&kct_gc_work, kct_gc_worker);
-	queue_delayed_work(system_power_efficient_wq, &kct_gc_work, HZ);
+	kct_gc_crossing = false;
+	WRITE_ONCE(kct_gc_due, nfct_time_stamp + HZ);
+	mod_delayed_work(system_power_efficient_wq, &kct_gc_work, HZ);
+	spin_unlock_bh(&kct_gc_due_lock);
 }
 
 void kct_gc_stop(void)
 {
-	WRITE_ONCE(kct_gc_exiting, true);
+	spin_lock_bh(&kct_gc_due_lock);
+	kct_gc_exiting = true;
+	spin_unlock_bh(&kct_gc_due_lock);
 	cancel_delayed_work_sync(&kct_gc_work);
 }
 

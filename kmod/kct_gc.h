@@ -2,10 +2,30 @@
 #ifndef _KCT_GC_H
 #define _KCT_GC_H
 
+#include <linux/compiler.h>
+#include <linux/types.h>
+
 struct net;
 
 void kct_gc_start(void);
 void kct_gc_stop(void);
 void kct_gc_flush_net(struct net *net);
+
+/*
+ * The GC crosses the table when something in it is due, not on a fixed
+ * beat (kct_gc.c).  What sets a lifetime tells it: kct_gc_due_by() with
+ * the new expiry (jiffies32) of a confirmed connection or a live
+ * expectation, kct_gc_count_grew() with a namespace's count after an
+ * insertion.  Both cost one read unless they move the GC's next visit.
+ */
+extern u32 kct_gc_due;
+void kct_gc_hurry(u32 when);
+void kct_gc_count_grew(unsigned int count);
+
+static inline void kct_gc_due_by(u32 when)
+{
+	if (unlikely((s32)(when - READ_ONCE(kct_gc_due)) < 0))
+		kct_gc_hurry(when);
+}
 
 #endif /* _KCT_GC_H */

@@ -19,6 +19,7 @@
 #include "kct_netlink_conn.h"
 #include "kct_netlink_tuple.h"
 #include "kct_conn.h"
+#include "kct_gc.h"
 
 /* CTA_PROTOINFO, with what the protocol's tracker says in it. */
 static int kct_nl_put_protoinfo(struct sk_buff *skb, struct nf_conn *ct,
@@ -359,6 +360,8 @@ void kct_nl_set_conn(const struct nlattr * const cda[], struct nf_conn *ct)
 		u64 ticks = min_t(u64, secs * HZ, INT_MAX);
 
 		WRITE_ONCE(ct->timeout, nfct_time_stamp + (u32)ticks);
+		if (nf_ct_is_confirmed(ct))
+			kct_gc_due_by(ct->timeout);
 	}
 	if (cda[CTA_LABELS])
 		kct_nl_set_labels(cda, ct);

@@ -19,7 +19,8 @@
 #   segments with TTL 1 (as a traceroute through the connection sends)
 #   take the slow path and make the entry due in a few seconds; after the
 #   tracker's GC has visited every entry since (stock's at least once a
-#   minute, kct's every 10 s) it is still there and the flow still passes.
+#   minute, kct's when the entry is due) it is still there and the flow
+#   still passes.
 # - When the flow goes idle the flowtable gives the connection back: no
 #   [OFFLOAD], ESTABLISHED [ASSURED] again, with the established timeout
 #   less the flowtable's (flow_offload_fixup_ct() reads ct->proto.tcp's
