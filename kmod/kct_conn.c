@@ -135,18 +135,21 @@ struct nf_conn *kct_conn_alloc(struct kct_pkt *p,
 /* Set a connection's timeout: relative while unconfirmed, as stock. */
 void kct_refresh(struct nf_conn *ct, unsigned long extra_jiffies)
 {
+	bool confirmed = nf_ct_is_confirmed(ct);
 	u32 timeout = extra_jiffies;
 
-	if (nf_ct_is_confirmed(ct)) {
+	if (confirmed) {
 		/* A request (conntrack -I -u FIXED_TIMEOUT) fixed it. */
 		if (test_bit(IPS_FIXED_TIMEOUT_BIT, &ct->status))
 			return;
 		timeout += nfct_time_stamp;
-		kct_gc_due_by(timeout);
 	}
 	/* Avoid dirtying the cache line when nothing changes. */
 	if (READ_ONCE(ct->timeout) != timeout)
 		WRITE_ONCE(ct->timeout, timeout);
+	/* Stored first: see kct_gc_due_by() for the order. */
+	if (confirmed)
+		kct_gc_due_by(timeout);
 }
 
 /* End a connection now (the caller holds a reference). */

@@ -428,7 +428,10 @@ bool kct_expect_retime(struct net *net, const struct nf_conntrack_zone *zone,
 			continue;
 		found = true;
 		if (secs) {
-			WRITE_ONCE(i->timeout, nfct_time_stamp + *secs * HZ);
+			/* As far as a jiffies32 expiry reaches (stock: any). */
+			u32 ticks = min_t(u64, (u64)*secs * HZ, INT_MAX);
+
+			WRITE_ONCE(i->timeout, nfct_time_stamp + ticks);
 			kct_gc_due_by(i->timeout);
 		}
 		break;
@@ -581,6 +584,20 @@ void kct_expect_flush_net(struct net *net)
 }
 
 /*
+ * When the GC must look at @exp again: at its expiry, or within a second
+ * while its master is a first packet still on its way (kct_expect_insert()).
+ */
+static u32 kct_expect_gc_horizon(const struct kct_expect *exp, u32 horizon)
+{
+	u32 when = READ_ONCE(exp->timeout);
+
+	if (!nf_ct_is_confirmed(exp->master) &&
+	    (s32)(nfct_time_stamp + HZ - when) < 0)
+		when = nfct_time_stamp + HZ;
+	return (s32)(when - horizon) < 0 ? when : horizon;
+}
+
+/*
  * The GC's pass: remove the stale expectations of every namespace, and
  * return the expiry of the soonest of the others, or @horizon if none is
  * sooner.
@@ -601,8 +618,8 @@ u32 kct_expect_gc(u32 horizon)
 		hlist_for_each_entry_safe(i, next, &kn->expect_list, node) {
 			if (kct_expect_is_stale(i, NULL))
 				kct_expect_unlink_on(i, NULL, NULL);
-			else if ((s32)(READ_ONCE(i->timeout) - horizon) < 0)
-				horizon = READ_ONCE(i->timeout);
+			else
+				horizon = kct_expect_gc_horizon(i, horizon);
 		}
 		spin_unlock_bh(&kn->expect_lock);
 	}

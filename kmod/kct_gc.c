@@ -22,6 +22,7 @@
 #include <linux/sched.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
+#include <linux/rcupdate.h>
 #include "kct_gc.h"
 #include "kct_table.h"
 #include "kct_expect.h"
@@ -191,6 +192,12 @@ static void kct_gc_begin_crossing(void)
 	kct_gc_crossing_began = now;
 	WRITE_ONCE(kct_gc_due, now + KCT_GC_IDLE_MAX);
 	spin_unlock_bh(&kct_gc_due_lock);
+	/*
+	 * A setter that read the old kct_gc_due may not have stored its
+	 * lifetime yet, or not visibly: once its RCU section is over (or
+	 * its barrier passed, kct_gc_due_by()) the crossing sees it.
+	 */
+	synchronize_rcu();
 	kct_gc_buckets_left = kct_table_size();
 
 	/* Expectations are few and not in the buckets: all at once. */
@@ -224,6 +231,9 @@ static u32 kct_gc_slice(void)
 			soonest = READ_ONCE(ct->timeout);
 		}
 	}
+	/* Out of memory for a long bucket: what it left is due now. */
+	if (it.incomplete)
+		soonest = nfct_time_stamp;
 	kct_gc_next_bucket = it.bucket;
 	kct_gc_buckets_left -= min(it.visited, kct_gc_buckets_left);
 	kct_table_iter_end(&it);

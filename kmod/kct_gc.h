@@ -22,6 +22,12 @@ extern u32 kct_gc_due;
 void kct_gc_hurry(u32 when);
 void kct_gc_count_grew(unsigned int count);
 
+/*
+ * Call it after storing the lifetime, in the same RCU read-side section
+ * (or after a full barrier, outside one): a crossing that begins resets
+ * kct_gc_due and then waits for a grace period before it reads any
+ * lifetime, so either it sees the new lifetime or this sees its reset.
+ */
 static inline void kct_gc_due_by(u32 when)
 {
 	if (unlikely((s32)(when - READ_ONCE(kct_gc_due)) < 0))

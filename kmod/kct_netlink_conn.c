@@ -360,8 +360,11 @@ void kct_nl_set_conn(const struct nlattr * const cda[], struct nf_conn *ct)
 		u64 ticks = min_t(u64, secs * HZ, INT_MAX);
 
 		WRITE_ONCE(ct->timeout, nfct_time_stamp + (u32)ticks);
-		if (nf_ct_is_confirmed(ct))
+		if (nf_ct_is_confirmed(ct)) {
+			/* Outside the packet path's RCU: kct_gc_due_by(). */
+			smp_mb();
 			kct_gc_due_by(ct->timeout);
+		}
 	}
 	if (cda[CTA_LABELS])
 		kct_nl_set_labels(cda, ct);

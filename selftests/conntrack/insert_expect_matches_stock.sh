@@ -14,7 +14,8 @@
 # (ENOENT), an expectation that exists already with NLM_F_EXCL (EEXIST,
 # what conntrack sends), a class the helper does not have (EINVAL); the
 # same request without NLM_F_EXCL (conntrackd's) sets the existing one's
-# countdown to its CTA_EXPECT_TIMEOUT; a helper name in the request is
+# countdown to its CTA_EXPECT_TIMEOUT (up to the largest, 2^32 - 1 s,
+# which must not wrap into the past); a helper name in the request is
 # not checked; NF_CT_EXPECT_PERMANENT keeps the expectation after a
 # connection used it, and it is listed with that flag.
 # kct-test-cost: 97
@@ -110,6 +111,11 @@ scenario() {
 	echo "again without NLM_F_EXCL, timeout 1000: $(raw 50000 --no-excl --timeout 1000)"
 	left=$(countdown 50000)
 	echo "its countdown is above 900: $([ "${left:-0}" -gt 900 ] && echo yes || echo "no ($left)")"
+	# The most a request can ask: 2^32 - 1 s (stock's countdown
+	# shows it; kct's stops at what its expiry can hold, 99 days).
+	echo "again, timeout 4294967295: $(raw 50000 --no-excl --timeout 4294967295)"
+	left=$(countdown 50000)
+	echo "its countdown is above 1000000: $([ "${left:-0}" -gt 1000000 ] && echo yes || echo "no ($left)")"
 	echo "the server connects to port 50000: $(connect 50000)"
 	echo "listed: $(listing)"
 	echo "PERMANENT for port 50003: $(raw 50003 --flags 1)"
@@ -121,9 +127,9 @@ scenario() {
 	topo_destroy
 }
 
-diff_run scenario 20
+diff_run scenario 22
 ktap_expect "stock: the expected connection was RELATED" \
-	"the server connects to port 50000: passed, RELATED packets: 1" "${DIFF_STOCK[12]}"
+	"the server connects to port 50000: passed, RELATED packets: 1" "${DIFF_STOCK[14]}"
 diff_compare
 rmmod kct_ftp 2>/dev/null
 rmmod nf_conntrack_ftp 2>/dev/null
