@@ -428,10 +428,11 @@ bool kct_expect_retime(struct net *net, const struct nf_conntrack_zone *zone,
 			continue;
 		found = true;
 		if (secs) {
-			/* As far as a jiffies32 expiry reaches (stock: any). */
-			u32 ticks = min_t(u64, (u64)*secs * HZ, INT_MAX);
-
-			WRITE_ONCE(i->timeout, nfct_time_stamp + ticks);
+			/*
+			 * As stock's: in 32 bits, so that a request beyond
+			 * 2^31 ticks wraps (2^32 - 1 s expires at once).
+			 */
+			WRITE_ONCE(i->timeout, nfct_time_stamp + *secs * HZ);
 			kct_gc_due_by(i->timeout);
 		}
 		break;
