@@ -82,6 +82,7 @@ struct nf_conn *kct_conn_new(struct kct_net *kn,
 		if (unlikely(kct_conn_no_room(kn)) &&
 		    !kct_conn_make_room(kn, hash)) {
 			net_warn_ratelimited("kct: table full, dropping packet\n");
+			kct_gc_want_room();
 			*why = KCT_INVALID_TABLE_FULL;
 			return NULL;
 		}
@@ -93,8 +94,11 @@ struct nf_conn *kct_conn_new(struct kct_net *kn,
 		 * CPU's new connection may have taken the room since.
 		 */
 		if (tries) {
-			*why = kct_conn_no_room(kn) ? KCT_INVALID_TABLE_FULL :
-						      KCT_INVALID_NO_MEMORY;
+			*why = KCT_INVALID_NO_MEMORY;
+			if (kct_conn_no_room(kn)) {
+				kct_gc_want_room();
+				*why = KCT_INVALID_TABLE_FULL;
+			}
 			return NULL;
 		}
 	}

@@ -15,8 +15,8 @@
  * modules can still set a connection's timeout behind kct's back (the
  * flowtable, when it gives a flow back): for them, a crossing starts at
  * most KCT_GC_IDLE_MAX after the last one did, stock's own longest
- * interval.  A namespace more than 95% full wants a crossing at once, to
- * make room (below).
+ * interval.  A new connection that found no room wants a crossing at
+ * once, to make room (below).
  */
 #include <linux/workqueue.h>
 #include <linux/sched.h>
@@ -111,10 +111,19 @@ static bool kct_gc_over_95(unsigned int count)
 	return max95 && count > max95;
 }
 
-void kct_gc_count_grew(unsigned int count)
+/*
+ * Set when a new connection found no room, taken by the next crossing:
+ * only such a crossing makes room (below), as stock's GC only after its
+ * early drop failed.
+ */
+static bool kct_gc_room_wanted;
+static bool kct_gc_evicting;	/* under kct_gc_mutex: this crossing */
+
+void kct_gc_want_room(void)
 {
-	if (kct_gc_over_95(count))
-		kct_gc_due_by(nfct_time_stamp);
+	if (!READ_ONCE(kct_gc_room_wanted))
+		WRITE_ONCE(kct_gc_room_wanted, true);
+	kct_gc_due_by(nfct_time_stamp);
 }
 
 /* What the GC does with a connection it visits. */
@@ -125,10 +134,12 @@ enum kct_gc_fate {
 };
 
 /*
- * A namespace whose table is more than 95% full gets room back before
- * new connections have to evict anything: the GC also ends connections
- * that never proved themselves (not ASSURED) and those its protocol says
- * may go (TCP connections that are closing anyway).
+ * A crossing after a new connection found no room gets room back in the
+ * namespaces more than 95% full: it also ends connections that never
+ * proved themselves (not ASSURED) and those their protocol says may go
+ * (TCP connections closing anyway).  Not on every crossing of a table
+ * that sits near its limit: a connection still in its handshake (an FTP
+ * data connection, say) would rarely live to be ASSURED.
  */
 static bool kct_gc_nearly_full(const struct nf_conn *ct)
 {
@@ -160,7 +171,7 @@ static enum kct_gc_fate kct_gc_expired_or_evicted(struct nf_conn *ct)
 	}
 	if (nf_ct_is_expired(ct))
 		return KCT_GC_END;
-	if (kct_gc_nearly_full(ct) && kct_gc_can_evict(ct))
+	if (kct_gc_evicting && kct_gc_nearly_full(ct) && kct_gc_can_evict(ct))
 		return KCT_GC_EVICT;
 	return KCT_GC_KEEP;
 }
@@ -192,6 +203,7 @@ static void kct_gc_begin_crossing(void)
 	kct_gc_crossing_began = now;
 	WRITE_ONCE(kct_gc_due, now + KCT_GC_IDLE_MAX);
 	spin_unlock_bh(&kct_gc_due_lock);
+	kct_gc_evicting = xchg(&kct_gc_room_wanted, false);
 	/*
 	 * A setter that read the old kct_gc_due may not have stored its
 	 * lifetime yet, or not visibly: once its RCU section is over (or

@@ -15,12 +15,12 @@ void kct_gc_flush_net(struct net *net);
  * The GC crosses the table when something in it is due, not on a fixed
  * beat (kct_gc.c).  What sets a lifetime tells it: kct_gc_due_by() with
  * the new expiry (jiffies32) of a confirmed connection or a live
- * expectation, kct_gc_count_grew() with a namespace's count after an
- * insertion.  Both cost one read unless they move the GC's next visit.
+ * expectation, at the cost of one read unless it moves the GC's next
+ * visit.  kct_gc_want_room(): a new connection found no room.
  */
 extern u32 kct_gc_due;
 void kct_gc_hurry(u32 when);
-void kct_gc_count_grew(unsigned int count);
+void kct_gc_want_room(void);
 
 /*
  * Call it after storing the lifetime, in the same RCU read-side section

@@ -265,7 +265,6 @@ int kct_table_insert_for(struct kct_net *kn, struct nf_conn *ct,
 	u32 h0 = kct_conn_hash(ct, IP_CT_DIR_ORIGINAL);
 	u32 h1 = kct_conn_hash(ct, IP_CT_DIR_REPLY);
 	struct nf_conn *other;
-	unsigned int count;
 
 	*existing = NULL;
 	kct_double_lock(h0, h1);
@@ -296,10 +295,9 @@ int kct_table_insert_for(struct kct_net *kn, struct nf_conn *ct,
 				 &kct_table.buckets[kct_bucket(h1)]);
 	hlist_nulls_add_head_rcu(&orig->hnnode,
 				 &kct_table.buckets[kct_bucket(h0)]);
-	count = atomic_inc_return(&kn->count);
+	atomic_inc(&kn->count);
 	kct_double_unlock(h0, h1);
 	kct_gc_due_by(READ_ONCE(ct->timeout));
-	kct_gc_count_grew(count);
 	kct_event_new(ct, req);
 	return 0;
 }
