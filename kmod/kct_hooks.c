@@ -11,8 +11,10 @@
  * kct runs just before nf_conntrack's own hooks (-200 and INT_MAX), which
  * are registered whenever a stock ct rule exists; nf_conntrack leaves
  * alone any packet that already carries a connection, so kct owns every
- * packet it tracks.
+ * packet it tracks.  They are registered in a namespace only while its
+ * net.kct.enable is 1 (kct_hooks_set()).
  */
+#include <linux/mutex.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
@@ -209,9 +211,6 @@ static unsigned int kct_track(void *priv, struct sk_buff *skb,
 	struct nf_conn *tmpl;
 	struct kct_pkt p;
 
-	if (!READ_ONCE(kn->sysctl.enable))
-		return NF_ACCEPT;
-
 	tmpl = nf_ct_get(skb, &ctinfo);
 	if (tmpl || ctinfo == IP_CT_UNTRACKED) {
 		/* Seen already (loopback), or a notrack rule said so. */
@@ -260,8 +259,7 @@ static unsigned int kct_keep_invalid(void *priv, struct sk_buff *skb,
 	ct = nf_ct_get(skb, &ctinfo);
 	if (likely(!ct || kct_owned(ct)))
 		return NF_ACCEPT;
-	if (READ_ONCE(kct_pernet_rcu(state->net)->sysctl.enable))
-		nf_reset_ct(skb);
+	nf_reset_ct(skb);
 	return NF_ACCEPT;
 }
 
@@ -392,7 +390,13 @@ failed:
 	return NF_DROP;
 }
 
-static const struct nf_hook_ops kct_hook_ops[] = {
+/*
+ * Two sets, switched in order: a packet kct_track() gave a new connection
+ * must find kct_confirm() registered at its last hook, or it would reach
+ * nf_conntrack's confirm (where a stock ct rule exists) and land in
+ * nf_conntrack's table.
+ */
+static const struct nf_hook_ops kct_track_ops[] = {
 	{ .hook = kct_track, .pf = NFPROTO_IPV4,
 	  .hooknum = NF_INET_PRE_ROUTING, .priority = KCT_PRI_TRACK },
 	{ .hook = kct_track, .pf = NFPROTO_IPV4,
@@ -401,61 +405,99 @@ static const struct nf_hook_ops kct_hook_ops[] = {
 	  .hooknum = NF_INET_PRE_ROUTING, .priority = KCT_PRI_KEEP_INVALID },
 	{ .hook = kct_keep_invalid, .pf = NFPROTO_IPV4,
 	  .hooknum = NF_INET_LOCAL_OUT, .priority = KCT_PRI_KEEP_INVALID },
+	{ .hook = kct_track, .pf = NFPROTO_IPV6,
+	  .hooknum = NF_INET_PRE_ROUTING, .priority = KCT_PRI_TRACK },
+	{ .hook = kct_track, .pf = NFPROTO_IPV6,
+	  .hooknum = NF_INET_LOCAL_OUT, .priority = KCT_PRI_TRACK },
+	{ .hook = kct_keep_invalid, .pf = NFPROTO_IPV6,
+	  .hooknum = NF_INET_PRE_ROUTING, .priority = KCT_PRI_KEEP_INVALID },
+	{ .hook = kct_keep_invalid, .pf = NFPROTO_IPV6,
+	  .hooknum = NF_INET_LOCAL_OUT, .priority = KCT_PRI_KEEP_INVALID },
+};
+
+static const struct nf_hook_ops kct_confirm_ops[] = {
 	{ .hook = kct_confirm, .pf = NFPROTO_IPV4,
 	  .hooknum = NF_INET_POST_ROUTING, .priority = KCT_PRI_CONFIRM },
 	{ .hook = kct_confirm, .pf = NFPROTO_IPV4,
 	  .hooknum = NF_INET_LOCAL_IN, .priority = KCT_PRI_CONFIRM },
-	{ .hook = kct_track, .pf = NFPROTO_IPV6,
-	  .hooknum = NF_INET_PRE_ROUTING, .priority = KCT_PRI_TRACK },
-	{ .hook = kct_track, .pf = NFPROTO_IPV6,
-	  .hooknum = NF_INET_LOCAL_OUT, .priority = KCT_PRI_TRACK },
-	{ .hook = kct_keep_invalid, .pf = NFPROTO_IPV6,
-	  .hooknum = NF_INET_PRE_ROUTING, .priority = KCT_PRI_KEEP_INVALID },
-	{ .hook = kct_keep_invalid, .pf = NFPROTO_IPV6,
-	  .hooknum = NF_INET_LOCAL_OUT, .priority = KCT_PRI_KEEP_INVALID },
 	{ .hook = kct_confirm, .pf = NFPROTO_IPV6,
 	  .hooknum = NF_INET_POST_ROUTING, .priority = KCT_PRI_CONFIRM },
 	{ .hook = kct_confirm, .pf = NFPROTO_IPV6,
 	  .hooknum = NF_INET_LOCAL_IN, .priority = KCT_PRI_CONFIRM6_IN },
 };
 
-int kct_hooks_init_net(struct net *net)
+/* Serialises switching: net.kct.enable writes, namespace init and exit. */
+static DEFINE_MUTEX(kct_hooks_mutex);
+
+static int kct_hooks_on(struct net *net)
 {
-	struct kct_net *kn = kct_pernet(net);
 	int ret;
 
 	/* Trackers need whole datagrams: reassembly runs at -400. */
 	ret = nf_defrag_ipv4_enable(net);
 	if (ret)
 		return ret;
-	kn->defrag_ipv4 = true;
 	ret = nf_defrag_ipv6_enable(net);
 	if (ret)
-		goto err;
-	kn->defrag_ipv6 = true;
-	ret = nf_register_net_hooks(net, kct_hook_ops,
-				    ARRAY_SIZE(kct_hook_ops));
+		goto err_defrag4;
+	ret = nf_register_net_hooks(net, kct_confirm_ops,
+				    ARRAY_SIZE(kct_confirm_ops));
 	if (ret)
-		goto err;
-	kn->hooks_registered = true;
+		goto err_defrag6;
+	ret = nf_register_net_hooks(net, kct_track_ops,
+				    ARRAY_SIZE(kct_track_ops));
+	if (ret)
+		goto err_confirm;
 	return 0;
-err:
-	kct_hooks_exit_net(net);
+
+err_confirm:
+	nf_unregister_net_hooks(net, kct_confirm_ops,
+				ARRAY_SIZE(kct_confirm_ops));
+err_defrag6:
+	nf_defrag_ipv6_disable(net);
+err_defrag4:
+	nf_defrag_ipv4_disable(net);
 	return ret;
 }
 
-void kct_hooks_exit_net(struct net *net)
+static void kct_hooks_off(struct net *net)
+{
+	nf_unregister_net_hooks(net, kct_track_ops, ARRAY_SIZE(kct_track_ops));
+	/*
+	 * A packet tracked before that is past its last hook once every
+	 * softirq and RCU reader that could carry it has finished; the
+	 * exception is a sender preempted between LOCAL_OUT and
+	 * POST_ROUTING outside RCU for longer than this grace period.
+	 */
+	synchronize_net();
+	nf_unregister_net_hooks(net, kct_confirm_ops,
+				ARRAY_SIZE(kct_confirm_ops));
+	nf_defrag_ipv6_disable(net);
+	nf_defrag_ipv4_disable(net);
+	/* No packet is in kct's hooks of this namespace any more. */
+	synchronize_net();
+}
+
+/*
+ * Switch kct on or off in @net: its hooks (and the reassembly they need)
+ * are registered exactly while net.kct.enable is 1, so a namespace where
+ * kct is off runs none of kct's code for its packets, as a namespace
+ * without a stock ct rule runs none of nf_conntrack's.
+ */
+int kct_hooks_set(struct net *net, bool on)
 {
 	struct kct_net *kn = kct_pernet(net);
+	int ret = 0;
 
-	if (kn->hooks_registered)
-		nf_unregister_net_hooks(net, kct_hook_ops,
-					ARRAY_SIZE(kct_hook_ops));
-	kn->hooks_registered = false;
-	if (kn->defrag_ipv6)
-		nf_defrag_ipv6_disable(net);
-	if (kn->defrag_ipv4)
-		nf_defrag_ipv4_disable(net);
-	kn->defrag_ipv4 = false;
-	kn->defrag_ipv6 = false;
+	mutex_lock(&kct_hooks_mutex);
+	if (on && !kn->hooks_on)
+		ret = kct_hooks_on(net);
+	else if (!on && kn->hooks_on)
+		kct_hooks_off(net);
+	if (!ret) {
+		kn->hooks_on = on;
+		WRITE_ONCE(kn->sysctl.enable, on);
+	}
+	mutex_unlock(&kct_hooks_mutex);
+	return ret;
 }

@@ -2,7 +2,7 @@
 /*
  * Per network namespace life cycle.  kct tracks in every namespace as soon
  * as it is loaded (stock waits until a rule asks); net.kct.enable turns it
- * off where it is not wanted.
+ * off where it is not wanted, and with it kct's hooks there.
  */
 #include "kct_netns.h"
 #include "kct_pernet.h"
@@ -29,31 +29,32 @@ static int __net_init kct_net_init(struct net *net)
 	kn->stat = alloc_percpu(struct kct_stat);
 	if (!kn->stat)
 		return -ENOMEM;
-	ret = kct_sysctl_init_net(net);
-	if (ret)
-		goto err_stat;
 	ret = kct_proc_init_net(net);
 	if (ret)
-		goto err_sysctl;
+		goto err_stat;
 	ret = kct_stat_init_net(net);
 	if (ret)
 		goto err_proc;
 	ret = kct_expect_proc_init_net(net);
 	if (ret)
 		goto err_statfile;
-	ret = kct_hooks_init_net(net);
+	ret = kct_hooks_set(net, kn->sysctl.enable);
 	if (ret)
 		goto err_expect;
+	/* Last: from here on net.kct.enable may switch the hooks. */
+	ret = kct_sysctl_init_net(net);
+	if (ret)
+		goto err_hooks;
 	return 0;
 
+err_hooks:
+	kct_hooks_set(net, false);
 err_expect:
 	kct_expect_proc_exit_net(net);
 err_statfile:
 	kct_stat_exit_net(net);
 err_proc:
 	kct_proc_exit_net(net);
-err_sysctl:
-	kct_sysctl_exit_net(net);
 err_stat:
 	free_percpu(kn->stat);
 	return ret;
@@ -63,16 +64,18 @@ static void __net_exit kct_net_exit(struct net *net)
 {
 	struct kct_net *kn = kct_pernet(net);
 
-	/* No new packets first; nf_unregister_net_hooks() waits for those
-	 * in flight.  Then nothing of this namespace may stay in the table.
+	/* First, so that no write of net.kct.enable switches the hooks on. */
+	kct_sysctl_exit_net(net);
+	/*
+	 * No new packets; kct_hooks_set() waits for those in flight.  Then
+	 * nothing of this namespace may stay in the table.
 	 */
-	kct_hooks_exit_net(net);
+	kct_hooks_set(net, false);
 	kct_expect_flush_net(net);
 	kct_gc_flush_net(net);
 	kct_expect_proc_exit_net(net);
 	kct_stat_exit_net(net);
 	kct_proc_exit_net(net);
-	kct_sysctl_exit_net(net);
 	free_percpu(kn->stat);
 }
 

@@ -47,9 +47,8 @@ struct kct_net {
 	struct kct_stat __percpu *stat;
 	struct kct_sysctl sysctl;
 	struct ctl_table_header *sysctl_header;
-	bool hooks_registered;
-	bool defrag_ipv4;
-	bool defrag_ipv6;
+	/* kct's hooks are registered here (kct_hooks_set()). */
+	bool hooks_on;
 };
 
 /* Where net_generic() keeps it: set by kct_netns_register(). */

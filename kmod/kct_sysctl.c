@@ -13,6 +13,7 @@
 #include "kct_sysctl.h"
 #include "kct_pernet.h"
 #include "kct_table.h"
+#include "kct_hooks.h"
 
 static unsigned int kct_buckets_value;
 
@@ -111,15 +112,25 @@ enum {
 	KCT_SYSCTL_ENTRIES
 };
 
-static void kct_sysctl_flag(struct ctl_table *t, const char *name, int *data)
+/*
+ * net.kct.enable: a write switches kct's hooks in this namespace, and
+ * the value changes only if that worked (else the write fails with the
+ * reason, e.g. ENOMEM).
+ */
+static int kct_sysctl_enable(struct ctl_table *table, int write, void *buffer,
+			     size_t *lenp, loff_t *ppos)
 {
-	t->procname = name;
-	t->data = data;
-	t->maxlen = sizeof(int);
-	t->mode = 0644;
-	t->proc_handler = proc_dointvec_minmax;
-	t->extra1 = SYSCTL_ZERO;
-	t->extra2 = SYSCTL_ONE;
+	struct kct_net *kn = container_of(table->data, struct kct_net,
+					  sysctl.enable);
+	struct ctl_table parsed = *table;
+	int on = READ_ONCE(kn->sysctl.enable);
+	int ret;
+
+	parsed.data = &on;
+	ret = proc_dointvec_minmax(&parsed, write, buffer, lenp, ppos);
+	if (ret || !write)
+		return ret;
+	return kct_hooks_set(kn->net, on);
 }
 
 int kct_sysctl_init_net(struct net *net)
@@ -133,7 +144,14 @@ int kct_sysctl_init_net(struct net *net)
 	if (!table)
 		return -ENOMEM;
 
-	kct_sysctl_flag(&table[KCT_SYSCTL_ENABLE], "enable", &s->enable);
+	t = &table[KCT_SYSCTL_ENABLE];
+	t->procname = "enable";
+	t->data = &s->enable;
+	t->maxlen = sizeof(int);
+	t->mode = 0644;
+	t->proc_handler = kct_sysctl_enable;
+	t->extra1 = SYSCTL_ZERO;
+	t->extra2 = SYSCTL_ONE;
 
 	t = &table[KCT_SYSCTL_COUNT];
 	t->procname = "count";
