@@ -129,7 +129,7 @@ static enum kct_invalid_reason kct_track_packet(struct kct_pkt *p,
 		return KCT_INVALID_BAD_HEADER;
 	proto = kct_proto_find(p->l4num);
 	if (proto->error) {
-		why = proto->error(p);
+		why = kct_proto_error(proto, p);
 		/* Errors that were RELATED, and untracked types, are done. */
 		if (why || p->skb->_nfct)
 			return why;
@@ -154,7 +154,7 @@ repeat:
 			*verdict = NF_DROP;
 			return why;
 		}
-		why = proto->new ? proto->new(ct, p) : KCT_VALID;
+		why = kct_proto_new(proto, ct, p);
 		if (why) {
 			nf_ct_put(ct);
 			return why;
@@ -179,7 +179,7 @@ repeat:
 	}
 
 	before = kct_event_snapshot(ct);	/* for conntrack -E's UPDATE */
-	why = proto->packet(ct, p, ctinfo);
+	why = kct_proto_packet(proto, ct, p, ctinfo);
 	if (unlikely(why == KCT_REOPEN)) {
 		/* A new connection reusing a closed one's ports. */
 		kct_conn_kill(ct);

@@ -2,6 +2,7 @@
 #ifndef _KCT_PROTO_H
 #define _KCT_PROTO_H
 
+#include <linux/indirect_call_wrapper.h>
 #include <linux/skbuff.h>
 #include <linux/seq_file.h>
 #include <net/netfilter/nf_conntrack.h>
@@ -149,6 +150,66 @@ void kct_ports_from_nlattr(struct nlattr *tb[], struct nf_conntrack_tuple *t,
 			   u32 *present);
 #define KCT_PORTS_NL_FIELDS \
 	(KCT_FILTER_PROTO_SRC_PORT | KCT_FILTER_PROTO_DST_PORT)
+
+/*
+ * The packet path calls the operations through these: TCP's, UDP's and
+ * the port tuple's directly, which is most packets, the others through
+ * the pointer.  With retpolines (Debian's kernel) an indirect call costs
+ * a thunk on every packet; stock's own path switches on the protocol.
+ */
+INDIRECT_CALLABLE_DECLARE(enum kct_invalid_reason
+			  kct_tcp_error(struct kct_pkt *p));
+INDIRECT_CALLABLE_DECLARE(enum kct_invalid_reason
+			  kct_udp_error(struct kct_pkt *p));
+INDIRECT_CALLABLE_DECLARE(enum kct_invalid_reason
+			  kct_tcp_new(struct nf_conn *ct, const struct kct_pkt *p));
+INDIRECT_CALLABLE_DECLARE(enum kct_invalid_reason
+			  kct_udp_new(struct nf_conn *ct, const struct kct_pkt *p));
+INDIRECT_CALLABLE_DECLARE(enum kct_invalid_reason
+			  kct_tcp_packet(struct nf_conn *ct, const struct kct_pkt *p,
+					 enum ip_conntrack_info ctinfo));
+INDIRECT_CALLABLE_DECLARE(enum kct_invalid_reason
+			  kct_udp_packet(struct nf_conn *ct, const struct kct_pkt *p,
+					 enum ip_conntrack_info ctinfo));
+
+static inline bool kct_proto_tuple(const struct kct_proto *proto,
+				   const struct sk_buff *skb,
+				   unsigned int l4off,
+				   struct nf_conntrack_tuple *t)
+{
+	return INDIRECT_CALL_1(proto->tuple, kct_ports_tuple, skb, l4off, t);
+}
+
+static inline bool kct_proto_invert(const struct kct_proto *proto,
+				    struct nf_conntrack_tuple *inv,
+				    const struct nf_conntrack_tuple *orig)
+{
+	return INDIRECT_CALL_1(proto->invert, kct_ports_invert, inv, orig);
+}
+
+/* The protocol must have an error(). */
+static inline enum kct_invalid_reason
+kct_proto_error(const struct kct_proto *proto, struct kct_pkt *p)
+{
+	return INDIRECT_CALL_2(proto->error, kct_tcp_error, kct_udp_error, p);
+}
+
+static inline enum kct_invalid_reason
+kct_proto_new(const struct kct_proto *proto, struct nf_conn *ct,
+	      const struct kct_pkt *p)
+{
+	if (!proto->new)
+		return KCT_VALID;
+	return INDIRECT_CALL_2(proto->new, kct_tcp_new, kct_udp_new, ct, p);
+}
+
+static inline enum kct_invalid_reason
+kct_proto_packet(const struct kct_proto *proto, struct nf_conn *ct,
+		 const struct kct_pkt *p, enum ip_conntrack_info ctinfo)
+{
+	return INDIRECT_CALL_2(proto->packet, kct_tcp_packet, kct_udp_packet,
+			       ct, p, ctinfo);
+}
 
 /*
  * The settings the trackers obey are stock's net.netfilter.nf_conntrack_*

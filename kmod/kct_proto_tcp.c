@@ -151,7 +151,7 @@ static void kct_tcp_options(const struct sk_buff *skb, unsigned int l4off,
 	}
 }
 
-static enum kct_invalid_reason kct_tcp_error(struct kct_pkt *p)
+INDIRECT_CALLABLE_SCOPE enum kct_invalid_reason kct_tcp_error(struct kct_pkt *p)
 {
 	unsigned int len = p->skb->len - p->l4off;
 	const struct tcphdr *th;
@@ -204,8 +204,8 @@ static void kct_tcp_cfg(struct net *net, struct kct_tcp_cfg *cfg)
 	cfg->synproxy = false;
 }
 
-static enum kct_invalid_reason kct_tcp_new(struct nf_conn *ct,
-					   const struct kct_pkt *p)
+INDIRECT_CALLABLE_SCOPE
+enum kct_invalid_reason kct_tcp_new(struct nf_conn *ct, const struct kct_pkt *p)
 {
 	struct kct_tcp_seg seg;
 	struct kct_tcp_cfg cfg;
@@ -255,9 +255,10 @@ static void kct_tcp_seqadj(const struct nf_conn *ct, struct kct_tcp_seg *seg)
 	seg->sack_max -= off;
 }
 
-static enum kct_invalid_reason kct_tcp_packet(struct nf_conn *ct,
-					      const struct kct_pkt *p,
-					      enum ip_conntrack_info ctinfo)
+INDIRECT_CALLABLE_SCOPE
+enum kct_invalid_reason kct_tcp_packet(struct nf_conn *ct,
+				       const struct kct_pkt *p,
+				       enum ip_conntrack_info ctinfo)
 {
 	struct kct_tcp_conn *tc = &kct_proto_data(ct)->tcp;
 	struct kct_tcp_verdict v;

@@ -14,7 +14,7 @@
 /* How long a two-way UDP flow must live before it counts as a stream. */
 #define KCT_UDP_STREAM_DELAY (2 * HZ)
 
-static enum kct_invalid_reason kct_udp_error(struct kct_pkt *p)
+INDIRECT_CALLABLE_SCOPE enum kct_invalid_reason kct_udp_error(struct kct_pkt *p)
 {
 	unsigned int len = p->skb->len - p->l4off;
 	const struct udphdr *uh;
@@ -36,8 +36,8 @@ static enum kct_invalid_reason kct_udp_error(struct kct_pkt *p)
 	return KCT_VALID;
 }
 
-static enum kct_invalid_reason kct_udp_new(struct nf_conn *ct,
-					   const struct kct_pkt *p)
+INDIRECT_CALLABLE_SCOPE
+enum kct_invalid_reason kct_udp_new(struct nf_conn *ct, const struct kct_pkt *p)
 {
 	kct_proto_data(ct)->udp.stream_ts = jiffies + KCT_UDP_STREAM_DELAY;
 	return KCT_VALID;
@@ -62,9 +62,10 @@ void kct_udp_follow(struct nf_conn *ct, bool stream)
 }
 
 /* The core marks the reply seen after this runs, as stock does. */
-static enum kct_invalid_reason kct_udp_packet(struct nf_conn *ct,
-					      const struct kct_pkt *p,
-					      enum ip_conntrack_info ctinfo)
+INDIRECT_CALLABLE_SCOPE
+enum kct_invalid_reason kct_udp_packet(struct nf_conn *ct,
+				       const struct kct_pkt *p,
+				       enum ip_conntrack_info ctinfo)
 {
 	kct_udp_follow(ct, kct_udp_is_stream(ct));
 	return KCT_VALID;

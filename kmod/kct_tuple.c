@@ -87,7 +87,7 @@ bool kct_tuple_parse_l3(struct kct_pkt *p, unsigned int nhoff)
 /* The transport part of @p->tuple, from the header kct_tuple_parse_l3 found. */
 bool kct_tuple_finish(struct kct_pkt *p, const struct kct_proto *proto)
 {
-	return proto->tuple(p->skb, p->l4off, &p->tuple);
+	return kct_proto_tuple(proto, p->skb, p->l4off, &p->tuple);
 }
 
 /*
@@ -106,7 +106,7 @@ bool kct_tuple_from_skb(const struct sk_buff *skb, unsigned int nhoff,
 	t->dst.protonum = l4num;
 	t->dst.dir = IP_CT_DIR_ORIGINAL;
 	proto = kct_proto_find(l4num);
-	return proto->tuple(skb, *l4off, t);
+	return kct_proto_tuple(proto, skb, *l4off, t);
 }
 
 bool kct_tuple_invert(struct nf_conntrack_tuple *inv,
@@ -120,7 +120,7 @@ bool kct_tuple_invert(struct nf_conntrack_tuple *inv,
 	inv->dst.u3 = orig->src.u3;
 	inv->dst.protonum = orig->dst.protonum;
 	inv->dst.dir = !orig->dst.dir;
-	return proto->invert(inv, orig);
+	return kct_proto_invert(proto, inv, orig);
 }
 
 /*
