@@ -113,8 +113,12 @@ static void kct_double_unlock(u32 h1, u32 h2)
 	local_bh_enable();
 }
 
-/* Is @h tuple @t of a connection in @net and, for its direction, @zone? */
-static bool kct_entry_matches(const struct nf_conntrack_tuple_hash *h,
+/*
+ * Is @h tuple @t of a connection in @net and, for its direction, @zone?
+ * Inline: every lookup runs it on each entry of the chain and again once
+ * it holds the one found.
+ */
+static __always_inline bool kct_entry_matches(const struct nf_conntrack_tuple_hash *h,
 			      const struct nf_conntrack_tuple *t,
 			      const struct nf_conntrack_zone *zone,
 			      const struct net *net)
