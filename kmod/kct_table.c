@@ -118,10 +118,11 @@ static void kct_double_unlock(u32 h1, u32 h2)
  * Inline: every lookup runs it on each entry of the chain and again once
  * it holds the one found.
  */
-static __always_inline bool kct_entry_matches(const struct nf_conntrack_tuple_hash *h,
-			      const struct nf_conntrack_tuple *t,
-			      const struct nf_conntrack_zone *zone,
-			      const struct net *net)
+static __always_inline bool
+kct_entry_matches(const struct nf_conntrack_tuple_hash *h,
+		  const struct nf_conntrack_tuple *t,
+		  const struct nf_conntrack_zone *zone,
+		  const struct net *net)
 {
 	const struct nf_conn *ct = nf_ct_tuplehash_to_ctrack(h);
 

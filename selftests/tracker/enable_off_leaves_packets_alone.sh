@@ -1,15 +1,17 @@
 #!/bin/bash
 # Where net.kct.enable=0, kct leaves a namespace's packets alone, as
 # nf_conntrack leaves those of a namespace without a ct rule: no kct
-# code runs for them, and a firewall forwards fragments as they come
-# instead of reassembling them (IPv4 ReasmOKs).  Where it is 1, kct
-# reassembles and tracks, as nf_conntrack does where a ct rule exists.
+# code runs for them, nor the reassembly kct needs, and a firewall
+# forwards fragments as they come instead of reassembling them (IPv4
+# ReasmOKs).  Where it is 1, kct reassembles and tracks, as
+# nf_conntrack does where a ct rule exists.
 # kct-test-cost: 20
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft ping sysctl
 
 TRACING=/sys/kernel/tracing
-PROBES="kct_track kct_keep_invalid kct_confirm"
+# kct's hook functions, and nf_defrag_ipv4's and nf_defrag_ipv6's.
+PROBES="kct_track kct_keep_invalid kct_confirm ipv4_conntrack_defrag ipv6_defrag"
 
 # reasm_oks NS: the namespace's IPv4 datagrams reassembled so far.
 reasm_oks() {
@@ -29,15 +31,16 @@ big_ping_reassembled() {
 	echo $(($(reasm_oks $FW) - before))
 }
 
-# probes_add / probes_hits / probes_del: a kprobe on each of kct's hook
-# functions, and how often they ran in all.
+# probes_add / probes_hits / probes_del: a kprobe on each of PROBES, and
+# how often they ran in all.
 probes_add() {
 	local f
 	[ -e $TRACING/kprobe_events ] || mount -t tracefs nodev $TRACING
 	for f in $PROBES; do
 		echo "-:kct_enable_$f" >>$TRACING/kprobe_events 2>/dev/null
 		echo "p:kct_enable_$f $f" >>$TRACING/kprobe_events &&
-			echo 1 >$TRACING/events/kprobes/kct_enable_$f/enable
+			echo 1 >$TRACING/events/kprobes/kct_enable_$f/enable ||
+			return 1
 	done
 }
 probes_hits() {
@@ -67,7 +70,7 @@ if probes_add; then
 	before=$(probes_hits)
 	in_cl ping -c 2 -i 0.2 -W $((2 * KCT_PATIENCE)) $SV4 >/dev/null
 	in_cl ping -6 -c 2 -i 0.2 -W $((2 * KCT_PATIENCE)) $SV6 >/dev/null
-	ktap_expect "kct off everywhere: none of kct's hooks ran for two pings of each family" \
+	ktap_expect "kct off everywhere: no kct or reassembly hook ran for two pings of each family" \
 		0 "$(($(probes_hits) - before))"
 else
 	ktap_fail "kprobes on kct's hooks"
