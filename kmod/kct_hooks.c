@@ -11,8 +11,8 @@
  * kct runs just before nf_conntrack's own hooks (-200 and INT_MAX), which
  * are registered whenever a stock ct rule exists; nf_conntrack leaves
  * alone any packet that already carries a connection, so kct owns every
- * packet it tracks.  They are registered in a namespace only while its
- * net.kct.enable is 1 (kct_hooks_set()).
+ * packet it tracks.  The first two are registered in a namespace only
+ * while its net.kct.enable is 1 (kct_hooks_set()).
  */
 #include <linux/mutex.h>
 #include <linux/netfilter.h>
@@ -391,10 +391,13 @@ failed:
 }
 
 /*
- * Two sets, switched in order: a packet kct_track() gave a new connection
- * must find kct_confirm() registered at its last hook, or it would reach
+ * Two sets: net.kct.enable switches the first; the confirm hooks stay
+ * for the namespace's life.  A packet kct_track() gave a new connection
+ * must find kct_confirm() at its last hook, or it would reach
  * nf_conntrack's confirm (where a stock ct rule exists) and land in
- * nf_conntrack's table.
+ * nf_conntrack's table; no grace period bounds how long a locally sent
+ * packet takes from LOCAL_OUT to POST_ROUTING (dst_output() runs outside
+ * RCU), so kct_confirm() cannot go while kct may have tracked one.
  */
 static const struct nf_hook_ops kct_track_ops[] = {
 	{ .hook = kct_track, .pf = NFPROTO_IPV4,
@@ -440,19 +443,12 @@ static int kct_hooks_on(struct net *net)
 	ret = nf_defrag_ipv6_enable(net);
 	if (ret)
 		goto err_defrag4;
-	ret = nf_register_net_hooks(net, kct_confirm_ops,
-				    ARRAY_SIZE(kct_confirm_ops));
-	if (ret)
-		goto err_defrag6;
 	ret = nf_register_net_hooks(net, kct_track_ops,
 				    ARRAY_SIZE(kct_track_ops));
 	if (ret)
-		goto err_confirm;
+		goto err_defrag6;
 	return 0;
 
-err_confirm:
-	nf_unregister_net_hooks(net, kct_confirm_ops,
-				ARRAY_SIZE(kct_confirm_ops));
 err_defrag6:
 	nf_defrag_ipv6_disable(net);
 err_defrag4:
@@ -463,26 +459,16 @@ err_defrag4:
 static void kct_hooks_off(struct net *net)
 {
 	nf_unregister_net_hooks(net, kct_track_ops, ARRAY_SIZE(kct_track_ops));
-	/*
-	 * A packet tracked before that is past its last hook once every
-	 * softirq and RCU reader that could carry it has finished; the
-	 * exception is a sender preempted between LOCAL_OUT and
-	 * POST_ROUTING outside RCU for longer than this grace period.
-	 */
-	synchronize_net();
-	nf_unregister_net_hooks(net, kct_confirm_ops,
-				ARRAY_SIZE(kct_confirm_ops));
 	nf_defrag_ipv6_disable(net);
 	nf_defrag_ipv4_disable(net);
-	/* No packet is in kct's hooks of this namespace any more. */
-	synchronize_net();
 }
 
 /*
- * Switch kct on or off in @net: its hooks (and the reassembly they need)
- * are registered exactly while net.kct.enable is 1, so a namespace where
- * kct is off runs none of kct's code for its packets, as a namespace
- * without a stock ct rule runs none of nf_conntrack's.
+ * Switch kct on or off in @net: its tracking hooks (and the reassembly
+ * they need) are registered exactly while net.kct.enable is 1, so a
+ * namespace where kct is off parses none of its packets, as a namespace
+ * without a stock ct rule; only kct_confirm() stays, returning at once
+ * for packets kct did not track.
  */
 int kct_hooks_set(struct net *net, bool on)
 {
@@ -490,14 +476,41 @@ int kct_hooks_set(struct net *net, bool on)
 	int ret = 0;
 
 	mutex_lock(&kct_hooks_mutex);
+	/* Before the hooks: stock's lookups ask kct's table from now on. */
+	if (on)
+		WRITE_ONCE(kn->sysctl.enable, 1);
 	if (on && !kn->hooks_on)
 		ret = kct_hooks_on(net);
 	else if (!on && kn->hooks_on)
 		kct_hooks_off(net);
-	if (!ret) {
+	if (!ret)
 		kn->hooks_on = on;
-		WRITE_ONCE(kn->sysctl.enable, on);
-	}
+	WRITE_ONCE(kn->sysctl.enable, kn->hooks_on);
 	mutex_unlock(&kct_hooks_mutex);
 	return ret;
+}
+
+int kct_hooks_init_net(struct net *net)
+{
+	int ret;
+
+	ret = nf_register_net_hooks(net, kct_confirm_ops,
+				    ARRAY_SIZE(kct_confirm_ops));
+	if (ret)
+		return ret;
+	ret = kct_hooks_set(net, kct_pernet(net)->sysctl.enable);
+	if (ret)
+		nf_unregister_net_hooks(net, kct_confirm_ops,
+					ARRAY_SIZE(kct_confirm_ops));
+	return ret;
+}
+
+/* The caller has made sure net.kct.enable can no longer be written. */
+void kct_hooks_exit_net(struct net *net)
+{
+	kct_hooks_set(net, false);
+	nf_unregister_net_hooks(net, kct_confirm_ops,
+				ARRAY_SIZE(kct_confirm_ops));
+	/* No packet is in kct's hooks of this namespace any more. */
+	synchronize_net();
 }

@@ -6,6 +6,8 @@
 
 struct net;
 
+int kct_hooks_init_net(struct net *net);
+void kct_hooks_exit_net(struct net *net);
 int kct_hooks_set(struct net *net, bool on);
 
 #endif /* _KCT_HOOKS_H */

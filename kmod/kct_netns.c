@@ -38,7 +38,7 @@ static int __net_init kct_net_init(struct net *net)
 	ret = kct_expect_proc_init_net(net);
 	if (ret)
 		goto err_statfile;
-	ret = kct_hooks_set(net, kn->sysctl.enable);
+	ret = kct_hooks_init_net(net);
 	if (ret)
 		goto err_expect;
 	/* Last: from here on net.kct.enable may switch the hooks. */
@@ -48,7 +48,7 @@ static int __net_init kct_net_init(struct net *net)
 	return 0;
 
 err_hooks:
-	kct_hooks_set(net, false);
+	kct_hooks_exit_net(net);
 err_expect:
 	kct_expect_proc_exit_net(net);
 err_statfile:
@@ -67,10 +67,10 @@ static void __net_exit kct_net_exit(struct net *net)
 	/* First, so that no write of net.kct.enable switches the hooks on. */
 	kct_sysctl_exit_net(net);
 	/*
-	 * No new packets; kct_hooks_set() waits for those in flight.  Then
-	 * nothing of this namespace may stay in the table.
+	 * No new packets; kct_hooks_exit_net() waits for those in flight.
+	 * Then nothing of this namespace may stay in the table.
 	 */
-	kct_hooks_set(net, false);
+	kct_hooks_exit_net(net);
 	kct_expect_flush_net(net);
 	kct_gc_flush_net(net);
 	kct_expect_proc_exit_net(net);

@@ -123,12 +123,13 @@ static int kct_sysctl_enable(struct ctl_table *table, int write, void *buffer,
 	struct kct_net *kn = container_of(table->data, struct kct_net,
 					  sysctl.enable);
 	struct ctl_table parsed = *table;
-	int on = READ_ONCE(kn->sysctl.enable);
+	int on = write ? -1 : READ_ONCE(kn->sysctl.enable);
 	int ret;
 
 	parsed.data = &on;
 	ret = proc_dointvec_minmax(&parsed, write, buffer, lenp, ppos);
-	if (ret || !write)
+	/* A write that set nothing (empty, or past the start) changes nothing. */
+	if (ret || !write || on < 0)
 		return ret;
 	return kct_hooks_set(kn->net, on);
 }
