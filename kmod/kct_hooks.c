@@ -468,7 +468,7 @@ static void kct_hooks_off(struct net *net)
  * they need) are registered exactly while net.kct.enable is 1, so a
  * namespace where kct is off parses none of its packets, as a namespace
  * without a stock ct rule; only kct_confirm() stays, returning at once
- * for packets kct did not track.
+ * for packets kct did not track.  The value changes only here.
  */
 int kct_hooks_set(struct net *net, bool on)
 {
@@ -476,20 +476,24 @@ int kct_hooks_set(struct net *net, bool on)
 	int ret = 0;
 
 	mutex_lock(&kct_hooks_mutex);
-	/* Before the hooks: stock's lookups ask kct's table from now on. */
-	if (on)
+	if (on == kn->sysctl.enable)
+		goto out;
+	if (on) {
+		/* Before the hooks: stock's lookups ask kct's table from now on. */
 		WRITE_ONCE(kn->sysctl.enable, 1);
-	if (on && !kn->hooks_on)
 		ret = kct_hooks_on(net);
-	else if (!on && kn->hooks_on)
+		if (ret)
+			WRITE_ONCE(kn->sysctl.enable, 0);
+	} else {
+		WRITE_ONCE(kn->sysctl.enable, 0);
 		kct_hooks_off(net);
-	if (!ret)
-		kn->hooks_on = on;
-	WRITE_ONCE(kn->sysctl.enable, kn->hooks_on);
+	}
+out:
 	mutex_unlock(&kct_hooks_mutex);
 	return ret;
 }
 
+/* Before net.kct.enable exists: kct tracks from the start (it defaults to 1). */
 int kct_hooks_init_net(struct net *net)
 {
 	int ret;
@@ -498,7 +502,7 @@ int kct_hooks_init_net(struct net *net)
 				    ARRAY_SIZE(kct_confirm_ops));
 	if (ret)
 		return ret;
-	ret = kct_hooks_set(net, kct_pernet(net)->sysctl.enable);
+	ret = kct_hooks_on(net);
 	if (ret)
 		nf_unregister_net_hooks(net, kct_confirm_ops,
 					ARRAY_SIZE(kct_confirm_ops));

@@ -47,8 +47,6 @@ struct kct_net {
 	struct kct_stat __percpu *stat;
 	struct kct_sysctl sysctl;
 	struct ctl_table_header *sysctl_header;
-	/* kct's hooks are registered here (kct_hooks_set()). */
-	bool hooks_on;
 };
 
 /* Where net_generic() keeps it: set by kct_netns_register(). */

@@ -134,6 +134,19 @@ static int kct_sysctl_enable(struct ctl_table *table, int write, void *buffer,
 	return kct_hooks_set(kn->net, on);
 }
 
+/* One int entry of the table, @t. */
+static struct ctl_table *kct_sysctl_int(struct ctl_table *t, const char *name,
+					void *data, umode_t mode,
+					proc_handler *handler)
+{
+	t->procname = name;
+	t->data = data;
+	t->maxlen = sizeof(int);
+	t->mode = mode;
+	t->proc_handler = handler;
+	return t;
+}
+
 int kct_sysctl_init_net(struct net *net)
 {
 	struct kct_net *kn = kct_pernet(net);
@@ -145,29 +158,15 @@ int kct_sysctl_init_net(struct net *net)
 	if (!table)
 		return -ENOMEM;
 
-	t = &table[KCT_SYSCTL_ENABLE];
-	t->procname = "enable";
-	t->data = &s->enable;
-	t->maxlen = sizeof(int);
-	t->mode = 0644;
-	t->proc_handler = kct_sysctl_enable;
+	t = kct_sysctl_int(&table[KCT_SYSCTL_ENABLE], "enable", &s->enable,
+			   0644, kct_sysctl_enable);
 	t->extra1 = SYSCTL_ZERO;
 	t->extra2 = SYSCTL_ONE;
-
-	t = &table[KCT_SYSCTL_COUNT];
-	t->procname = "count";
-	t->data = &kn->count;
-	t->maxlen = sizeof(int);
-	t->mode = 0444;
-	t->proc_handler = proc_dointvec;
-
+	kct_sysctl_int(&table[KCT_SYSCTL_COUNT], "count", &kn->count, 0444,
+		       proc_dointvec);
 	kct_buckets_value = kct_table_size();
-	t = &table[KCT_SYSCTL_BUCKETS];
-	t->procname = "buckets";
-	t->data = &kct_buckets_value;
-	t->maxlen = sizeof(int);
-	t->mode = 0444;
-	t->proc_handler = proc_dointvec;
+	kct_sysctl_int(&table[KCT_SYSCTL_BUCKETS], "buckets", &kct_buckets_value,
+		       0444, proc_dointvec);
 
 	kn->sysctl_header = register_net_sysctl(net, "net/kct", table);
 	if (!kn->sysctl_header) {
