@@ -61,9 +61,11 @@ static bool kct_conn_make_room(struct kct_net *kn, u32 hash)
 
 /*
  * A new, unconfirmed connection in @zone of @kn's namespace, holding one
- * reference (its creator's: a packet's, or a ctnetlink request's).  When
- * the table is full, an unassured connection near @hash is dropped to
- * make room, as stock does; failing that, none is created.
+ * reference (its creator's: a packet's, or a ctnetlink request's).
+ * @hash is @orig's in @zone (kct_tuple_hash() with the zone's id for the
+ * original direction), kept for the insert.  When the table is full, an
+ * unassured connection near @hash is dropped to make room, as stock
+ * does; failing that, none is created.
  */
 struct nf_conn *kct_conn_new(struct kct_net *kn,
 			     const struct nf_conntrack_zone *zone,
@@ -104,6 +106,7 @@ struct nf_conn *kct_conn_new(struct kct_net *kn,
 	}
 	/* Not visible to anyone yet: plain writes are enough. */
 	__set_bit(KCT_OWNED_BIT, &ct->status);
+	kct_table_keep_hash(ct, hash);
 	memset(&ct->proto, 0, sizeof(ct->proto));
 	refcount_set(&ct->ct_general.use, 1);
 	/* Stock's room for events (kct_event.c), or stock's drop. */

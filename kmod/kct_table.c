@@ -267,7 +267,8 @@ int kct_table_insert_for(struct kct_net *kn, struct nf_conn *ct,
 	struct nf_conntrack_tuple_hash *orig = &ct->tuplehash[IP_CT_DIR_ORIGINAL];
 	struct nf_conntrack_tuple_hash *reply = &ct->tuplehash[IP_CT_DIR_REPLY];
 	const struct nf_conntrack_zone *zone = nf_ct_zone(ct);
-	u32 h0 = kct_conn_hash(ct, IP_CT_DIR_ORIGINAL);
+	/* kct_table_keep_hash()'s, until the reply's link is set below. */
+	u32 h0 = (unsigned long)reply->hnnode.pprev;
 	u32 h1 = kct_conn_hash(ct, IP_CT_DIR_REPLY);
 	struct nf_conn *other;
 

@@ -52,6 +52,18 @@ kct_table_lookup(struct kct_net *kn, const struct nf_conntrack_zone *zone,
 							   IP_CT_DIR_ORIGINAL)));
 }
 
+/*
+ * The hash of a new connection's original tuple, from the lookup that
+ * missed it, kept for its insert (one siphash less per new connection):
+ * in the link of its reply tuple, which means nothing before the insert
+ * (stock keeps its own there the same way, and leaves it 0 for kct's).
+ */
+static inline void kct_table_keep_hash(struct nf_conn *ct, u32 hash)
+{
+	ct->tuplehash[IP_CT_DIR_REPLY].hnnode.pprev =
+		(struct hlist_nulls_node **)(unsigned long)hash;
+}
+
 struct kct_event_req;
 int kct_table_insert_for(struct kct_net *kn, struct nf_conn *ct,
 			 struct nf_conn **existing,
