@@ -54,7 +54,7 @@ kct_table_lookup(struct kct_net *kn, const struct nf_conntrack_zone *zone,
 
 /*
  * The hash of a new connection's original tuple, from the lookup that
- * missed it, kept for its insert (one siphash less per new connection):
+ * missed it, kept for its insert (one hash less per new connection):
  * in the link of its reply tuple, which means nothing before the insert
  * (stock keeps its own there the same way, and leaves it 0 for kct's).
  */

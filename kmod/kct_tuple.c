@@ -142,13 +142,15 @@ void kct_tuple_print(struct seq_file *s, const struct nf_conntrack_tuple *t)
 /*
  * One hash over everything that identifies a direction of a connection
  * (what kct_tuple_equal() compares), with the namespace and the conntrack
- * zone mixed in so that equal tuples in different namespaces or zones
- * spread over different buckets.  The tuple is hashed where it lies, its
- * fields from the first address to the protocol number (the direction
- * is left out: both tuples of a connection carry their own); namespace
- * and zone go into the key, which costs no extra round.  Every lookup and
- * every insert runs this: a copy of the tuple into a key struct cost
- * about a third more (make bench-profile).
+ * zone mixed into the key so that equal tuples in different namespaces
+ * or zones spread over different buckets.  Every packet's lookup and
+ * every insert runs it, so it hashes no more than it must: an IPv4 tuple
+ * as two words (its addresses' other twelve bytes are zero, which
+ * kct_tuple_equal() relies on too), an IPv6 one where it lies, from the
+ * first address to the protocol number (the direction is left out: both
+ * tuples of a connection carry their own).  SipHash-2-4 with a per-boot
+ * key, as stock's.  The 48-byte key struct this replaced cost half as
+ * much again as stock's hash (make bench-profile, 2026-12-03).
  */
 u32 kct_tuple_hash(const struct net *net, const struct nf_conntrack_tuple *t,
 		   u16 zone_id)
@@ -164,6 +166,12 @@ u32 kct_tuple_hash(const struct net *net, const struct nf_conntrack_tuple *t,
 		     offsetofend(struct nf_conntrack_tuple, dst.u));
 	key.key[0] ^= zone_id;
 	key.key[1] ^= net_hash_mix(net);
+	if (t->src.l3num == NFPROTO_IPV4)
+		return (u32)siphash_2u64((u64)(__force u32)t->src.u3.ip << 32 |
+					 (__force u32)t->dst.u3.ip,
+					 (u64)t->dst.protonum << 32 |
+					 (__force u32)t->src.u.all << 16 |
+					 (__force u16)t->dst.u.all, &key);
 	return (u32)siphash(t, offsetofend(struct nf_conntrack_tuple,
 					   dst.protonum), &key);
 }
