@@ -149,8 +149,7 @@ void kct_tuple_print(struct seq_file *s, const struct nf_conntrack_tuple *t)
  * kct_tuple_equal() relies on too), an IPv6 one where it lies, from the
  * first address to the protocol number (the direction is left out: both
  * tuples of a connection carry their own).  SipHash-2-4 with a per-boot
- * key, as stock's.  The 48-byte key struct this replaced cost half as
- * much again as stock's hash (make bench-profile, 2026-12-03).
+ * key, as stock's.
  */
 u32 kct_tuple_hash(const struct net *net, const struct nf_conntrack_tuple *t,
 		   u16 zone_id)

@@ -3,9 +3,8 @@
 # nf_conntrack leaves those of a namespace without a ct rule: kct's
 # tracking hooks do not run for them (only its confirm hook stays, for
 # packets tracked before the switch), nor the reassembly kct needs, and
-# a firewall
-# forwards fragments as they come instead of reassembling them (IPv4
-# ReasmOKs).  Where it is 1, kct reassembles and tracks, as
+# a firewall forwards fragments as they come instead of reassembling
+# them (IPv4 ReasmOKs).  Where it is 1, kct reassembles and tracks, as
 # nf_conntrack does where a ct rule exists.
 # kct-test-cost: 20
 . "$(dirname "$0")/../lib/preamble.sh"
