@@ -326,21 +326,20 @@ static unsigned int kct_clash_renat(struct sk_buff *skb,
 /*
  * The packet made it through: a new connection becomes real and visible
  * to lookups.  Until here nothing was inserted, so a packet dropped by the
- * ruleset leaves no entry behind.
+ * ruleset leaves no entry behind.  @ct is kct's, on @skb (of family @pf,
+ * in @net) as @ctinfo.
  */
-static unsigned int kct_confirm(void *priv, struct sk_buff *skb,
-				const struct nf_hook_state *state)
+unsigned int kct_confirm_skb(struct sk_buff *skb, struct nf_conn *ct,
+			     enum ip_conntrack_info ctinfo, struct net *net,
+			     u8 pf)
 {
-	enum ip_conntrack_info ctinfo;
-	struct nf_conn *ct, *existing;
+	struct nf_conn *existing;
 	unsigned int verdict;
 	struct kct_net *kn;
 
-	ct = nf_ct_get(skb, &ctinfo);
-	if (!ct || !kct_owned(ct))
-		return NF_ACCEPT;
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "confirm outside RCU");
 	if (unlikely(nfct_help(ct))) {
-		verdict = kct_helper_run(skb, ct, ctinfo, state->pf);
+		verdict = kct_helper_run(skb, ct, ctinfo, pf);
 		if (verdict != NF_ACCEPT) {
 			if (!nf_ct_is_confirmed(ct))
 				kct_confirm_failed(ct);
@@ -355,7 +354,7 @@ static unsigned int kct_confirm(void *priv, struct sk_buff *skb,
 	if (CTINFO2DIR(ctinfo) != IP_CT_DIR_ORIGINAL)
 		return NF_ACCEPT;
 
-	kn = kct_pernet_rcu(state->net);
+	kn = kct_pernet_rcu(net);
 	if (unlikely(!kct_helper_ext_pin(ct)))
 		goto failed;
 	kct_timeout_own(ct);
@@ -388,6 +387,18 @@ failed:
 	KCT_STAT_INC(kn, insert_failed);
 	KCT_STAT_INC(kn, drop);
 	return NF_DROP;
+}
+
+static unsigned int kct_confirm(void *priv, struct sk_buff *skb,
+				const struct nf_hook_state *state)
+{
+	enum ip_conntrack_info ctinfo;
+	struct nf_conn *ct;
+
+	ct = nf_ct_get(skb, &ctinfo);
+	if (!ct || !kct_owned(ct))
+		return NF_ACCEPT;
+	return kct_confirm_skb(skb, ct, ctinfo, state->net, state->pf);
 }
 
 /*

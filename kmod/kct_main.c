@@ -12,6 +12,7 @@
 #include "kct_stock_query.h"
 #include "kct_stock_expect.h"
 #include "kct_stock_end.h"
+#include "kct_stock_confirm.h"
 #include "kct_redirect.h"
 #include "kct_sysctl.h"
 
@@ -38,6 +39,7 @@ static int __init kct_init(void)
 	kct_stock_expect_init();
 	kct_stock_end_init();
 	kct_redirects_start();
+	kct_stock_confirm_init();
 	ret = kct_netns_register();
 	if (ret)
 		goto err_query;
@@ -55,6 +57,7 @@ err_netns:
 	kct_stock_query_live(false);
 	kct_netns_unregister();
 err_query:
+	kct_stock_confirm_exit();
 	kct_redirects_stop();
 	kct_stock_query_exit();
 err_table:
@@ -70,6 +73,7 @@ static void __exit kct_exit(void)
 	/* Every namespace's exit empties its part of the table. */
 	kct_netns_unregister();
 	/* Until here kct's hooks could make connections (kct_stock_query.h). */
+	kct_stock_confirm_exit();
 	kct_redirects_stop();
 	kct_stock_query_exit();
 	/* Lockless readers may still be walking the buckets. */

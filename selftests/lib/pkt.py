@@ -151,10 +151,20 @@ def cmd_udp(a):
                       IPPROTO_UDPLITE if a.lite else 0)
     # Another socket (a sink in the test) may hold the port as well.
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    if a.sport:
-        s.bind(("::" if fam == socket.AF_INET6 else "0.0.0.0", a.sport))
+    # A broadcast destination is refused without it; unicast ignores it.
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+    if a.sport or a.src:
+        any_addr = "::" if fam == socket.AF_INET6 else "0.0.0.0"
+        s.bind((a.src or any_addr, a.sport))
+    dst = (a.dst, a.dport)
+    if a.dev and fam == socket.AF_INET6:
+        # A link-local or multicast destination names its link.
+        dst = (a.dst, a.dport, 0, socket.if_nametoindex(a.dev))
+    elif a.dev:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE,
+                     a.dev.encode())
     # Connected: an ICMP port unreachable is reported as ECONNREFUSED.
-    s.connect((a.dst, a.dport))
+    s.connect(dst)
     s.settimeout(a.timeout)
     for i in range(a.count):
         if i:
@@ -489,6 +499,8 @@ def main():
     c.add_argument("--dst", required=True)
     c.add_argument("--dport", type=int, required=True)
     c.add_argument("--sport", type=int, default=0)
+    c.add_argument("--src", help="source address (bound)")
+    c.add_argument("--dev", help="the link, for multicast and broadcast")
     c.add_argument("--count", type=int, default=1)
     c.add_argument("--interval", type=float, default=0.0)
     c.add_argument("--timeout", type=float, default=3.0 * PATIENCE)
