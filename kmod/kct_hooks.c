@@ -26,6 +26,7 @@
 #include <net/netfilter/ipv4/nf_defrag_ipv4.h>
 #include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include "kct_hooks.h"
+#include "kct_stock_confirm.h"
 #include "kct_conn.h"
 #include "kct_table.h"
 #include "kct_tuple.h"
@@ -402,13 +403,16 @@ static unsigned int kct_confirm(void *priv, struct sk_buff *skb,
 }
 
 /*
- * Two sets: net.kct.enable switches the first; the confirm hooks stay
- * for the namespace's life.  A packet kct_track() gave a new connection
- * must find kct_confirm() at its last hook, or it would reach
- * nf_conntrack's confirm (where a stock ct rule exists) and land in
- * nf_conntrack's table; no grace period bounds how long a locally sent
- * packet takes from LOCAL_OUT to POST_ROUTING (dst_output() runs outside
- * RCU), so kct_confirm() cannot go while kct may have tracked one.
+ * Two sets, both switched by net.kct.enable.  A packet kct_track() gave a
+ * new connection may still be on its way to its last hook when kct is
+ * switched off (no grace period bounds how long a locally sent packet
+ * takes from LOCAL_OUT to POST_ROUTING: dst_output() runs outside RCU).
+ * Where nf_conntrack's confirm hook then meets it (a stock ct rule
+ * exists), kct's redirect of stock's confirm inserts it into kct's table
+ * (kct_stock_confirm.c); elsewhere it goes unconfirmed, as if kct had
+ * been switched off a moment earlier.  Without that redirect, stock's
+ * confirm would insert it into nf_conntrack's table, so the confirm
+ * hooks then stay for the namespace's life.
  */
 static const struct nf_hook_ops kct_track_ops[] = {
 	{ .hook = kct_track, .pf = NFPROTO_IPV4,
@@ -443,6 +447,17 @@ static const struct nf_hook_ops kct_confirm_ops[] = {
 /* Serialises switching: net.kct.enable writes, namespace init and exit. */
 static DEFINE_MUTEX(kct_hooks_mutex);
 
+/*
+ * The confirm hooks follow net.kct.enable where stock's confirm sends
+ * kct's connections to kct; else they stay for the namespace's life.
+ * kct_stock_confirm_live() does not change while a namespace has kct's
+ * state.
+ */
+static bool kct_confirm_switched(void)
+{
+	return kct_stock_confirm_live();
+}
+
 static int kct_hooks_on(struct net *net)
 {
 	int ret;
@@ -454,12 +469,23 @@ static int kct_hooks_on(struct net *net)
 	ret = nf_defrag_ipv6_enable(net);
 	if (ret)
 		goto err_defrag4;
+	/* Confirm first: every packet tracked finds it. */
+	if (kct_confirm_switched()) {
+		ret = nf_register_net_hooks(net, kct_confirm_ops,
+					    ARRAY_SIZE(kct_confirm_ops));
+		if (ret)
+			goto err_defrag6;
+	}
 	ret = nf_register_net_hooks(net, kct_track_ops,
 				    ARRAY_SIZE(kct_track_ops));
 	if (ret)
-		goto err_defrag6;
+		goto err_confirm;
 	return 0;
 
+err_confirm:
+	if (kct_confirm_switched())
+		nf_unregister_net_hooks(net, kct_confirm_ops,
+					ARRAY_SIZE(kct_confirm_ops));
 err_defrag6:
 	nf_defrag_ipv6_disable(net);
 err_defrag4:
@@ -470,16 +496,19 @@ err_defrag4:
 static void kct_hooks_off(struct net *net)
 {
 	nf_unregister_net_hooks(net, kct_track_ops, ARRAY_SIZE(kct_track_ops));
+	if (kct_confirm_switched())
+		nf_unregister_net_hooks(net, kct_confirm_ops,
+					ARRAY_SIZE(kct_confirm_ops));
 	nf_defrag_ipv6_disable(net);
 	nf_defrag_ipv4_disable(net);
 }
 
 /*
- * Switch kct on or off in @net: its tracking hooks (and the reassembly
- * they need) are registered exactly while net.kct.enable is 1, so a
- * namespace where kct is off parses none of its packets, as a namespace
- * without a stock ct rule; only kct_confirm() stays, returning at once
- * for packets kct did not track.  The value changes only here.
+ * Switch kct on or off in @net: its hooks (and the reassembly they need)
+ * are registered exactly while net.kct.enable is 1, so a namespace where
+ * kct is off runs none of kct's code on its packets, as a namespace
+ * without a stock ct rule runs none of stock's (but see
+ * kct_confirm_switched()).  The value changes only here.
  */
 int kct_hooks_set(struct net *net, bool on)
 {
@@ -509,12 +538,14 @@ int kct_hooks_init_net(struct net *net)
 {
 	int ret;
 
-	ret = nf_register_net_hooks(net, kct_confirm_ops,
-				    ARRAY_SIZE(kct_confirm_ops));
-	if (ret)
-		return ret;
+	if (!kct_confirm_switched()) {
+		ret = nf_register_net_hooks(net, kct_confirm_ops,
+					    ARRAY_SIZE(kct_confirm_ops));
+		if (ret)
+			return ret;
+	}
 	ret = kct_hooks_on(net);
-	if (ret)
+	if (ret && !kct_confirm_switched())
 		nf_unregister_net_hooks(net, kct_confirm_ops,
 					ARRAY_SIZE(kct_confirm_ops));
 	return ret;
@@ -524,8 +555,9 @@ int kct_hooks_init_net(struct net *net)
 void kct_hooks_exit_net(struct net *net)
 {
 	kct_hooks_set(net, false);
-	nf_unregister_net_hooks(net, kct_confirm_ops,
-				ARRAY_SIZE(kct_confirm_ops));
+	if (!kct_confirm_switched())
+		nf_unregister_net_hooks(net, kct_confirm_ops,
+					ARRAY_SIZE(kct_confirm_ops));
 	/* No packet is in kct's hooks of this namespace any more. */
 	synchronize_net();
 }

@@ -38,8 +38,8 @@ static int __init kct_init(void)
 		goto err_table;
 	kct_stock_expect_init();
 	kct_stock_end_init();
-	kct_redirects_start();
 	kct_stock_confirm_init();
+	kct_redirects_start();
 	ret = kct_netns_register();
 	if (ret)
 		goto err_query;
@@ -57,7 +57,6 @@ err_netns:
 	kct_stock_query_live(false);
 	kct_netns_unregister();
 err_query:
-	kct_stock_confirm_exit();
 	kct_redirects_stop();
 	kct_stock_query_exit();
 err_table:
@@ -73,7 +72,6 @@ static void __exit kct_exit(void)
 	/* Every namespace's exit empties its part of the table. */
 	kct_netns_unregister();
 	/* Until here kct's hooks could make connections (kct_stock_query.h). */
-	kct_stock_confirm_exit();
 	kct_redirects_stop();
 	kct_stock_query_exit();
 	/* Lockless readers may still be walking the buckets. */

@@ -142,6 +142,7 @@ static void kct_redirects_start_one_by_one(void)
 		}
 		if (ret)
 			kct_redirect_lost(r, ret);
+		r->live = !ret;
 	}
 }
 
@@ -164,8 +165,11 @@ void kct_redirects_start(void)
 				    0, 0);
 	if (!ret) {
 		ret = register_ftrace_function(&kct_redirect_ops);
-		if (!ret)
+		if (!ret) {
+			for (i = 0; i < kct_redirects_added; i++)
+				kct_redirects[i]->live = true;
 			return;
+		}
 		/* Not registered: this only empties the filter. */
 		ftrace_set_filter_ips(&kct_redirect_ops, ips,
 				      kct_redirects_added, 1, 0);
@@ -176,6 +180,10 @@ void kct_redirects_start(void)
 /* Stop every redirect; kct's text may go once this returns. */
 void kct_redirects_stop(void)
 {
+	unsigned int i;
+
+	for (i = 0; i < kct_redirects_added; i++)
+		kct_redirects[i]->live = false;
 	if (kct_redirect_ops.flags & FTRACE_OPS_FL_ENABLED) {
 		unregister_ftrace_function(&kct_redirect_ops);
 		/* No task may still be inside a replacement; see above. */

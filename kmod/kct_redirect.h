@@ -34,6 +34,11 @@ struct kct_redirect {
 	const char *loss;
 	/* Where ftrace calls out for @target: kct_redirect.c's. */
 	unsigned long ip;
+	/*
+	 * Calls are sent to @replacement: set when kct_redirects_start()
+	 * made the redirect, unchanged until kct_redirects_stop().
+	 */
+	bool live;
 };
 
 /*

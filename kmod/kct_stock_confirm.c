@@ -1,67 +1,66 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Stock code that confirms a connection itself confirms kct's in kct's
+ * Stock code that confirms one of kct's connections confirms it in kct's
  * table.
  *
- * br_netfilter confirms the connection of a bridged broadcast or
- * multicast packet for the host at the bridge's input (br_nf_local_in()),
- * before the host's stack may copy the packet, and it does so through
- * nf_ct_hook->confirm, which is nf_conntrack's.  Given a kct connection,
- * stock's confirm would insert it into nf_conntrack's table: missing from
- * kct's lookups, listings and counts, and ended by stock's GC.
- *
- * kct puts a copy of nf_conntrack's nf_ct_hook in its place, whose
- * confirm sends kct's connections to kct's confirm and every other to
- * stock's.  The copy's other members are stock's own functions, so every
- * other call through nf_ct_hook (the destroy of each connection among
- * them) runs as before, at the same cost.
- *
- * Lifetime: nf_conntrack sets nf_ct_hook when it loads and clears it when
- * it goes; kct links against it, so it stays loaded for kct's life and
- * nothing else writes the pointer meanwhile.  The copy is in place from
- * before kct's hooks see their first packet to after they saw their last
- * (kct_main.c); callers read nf_ct_hook under RCU, so a grace period after
- * stock's is put back, nothing uses the copy any more.
+ * Stock code confirms a packet's connection with __nf_conntrack_confirm(),
+ * directly or through nf_ct_hook->confirm, whatever tracker made it:
+ * - br_netfilter, at the bridge's input, for a bridged broadcast or
+ *   multicast packet to the host (br_nf_local_in()), before the host's
+ *   stack may copy it;
+ * - nf_conntrack's own confirm hooks, where a stock ct rule registered
+ *   them, for a packet kct tracked before it was switched off in that
+ *   namespace (kct_hooks.c takes its confirm hooks out with the others);
+ * - IPVS, tc's act_ct and openvswitch.
+ * Given a kct connection, stock's confirm would insert it into
+ * nf_conntrack's table: missing from kct's lookups, listings and counts,
+ * ended by stock's GC, and unlinked from there by kct's code that knows
+ * it as kct's.  kct answers the call in place of stock
+ * (kct_redirect.c): kct's confirm for kct's connections, stock's for the
+ * others.
  */
-#include <linux/netfilter.h>
 #include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_core.h>
 #include "kct_hooks.h"
+#include "kct_redirect.h"
 #include "kct_stock_confirm.h"
 #include "kct_table.h"
 
-static const struct nf_ct_hook *kct_stock_ct_hook;
-static struct nf_ct_hook kct_ct_hook;
-
-/* In place of stock's nf_conntrack_confirm(), same contract. */
+/* In place of __nf_conntrack_confirm(), same contract. */
 static int kct_stock_confirm(struct sk_buff *skb)
 {
 	enum ip_conntrack_info ctinfo;
 	struct nf_conn *ct;
+	int verdict;
 
 	ct = nf_ct_get(skb, &ctinfo);
-	if (!ct || !kct_owned(ct))
-		return kct_stock_ct_hook->confirm(skb);
-	return kct_confirm_skb(skb, ct, ctinfo, nf_ct_net(ct), nf_ct_l3num(ct));
+	if (ct && kct_owned(ct)) {
+		/* Hooks call it in their RCU section, tc and openvswitch too. */
+		rcu_read_lock();
+		verdict = kct_confirm_skb(skb, ct, ctinfo, nf_ct_net(ct),
+					  nf_ct_l3num(ct));
+		rcu_read_unlock();
+		return verdict;
+	}
+	verdict = __nf_conntrack_confirm(skb);
+	barrier();	/* not a tail call: see kct_redirect.c */
+	return verdict;
 }
+
+static struct kct_redirect kct_stock_confirm_redirect = {
+	.target = __nf_conntrack_confirm,
+	.replacement = kct_stock_confirm,
+	.loss = "a bridged broadcast to the host lands in stock's table",
+};
 
 void kct_stock_confirm_init(void)
 {
-	const struct nf_ct_hook *stock = rcu_access_pointer(nf_ct_hook);
+	static struct kct_redirect *const r[] = { &kct_stock_confirm_redirect };
 
-	/* Set by nf_conntrack's init, which ran before kct's. */
-	if (WARN_ON_ONCE(!stock))
-		return;
-	kct_stock_ct_hook = stock;
-	kct_ct_hook = *stock;
-	kct_ct_hook.confirm = kct_stock_confirm;
-	rcu_assign_pointer(nf_ct_hook, &kct_ct_hook);
+	kct_redirects_add(r, ARRAY_SIZE(r));
 }
 
-void kct_stock_confirm_exit(void)
+bool kct_stock_confirm_live(void)
 {
-	if (rcu_access_pointer(nf_ct_hook) != &kct_ct_hook)
-		return;
-	rcu_assign_pointer(nf_ct_hook, kct_stock_ct_hook);
-	/* Callers still in the copy leave it before kct's text goes. */
-	synchronize_rcu();
+	return kct_stock_confirm_redirect.live;
 }

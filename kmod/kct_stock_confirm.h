@@ -2,12 +2,19 @@
 #ifndef _KCT_STOCK_CONFIRM_H
 #define _KCT_STOCK_CONFIRM_H
 
+#include <linux/types.h>
+
 /*
- * Stock code confirming a connection through nf_ct_hook confirms kct's
- * in kct's table (kct_stock_confirm.c).  In place from before kct's hooks
- * are registered in any namespace to after they are gone from all.
+ * Stock code confirming one of kct's connections confirms it in kct's
+ * table (kct_stock_confirm.c).  Adds its redirect, which starts before
+ * kct's hooks see a packet and stops after they saw the last, with kct's
+ * others (kct_main.c).
  */
 void kct_stock_confirm_init(void);
-void kct_stock_confirm_exit(void);
+/*
+ * Whether stock's confirm sends kct's connections to kct: from before
+ * the first namespace gets kct's hooks to after the last lost them.
+ */
+bool kct_stock_confirm_live(void);
 
 #endif /* _KCT_STOCK_CONFIRM_H */

@@ -1,18 +1,17 @@
 #!/bin/bash
 # Where net.kct.enable=0, kct leaves a namespace's packets alone, as
-# nf_conntrack leaves those of a namespace without a ct rule: kct's
-# tracking hooks do not run for them (only its confirm hook stays, for
-# packets tracked before the switch), nor the reassembly kct needs, and
-# a firewall forwards fragments as they come instead of reassembling
-# them (IPv4 ReasmOKs).  Where it is 1, kct reassembles and tracks, as
-# nf_conntrack does where a ct rule exists.
+# nf_conntrack leaves those of a namespace without a ct rule: none of
+# kct's hooks runs for them, its confirm hook included, nor the
+# reassembly kct needs, and a firewall forwards fragments as they come
+# instead of reassembling them (IPv4 ReasmOKs).  Where it is 1, kct
+# reassembles and tracks, as nf_conntrack does where a ct rule exists.
 # kct-test-cost: 20
 . "$(dirname "$0")/../lib/preamble.sh"
 require_tool nft ping sysctl
 
 TRACING=/sys/kernel/tracing
-# kct's tracking hook functions, and nf_defrag_ipv4's and nf_defrag_ipv6's.
-PROBES="kct_track kct_keep_invalid ipv4_conntrack_defrag ipv6_defrag"
+# kct's hook functions, and nf_defrag_ipv4's and nf_defrag_ipv6's.
+PROBES="kct_track kct_keep_invalid kct_confirm ipv4_conntrack_defrag ipv6_defrag"
 
 # reasm_oks NS: the namespace's IPv4 datagrams reassembled so far.
 reasm_oks() {
@@ -71,7 +70,7 @@ if probes_add; then
 	before=$(probes_hits)
 	in_cl ping -c 2 -i 0.2 -W $((2 * KCT_PATIENCE)) $SV4 >/dev/null
 	in_cl ping -6 -c 2 -i 0.2 -W $((2 * KCT_PATIENCE)) $SV6 >/dev/null
-	ktap_expect "kct off everywhere: no kct tracking or reassembly hook ran for two pings of each family" \
+	ktap_expect "kct off everywhere: no kct hook or reassembly ran for two pings of each family" \
 		0 "$(($(probes_hits) - before))"
 else
 	ktap_fail "kprobes on kct's hooks"
