@@ -1,11 +1,11 @@
 #!/bin/bash
-# kct answers six of stock's functions in their place, as livepatch
+# kct answers seven of stock's functions in their place, as livepatch
 # replaces a function (kct_redirect.c); only one user of a function may
 # do that.  With another user holding one of them (a test module, as
 # livepatch would), kct still loads: its log names that function and what
-# users lose, the other five are answered by kct, and unloading kct
+# users lose, the other six are answered by kct, and unloading kct
 # leaves them all to stock and the other user's hold in place.  Without
-# it, all six are answered.  (What each answer gives users is tested
+# it, all seven are answered.  (What each answer gives users is tested
 # where they use it: connection limits, NAT, ct expectation objects.)
 # kct-test-cost: 13
 . "$(dirname "$0")/../lib/preamble.sh"
@@ -14,7 +14,7 @@ require_tool modprobe rmmod
 TRACING=/sys/kernel/tracing
 HELD=nf_conntrack_tuple_taken
 OTHERS="nf_conntrack_find_get nf_ct_expect_related_report nf_ct_delete
-nf_ct_iterate_cleanup_net nf_ct_iterate_destroy"
+nf_ct_iterate_cleanup_net nf_ct_iterate_destroy __nf_conntrack_confirm"
 
 trap 'rmmod kct 2>/dev/null; rmmod kct_test_ftrace 2>/dev/null' EXIT
 mountpoint -q "$TRACING" || mount -t tracefs nodev "$TRACING"
@@ -48,7 +48,7 @@ rmmod kct_ftp kct 2>/dev/null
 modprobe nf_conntrack
 modprobe kct
 # shellcheck disable=SC2086  # OTHERS is a list of names
-ktap_check "alone, kct answers all six functions" kct_answers_all $HELD $OTHERS
+ktap_check "alone, kct answers all seven functions" kct_answers_all $HELD $OTHERS
 rmmod kct
 
 if ! modprobe kct_test_ftrace ipmodify=1 || ! held_by_other; then
@@ -66,7 +66,7 @@ log=$(dmesg | sed "0,\|$marker\$|d")
 ktap_check "its log names $HELD and what users lose" \
 	grep -q "kct: cannot answer $HELD \[nf_conntrack\] (error -16): NAT may give two connections the same outside tuple" <<<"$log"
 # shellcheck disable=SC2086
-ktap_check "kct answers the other five" kct_answers_all $OTHERS
+ktap_check "kct answers the other six" kct_answers_all $OTHERS
 ktap_check "$HELD stays with the other user" held_by_other
 rmmod kct
 ktap_check "unloaded, kct answers none" kct_answers_none

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Test-only: an ftrace callback that does nothing, on the entry of
- * nf_conntrack_tuple_taken() while loaded.  Loading and unloading it
+ * nf_conntrack_tuple_taken() (or, with confirm=1, __nf_conntrack_confirm())
+ * while loaded.  Loading and unloading it
  * patches that function's entry the way kct's redirects do (the same
  * int3-then-bytes sequence), without anything of kct's running: the
  * control of the reload lockup reproducer (soak/reload_flood_lockup.sh).
@@ -10,7 +11,8 @@
  * insmod and rmmod for each.  With ipmodify=1 it claims the right to
  * change where the function goes, as livepatch does, which only one
  * callback of a function may hold: kct's redirect of it cannot be made
- * (core/redirect_held_elsewhere_loses_only_it).
+ * (core/redirect_held_elsewhere_loses_only_it,
+ * core/confirm_held_elsewhere_keeps_confirm_hooks).
  */
 #include <linux/ftrace.h>
 #include <linux/module.h>
@@ -36,9 +38,19 @@ static bool ipmodify;
 module_param(ipmodify, bool, 0444);
 MODULE_PARM_DESC(ipmodify, "hold the function as livepatch would (IPMODIFY)");
 
+static bool confirm;
+module_param(confirm, bool, 0444);
+MODULE_PARM_DESC(confirm, "on __nf_conntrack_confirm() instead");
+
+static unsigned long kct_test_ftrace_ip(void)
+{
+	return confirm ? (unsigned long)__nf_conntrack_confirm :
+			 (unsigned long)nf_conntrack_tuple_taken;
+}
+
 static int __init kct_test_ftrace_init(void)
 {
-	unsigned long ip = (unsigned long)nf_conntrack_tuple_taken;
+	unsigned long ip = kct_test_ftrace_ip();
 	unsigned int i;
 	int ret;
 
@@ -64,11 +76,10 @@ out:
 static void __exit kct_test_ftrace_exit(void)
 {
 	unregister_ftrace_function(&kct_test_ftrace_ops);
-	ftrace_set_filter_ip(&kct_test_ftrace_ops,
-			     (unsigned long)nf_conntrack_tuple_taken, 1, 0);
+	ftrace_set_filter_ip(&kct_test_ftrace_ops, kct_test_ftrace_ip(), 1, 0);
 }
 
 module_init(kct_test_ftrace_init);
 module_exit(kct_test_ftrace_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("kct test: a no-op ftrace callback on nf_conntrack_tuple_taken");
+MODULE_DESCRIPTION("kct test: a no-op ftrace callback on a function of nf_conntrack");

@@ -7,11 +7,8 @@
 # reassembles and tracks, as nf_conntrack does where a ct rule exists.
 # kct-test-cost: 20
 . "$(dirname "$0")/../lib/preamble.sh"
+. "$(dirname "$0")/../lib/probes.sh"
 require_tool nft ping sysctl
-
-TRACING=/sys/kernel/tracing
-# kct's hook functions, and nf_defrag_ipv4's and nf_defrag_ipv6's.
-PROBES="kct_track kct_keep_invalid kct_confirm ipv4_conntrack_defrag ipv6_defrag"
 
 # reasm_oks NS: the namespace's IPv4 datagrams reassembled so far.
 reasm_oks() {
@@ -31,30 +28,6 @@ big_ping_reassembled() {
 	echo $(($(reasm_oks $FW) - before))
 }
 
-# probes_add / probes_hits / probes_del: a kprobe on each of PROBES, and
-# how often they ran in all.
-probes_add() {
-	local f
-	[ -e $TRACING/kprobe_events ] || mount -t tracefs nodev $TRACING
-	for f in $PROBES; do
-		echo "-:kct_enable_$f" >>$TRACING/kprobe_events 2>/dev/null
-		echo "p:kct_enable_$f $f" >>$TRACING/kprobe_events &&
-			echo 1 >$TRACING/events/kprobes/kct_enable_$f/enable ||
-			return 1
-	done
-}
-probes_hits() {
-	awk '$1 ~ /^kct_enable_/ { n += $2 } END { print n + 0 }' \
-		$TRACING/kprobe_profile
-}
-probes_del() {
-	local f
-	for f in $PROBES; do
-		echo 0 >$TRACING/events/kprobes/kct_enable_$f/enable
-		echo "-:kct_enable_$f" >>$TRACING/kprobe_events
-	done
-}
-
 topo_create
 ktap_expect "stock, no ct rule on the firewall: fragments pass as they are" \
 	0 "$(big_ping_reassembled)"
@@ -66,7 +39,9 @@ done
 sysctl -qw net.kct.enable=0
 ktap_expect "kct off in the firewall: fragments pass as they are" \
 	0 "$(big_ping_reassembled)"
-if probes_add; then
+# kct's hook functions, and nf_defrag_ipv4's and nf_defrag_ipv6's.
+if probes_add kct_track kct_keep_invalid kct_confirm ipv4_conntrack_defrag \
+	ipv6_defrag; then
 	before=$(probes_hits)
 	in_cl ping -c 2 -i 0.2 -W $((2 * KCT_PATIENCE)) $SV4 >/dev/null
 	in_cl ping -6 -c 2 -i 0.2 -W $((2 * KCT_PATIENCE)) $SV6 >/dev/null
