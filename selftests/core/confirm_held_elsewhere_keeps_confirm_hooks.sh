@@ -45,16 +45,9 @@ if ! modprobe kct_test_ftrace ipmodify=1 confirm=1; then
 	ktap_fail "a test module holds $HELD"
 	ktap_done
 fi
-marker="confirm_held_elsewhere $EPOCHREALTIME"
-echo "$marker" >/dev/kmsg
-if ! modprobe kct; then
-	ktap_fail "kct loads while another user holds $HELD"
-	ktap_done
-fi
-ktap_ok "kct loads while another user holds $HELD"
-log=$(dmesg | sed "0,\|$marker\$|d")
+kct_load_logged "kct loads while another user holds $HELD"
 ktap_check "its log names $HELD and what users lose" \
-	grep -q "kct: cannot answer $HELD \[nf_conntrack\] (error -16): a bridged broadcast to the host lands in stock's table" <<<"$log"
+	grep -q "kct: cannot answer $HELD \[nf_conntrack\] (error -16): a bridged broadcast to the host lands in stock's table" <<<"$KCT_LOAD_LOG"
 for ns in $CL $SV; do
 	ip netns exec $ns sysctl -qw net.kct.enable=0
 done

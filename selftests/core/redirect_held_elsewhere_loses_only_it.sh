@@ -55,16 +55,9 @@ if ! modprobe kct_test_ftrace ipmodify=1 || ! held_by_other; then
 	ktap_fail "a test module holds $HELD"
 	ktap_done
 fi
-marker="redirect_held_elsewhere $EPOCHREALTIME"
-echo "$marker" >/dev/kmsg
-if ! modprobe kct; then
-	ktap_fail "kct loads while another user holds $HELD"
-	ktap_done
-fi
-ktap_ok "kct loads while another user holds $HELD"
-log=$(dmesg | sed "0,\|$marker\$|d")
+kct_load_logged "kct loads while another user holds $HELD"
 ktap_check "its log names $HELD and what users lose" \
-	grep -q "kct: cannot answer $HELD \[nf_conntrack\] (error -16): NAT may give two connections the same outside tuple" <<<"$log"
+	grep -q "kct: cannot answer $HELD \[nf_conntrack\] (error -16): NAT may give two connections the same outside tuple" <<<"$KCT_LOAD_LOG"
 # shellcheck disable=SC2086
 ktap_check "kct answers the other six" kct_answers_all $OTHERS
 ktap_check "$HELD stays with the other user" held_by_other

@@ -36,6 +36,20 @@ kct_load() {
 	short_lived_last
 }
 
+# kct_load_logged WHAT: load the tracker, or fail the test, and keep in
+# KCT_LOAD_LOG what the kernel logged meanwhile; the load is test point
+# WHAT.
+kct_load_logged() {
+	local marker="kct_load_logged $EPOCHREALTIME"
+	echo "$marker" >/dev/kmsg
+	if ! modprobe kct; then
+		ktap_fail "$1"
+		ktap_done
+	fi
+	ktap_ok "$1"
+	KCT_LOAD_LOG=$(dmesg | sed "0,\|$marker\$|d")
+}
+
 # not CMD...: succeeds when CMD fails (for ktap_check).
 not() {
 	! "$@"
