@@ -11,8 +11,9 @@
  * kct runs just before nf_conntrack's own hooks (-200 and INT_MAX), which
  * are registered whenever a stock ct rule exists; nf_conntrack leaves
  * alone any packet that already carries a connection, so kct owns every
- * packet it tracks.  The first two are registered in a namespace only
- * while its net.kct.enable is 1 (kct_hooks_set()).
+ * packet it tracks.  They are registered in a namespace only while its
+ * net.kct.enable is 1 (kct_hooks_set(); the confirm hooks stay if stock's
+ * confirm cannot be answered, kct_confirm_switched()).
  */
 #include <linux/mutex.h>
 #include <linux/netfilter.h>

@@ -24,6 +24,7 @@
 #include "kct_hooks.h"
 #include "kct_redirect.h"
 #include "kct_stock_confirm.h"
+#include "kct_stock_query.h"
 #include "kct_table.h"
 
 /* In place of __nf_conntrack_confirm(), same contract. */
@@ -35,10 +36,17 @@ static int kct_stock_confirm(struct sk_buff *skb)
 
 	ct = nf_ct_get(skb, &ctinfo);
 	if (ct && kct_owned(ct)) {
-		/* Hooks call it in their RCU section, tc and openvswitch too. */
+		/*
+		 * While kct unloads, a packet kct tracked may reach stock's
+		 * confirm after its namespace's kct state went: it stays
+		 * unconfirmed then, as where kct was switched off.
+		 */
+		verdict = NF_ACCEPT;
 		rcu_read_lock();
-		verdict = kct_confirm_skb(skb, ct, ctinfo, nf_ct_net(ct),
-					  nf_ct_l3num(ct));
+		if (kct_stock_query_is_live())
+			verdict = kct_confirm_skb(skb, ct, ctinfo,
+						  nf_ct_net(ct),
+						  nf_ct_l3num(ct));
 		rcu_read_unlock();
 		return verdict;
 	}

@@ -157,6 +157,13 @@ void kct_stock_query_live(bool live)
 	smp_store_release(&kct_stock_query_on, live);
 }
 
+bool kct_stock_query_is_live(void)
+{
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "kct's state asked outside RCU");
+	/* Pairs with kct_stock_query_live(). */
+	return smp_load_acquire(&kct_stock_query_on);
+}
+
 /*
  * In place of nf_conntrack_find_get(), same contract: the tuplehash of
  * @tuple with a reference on its connection, or NULL.  Where kct does

@@ -11,6 +11,11 @@
  */
 int kct_stock_query_init(void);
 void kct_stock_query_live(bool live);
+/*
+ * What kct_stock_query_live() said last: every namespace has kct's state,
+ * which stays for the caller's RCU read-side section.
+ */
+bool kct_stock_query_is_live(void);
 void kct_stock_query_exit(void);
 
 #endif /* _KCT_STOCK_QUERY_H */
