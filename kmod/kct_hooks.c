@@ -13,7 +13,7 @@
  * alone any packet that already carries a connection, so kct owns every
  * packet it tracks.  They are registered in a namespace only while its
  * net.kct.enable is 1 (kct_hooks_set(); the confirm hooks stay if stock's
- * confirm cannot be answered, kct_confirm_switched()).
+ * confirm cannot be answered, kct_confirm_hooks_add()).
  */
 #include <linux/mutex.h>
 #include <linux/netfilter.h>
@@ -450,13 +450,20 @@ static DEFINE_MUTEX(kct_hooks_mutex);
 
 /*
  * The confirm hooks follow net.kct.enable where stock's confirm sends
- * kct's connections to kct; else they stay for the namespace's life.
- * kct_stock_confirm_live() does not change while a namespace has kct's
- * state.
+ * kct's connections to kct (kct_stock_confirm_live(), which does not
+ * change while a namespace has kct's state); else they stay for the
+ * namespace's life.
  */
-static bool kct_confirm_switched(void)
+static int kct_confirm_hooks_add(struct net *net)
 {
-	return kct_stock_confirm_live();
+	return nf_register_net_hooks(net, kct_confirm_ops,
+				     ARRAY_SIZE(kct_confirm_ops));
+}
+
+static void kct_confirm_hooks_del(struct net *net)
+{
+	nf_unregister_net_hooks(net, kct_confirm_ops,
+				ARRAY_SIZE(kct_confirm_ops));
 }
 
 static int kct_hooks_on(struct net *net)
@@ -471,9 +478,8 @@ static int kct_hooks_on(struct net *net)
 	if (ret)
 		goto err_defrag4;
 	/* Confirm first: every packet tracked finds it. */
-	if (kct_confirm_switched()) {
-		ret = nf_register_net_hooks(net, kct_confirm_ops,
-					    ARRAY_SIZE(kct_confirm_ops));
+	if (kct_stock_confirm_live()) {
+		ret = kct_confirm_hooks_add(net);
 		if (ret)
 			goto err_defrag6;
 	}
@@ -484,9 +490,8 @@ static int kct_hooks_on(struct net *net)
 	return 0;
 
 err_confirm:
-	if (kct_confirm_switched())
-		nf_unregister_net_hooks(net, kct_confirm_ops,
-					ARRAY_SIZE(kct_confirm_ops));
+	if (kct_stock_confirm_live())
+		kct_confirm_hooks_del(net);
 err_defrag6:
 	nf_defrag_ipv6_disable(net);
 err_defrag4:
@@ -497,9 +502,8 @@ err_defrag4:
 static void kct_hooks_off(struct net *net)
 {
 	nf_unregister_net_hooks(net, kct_track_ops, ARRAY_SIZE(kct_track_ops));
-	if (kct_confirm_switched())
-		nf_unregister_net_hooks(net, kct_confirm_ops,
-					ARRAY_SIZE(kct_confirm_ops));
+	if (kct_stock_confirm_live())
+		kct_confirm_hooks_del(net);
 	nf_defrag_ipv6_disable(net);
 	nf_defrag_ipv4_disable(net);
 }
@@ -509,7 +513,7 @@ static void kct_hooks_off(struct net *net)
  * are registered exactly while net.kct.enable is 1, so a namespace where
  * kct is off runs none of kct's code on its packets, as a namespace
  * without a stock ct rule runs none of stock's (but see
- * kct_confirm_switched()).  The value changes only here.
+ * kct_confirm_hooks_add()).  The value changes only here.
  */
 int kct_hooks_set(struct net *net, bool on)
 {
@@ -539,16 +543,14 @@ int kct_hooks_init_net(struct net *net)
 {
 	int ret;
 
-	if (!kct_confirm_switched()) {
-		ret = nf_register_net_hooks(net, kct_confirm_ops,
-					    ARRAY_SIZE(kct_confirm_ops));
+	if (!kct_stock_confirm_live()) {
+		ret = kct_confirm_hooks_add(net);
 		if (ret)
 			return ret;
 	}
 	ret = kct_hooks_on(net);
-	if (ret && !kct_confirm_switched())
-		nf_unregister_net_hooks(net, kct_confirm_ops,
-					ARRAY_SIZE(kct_confirm_ops));
+	if (ret && !kct_stock_confirm_live())
+		kct_confirm_hooks_del(net);
 	return ret;
 }
 
@@ -556,9 +558,8 @@ int kct_hooks_init_net(struct net *net)
 void kct_hooks_exit_net(struct net *net)
 {
 	kct_hooks_set(net, false);
-	if (!kct_confirm_switched())
-		nf_unregister_net_hooks(net, kct_confirm_ops,
-					ARRAY_SIZE(kct_confirm_ops));
+	if (!kct_stock_confirm_live())
+		kct_confirm_hooks_del(net);
 	/* No packet is in kct's hooks of this namespace any more. */
 	synchronize_net();
 }
