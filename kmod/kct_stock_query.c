@@ -18,6 +18,10 @@
  *   "no" every time, it would give two inside hosts using the same
  *   source port the same outside tuple, and kct's confirm would then
  *   drop the second connection as a clash.
+ * - sch_cake's "nat" keyword, shaping a link's ingress on an ifb device,
+ *   asks nf_ct_get_tuple_skb() for the inside address of a packet that
+ *   has no connection yet; nf_conntrack answers with a lookup.  Told
+ *   "no", cake shared the link between flows, not inside hosts.
  * nf_conntrack offers no hook for lookups, so kct answers those calls in
  * place of the two exported functions (kct_redirect.c), from its table.
  * (Stock modules that end connections: kct_stock_end.c.)
@@ -54,6 +58,8 @@ static const struct {
 	/* One or the other, as the compiler inlined it. */
 	{ "nf_conntrack", "__nf_conntrack_update" },
 	{ "nf_conntrack", "nf_conntrack_update" },
+	/* nf_ct_hook's get_tuple_skb, for sch_cake. */
+	{ "nf_conntrack", "nf_conntrack_get_tuple_skb" },
 };
 
 /*
