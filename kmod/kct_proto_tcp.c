@@ -101,6 +101,15 @@ static void kct_tcp_options(const struct sk_buff *skb, unsigned int l4off,
 	opt = skb_header_pointer(skb, l4off + sizeof(*th), len, buf);
 	if (!opt)
 		return;
+	/*
+	 * Most segments of a connection carry a timestamp and nothing else,
+	 * laid out as the stacks send it: none of the options above.
+	 */
+	if (len == TCPOLEN_TSTAMP_ALIGNED &&
+	    get_unaligned_be32(opt) == (TCPOPT_NOP << 24 | TCPOPT_NOP << 16 |
+					TCPOPT_TIMESTAMP << 8 |
+					TCPOLEN_TIMESTAMP))
+		return;
 	while (len > 0) {
 		int kind = *opt++, size;
 
@@ -216,14 +225,13 @@ enum kct_invalid_reason kct_tcp_new(struct nf_conn *ct, const struct kct_pkt *p)
 }
 
 /*
- * Stock's TCP timeout @which (a state, or TCP_CONNTRACK_RETRANS or
- * _UNACK) of the connection's policy or namespace, in jiffies.
+ * Stock's TCP timeouts (by state, then TCP_CONNTRACK_RETRANS and _UNACK)
+ * of the connection's policy or namespace, in jiffies; each read with
+ * READ_ONCE(), as a sysctl or a policy update may change it.
  */
-static unsigned int kct_tcp_timeout_of(const struct nf_conn *ct,
-				       unsigned int which)
+static const unsigned int *kct_tcp_timeouts(const struct nf_conn *ct)
 {
-	return READ_ONCE(kct_timeouts(ct,
-				      nf_tcp_pernet(nf_ct_net(ct))->timeouts)[which]);
+	return kct_timeouts(ct, nf_tcp_pernet(nf_ct_net(ct))->timeouts);
 }
 
 /*
@@ -232,7 +240,7 @@ static unsigned int kct_tcp_timeout_of(const struct nf_conn *ct,
  */
 static void kct_tcp_lower_timeout(struct nf_conn *ct)
 {
-	unsigned int unack = kct_tcp_timeout_of(ct, TCP_CONNTRACK_UNACK);
+	unsigned int unack = READ_ONCE(kct_tcp_timeouts(ct)[TCP_CONNTRACK_UNACK]);
 	s32 left = nf_ct_expires(ct);
 
 	if (nf_ct_is_confirmed(ct) && left >= 120 * HZ && left > unack)
@@ -282,16 +290,14 @@ enum kct_invalid_reason kct_tcp_packet(struct nf_conn *ct,
 		return v.invalid;
 	}
 	if (v.refresh) {
-		unsigned int t_state = kct_tcp_timeout_of(ct, v.state);
-		unsigned int t_retrans = kct_tcp_timeout_of(ct,
-							    TCP_CONNTRACK_RETRANS);
-		unsigned int t_unack = kct_tcp_timeout_of(ct,
-							  TCP_CONNTRACK_UNACK);
-		unsigned int t_close = kct_tcp_timeout_of(ct,
-							  TCP_CONNTRACK_CLOSE);
+		const unsigned int *t = kct_tcp_timeouts(ct);
+		unsigned int timeout;
 
-		kct_refresh(ct, kct_tcp_timeout(&v, t_state, t_retrans,
-						t_unack, t_close));
+		timeout = kct_tcp_timeout(&v, READ_ONCE(t[v.state]),
+					  READ_ONCE(t[TCP_CONNTRACK_RETRANS]),
+					  READ_ONCE(t[TCP_CONNTRACK_UNACK]),
+					  READ_ONCE(t[TCP_CONNTRACK_CLOSE]));
+		kct_refresh(ct, timeout);
 	}
 	spin_unlock_bh(&ct->lock);
 
