@@ -69,16 +69,23 @@ def down(a):
     paced(sorted(peers), a.pps, a.secs, send)
 
 
-def recv(a):
+def flow_sockets(a):
+    """An inside host's a.flows flows: non-blocking sockets from a.src."""
     socks = []
-    sel = selectors.DefaultSelector()
     for _ in range(a.flows):
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         s.bind((a.src, 0))
         s.connect((a.dst, a.port))
         s.setblocking(False)
-        sel.register(s, selectors.EVENT_READ)
         socks.append(s)
+    return socks
+
+
+def recv(a):
+    socks = flow_sockets(a)
+    sel = selectors.DefaultSelector()
+    for s in socks:
+        sel.register(s, selectors.EVENT_READ)
     silent = set(socks)
     count = 0
     last = None
@@ -106,13 +113,7 @@ def recv(a):
 
 
 def up(a):
-    socks = []
-    for _ in range(a.flows):
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.bind((a.src, 0))
-        s.connect((a.dst, a.port))
-        s.setblocking(False)
-        socks.append(s)
+    socks = flow_sockets(a)
     payload = (a.src + " ").encode().ljust(SIZE, b"x")
 
     def send(s):
@@ -127,7 +128,6 @@ def count(a):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind(("", a.port))
     counts = {}
-    s.settimeout(None)
     while True:
         try:
             data = s.recv(SIZE + 100)
