@@ -481,11 +481,21 @@ static bool kct_iter_load(struct kct_table_iter *it)
 		if (++it->bucket == kct_table.size)
 			it->bucket = 0;
 		it->buckets_left--;
-		if (++it->visited % 64 == 0)
-			cond_resched();
+		it->visited++;
 		/* Empty now is empty at some moment of the sweep. */
-		if (hlist_nulls_empty(&kct_table.buckets[b]))
+		if (hlist_nulls_empty(&kct_table.buckets[b])) {
+			/* One read each: yield now and then. */
+			if (it->visited % 64 == 0)
+				cond_resched();
 			continue;
+		}
+		/*
+		 * What the caller does with a bucket's entries is not cheap
+		 * (the GC ends them, with an event and a free each): yield
+		 * before every one, or a task woken meanwhile (a ping's
+		 * reader) waits for dozens of buckets' work.
+		 */
+		cond_resched();
 		it->nonempty++;
 		it->cur = b;
 		it->i = 0;
