@@ -120,6 +120,12 @@ void kct_table_iter_start(struct kct_table_iter *it, const struct net *net,
 			  void *arg);
 struct nf_conn *kct_table_iter_next(struct kct_table_iter *it);
 void kct_table_iter_end(struct kct_table_iter *it);
+
+/* The sweep ends with the bucket it is in: its other entries still come. */
+static inline void kct_table_iter_stop_after_bucket(struct kct_table_iter *it)
+{
+	it->max_nonempty = it->nonempty;
+}
 unsigned int kct_table_size(void);
 
 /*
