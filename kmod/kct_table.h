@@ -126,6 +126,7 @@ static inline void kct_table_iter_stop_after_bucket(struct kct_table_iter *it)
 {
 	it->max_nonempty = it->nonempty;
 }
+
 unsigned int kct_table_size(void);
 
 /*
