@@ -19,7 +19,7 @@ ftp_server 6
 # the transfer fails.
 no_data() {
 	local out
-	if out=$(ftp_curl "$1" "$2" hello.txt -v -m 15 2>&1); then
+	if out=$(ftp_curl "$1" "$2" hello.txt -v -m $((15 * KCT_PATIENCE)) 2>&1); then
 		echo "the transfer succeeded"
 		return 1
 	fi

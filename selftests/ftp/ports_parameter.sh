@@ -23,7 +23,8 @@ ftp_server 4 2121
 get2121() {
 	local out=$FTP_DIR/got.2121
 	rm -f "$out"
-	in_cl curl -sS --connect-timeout 8 -m 20 --disable-epsv \
+	in_cl curl -sS --connect-timeout $((8 * KCT_PATIENCE)) \
+		-m $((20 * KCT_PATIENCE)) --disable-epsv \
 		"ftp://$SV4:2121/$FTP_BIG" -o "$out" && cmp "$FTP_DIR/pub/$FTP_BIG" "$out"
 }
 in_fw iptables -t raw -A PREROUTING -p tcp --dport 2121 -j CT --helper ftp-2121

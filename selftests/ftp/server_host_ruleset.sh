@@ -50,7 +50,7 @@ ktap_expect "the server's policy dropped nothing" 0 \
 
 server_rules nohelper
 ktap_check "without the raw rule, a passive data connection is refused" \
-	not ftp_curl pasv 4 hello.txt -m 8
+	not ftp_curl pasv 4 hello.txt -m $((8 * KCT_PATIENCE))
 ktap_check "the server's policy dropped it" \
 	in_range "$(ipt_policy_packets $SV iptables INPUT)" 1 1000
 ktap_done

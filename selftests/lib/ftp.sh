@@ -78,7 +78,7 @@ ftp_url() {
 
 # ftp_curl MODE FAM PATH [CURL ARGS...]: curl in the client namespace.
 # MODE: pasv (227 on IPv4, 229 on IPv6), epsv (229), port (PORT on IPv4,
-# EPRT on IPv6) or eprt (EPRT).  Gives up after 20 s.
+# EPRT on IPv6) or eprt (EPRT).  Gives up after 20 s (times KCT_PATIENCE).
 ftp_curl() {
 	local mode=$1 fam=$2 path=$3 args=()
 	shift 3
@@ -88,7 +88,8 @@ ftp_curl() {
 	port) args+=(-P -); [ "$fam" = 4 ] && args+=(--disable-eprt) ;;
 	eprt) args+=(-P -) ;;
 	esac
-	in_cl curl -sS --connect-timeout 8 -m 20 "${args[@]}" "$@" \
+	in_cl curl -sS --connect-timeout $((8 * KCT_PATIENCE)) \
+		-m $((20 * KCT_PATIENCE)) "${args[@]}" "$@" \
 		"$(ftp_url "$fam" "$path")"
 }
 

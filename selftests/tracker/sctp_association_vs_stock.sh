@@ -75,8 +75,10 @@ run_all() {
 		echo "IPv$fam after: $(fw_state CLOSED)"
 		in_fw cat /proc/net/$TF_TABLE | sed 's/^/# /'
 		tcp_ends $fam 40133 7132
-		# Held long enough for the two lines below on a busy machine.
-		assoc $fam 40133 $((20 * KCT_PATIENCE)) >/dev/null 2>&1 &
+		# Held until the two lines below are read (at most a minute,
+		# times KCT_PATIENCE), then ended: a fixed hold long enough for
+		# the debug kernel made the test outlast its time limit there.
+		assoc $fam 40133 $((60 * KCT_PATIENCE)) >/dev/null 2>&1 &
 		# Both ends' programs start first, slowly under emulation.
 		poll 30 sctp_up
 		echo "IPv$fam up: $(fw_state ESTABLISHED)"
@@ -85,6 +87,9 @@ run_all() {
 		echo "IPv$fam listed: $(in_fw conntrack -L -p sctp 2>/dev/null |
 			ct_norm | grep "src=$TF_CL dst=$TF_SV sport=40133 " |
 			paste -sd'|')"
+		# The client closes on SIGTERM as at the end of its hold: the
+		# kernel shuts the association down.
+		pkill -TERM -f -- "--sport 40133 " || true
 		wait
 	done
 }
