@@ -79,11 +79,13 @@ tf_lines() {
 	return 0
 }
 
-# fw_state STATE: wait (5 s, times KCT_PATIENCE) until the firewall's entry of the flow is in
-# STATE (NONE: no entry at all), then print its line, countdown
-# normalised, or what there is if it never gets there.
+# fw_state STATE: wait until the firewall's entry of the flow is in STATE
+# (NONE: no entry at all), then print its line, countdown normalised, or
+# what there is if it never gets there.  It waits as long as wait_for (20
+# s, times KCT_PATIENCE): the state may wait on a program that is still
+# starting (5 s ran out before a client's first SYN on a busy machine).
 fw_state() {
-	local out end=$((EPOCHSECONDS + 1 + 5 * KCT_PATIENCE))
+	local out end=$((EPOCHSECONDS + 1 + 20 * KCT_PATIENCE))
 	while :; do
 		out=$(tf_lines)
 		if [ "$1" = NONE ]; then

@@ -25,7 +25,13 @@ full_sink() {
 		net.netfilter.nf_conntrack_udp_timeout=$((600 * KCT_PATIENCE))
 	ktap_expect "$1: the table fills up to nf_conntrack_max" 0 \
 		"$(sink_fill kct-sink $FILL)"
-	ktap_expect "$1: stock's count is at the limit" $FILL "$(nf_count kct-sink)"
+	# Stock's GC evicts unassured entries while the count is at 95% of
+	# the limit or above (nf_conntrack_max / 100 * 95), so on a slow
+	# machine a crossing between the fill and this read leaves one less.
+	local count
+	count=$(nf_count kct-sink)
+	ktap_check "$1: stock's count is at the limit, or just under what its GC evicts down to ($count)" \
+		in_range "$count" $((FILL / 100 * 95 - 1)) $FILL
 }
 
 stock_with_limits 8192 $FILL
