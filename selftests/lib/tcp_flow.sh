@@ -81,11 +81,11 @@ tf_lines() {
 
 # fw_state STATE: wait until the firewall's entry of the flow is in STATE
 # (NONE: no entry at all), then print its line, countdown normalised, or
-# what there is if it never gets there.  It waits as long as wait_for (20
-# s, times KCT_PATIENCE): the state may wait on a program that is still
-# starting (5 s ran out before a client's first SYN on a busy machine).
+# what there is if it never gets there.  It waits as long as wait_for:
+# the state may wait on a program that is still starting (5 s ran out
+# before a client's first SYN on a busy machine).
 fw_state() {
-	local out end=$((EPOCHSECONDS + 1 + 20 * KCT_PATIENCE))
+	local out end=$((EPOCHSECONDS + 1 + KCT_START_WAIT * KCT_PATIENCE))
 	while :; do
 		out=$(tf_lines)
 		if [ "$1" = NONE ]; then

@@ -165,8 +165,9 @@ poll() {
 }
 
 # wait_for CMD...: poll CMD for what takes a moment, such as a server
-# binding its port: 20 s (times KCT_PATIENCE), since under emulation on
-# a busy machine starting a program can take several seconds.
+# binding its port: KCT_START_WAIT s (times KCT_PATIENCE), since under
+# emulation on a busy machine starting a program can take several seconds.
+KCT_START_WAIT=20
 wait_for() {
-	poll 20 "$@"
+	poll $KCT_START_WAIT "$@"
 }

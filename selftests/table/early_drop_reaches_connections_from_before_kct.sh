@@ -27,7 +27,8 @@ full_sink() {
 		"$(sink_fill kct-sink $FILL)"
 	# Stock's GC evicts unassured entries while the count is at 95% of
 	# the limit or above (nf_conntrack_max / 100 * 95), so on a slow
-	# machine a crossing between the fill and this read leaves one less.
+	# machine a crossing between the fill and this read leaves the count
+	# one below that mark.
 	local count
 	count=$(nf_count kct-sink)
 	ktap_check "$1: stock's count is at the limit, or just under what its GC evicts down to ($count)" \
